@@ -1,0 +1,89 @@
+/**
+ * Connection factory: one Kysely query layer over three databases.
+ * - SQLite file (better-sqlite3): the local default when nothing is configured.
+ * - MySQL 8 / MariaDB over TCP (mysql2): `DATABASE_URL=mysql://…`.
+ * - PlanetScale over HTTP (@planetscale/database via kysely-planetscale): the deployed default.
+ * Drivers are imported lazily so a Lambda bundle never loads the native SQLite addon.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { Kysely, MysqlDialect, SqliteDialect } from "kysely";
+import type { Database } from "./schema";
+
+/** SQL flavour the migrations and hand-written queries must speak. */
+export type SqlDialect = "sqlite" | "mysql";
+
+/** Where the data lives. */
+export type DatabaseTarget =
+  | { kind: "sqlite"; file: string }
+  | { kind: "mysql"; url: string; connectionLimit?: number }
+  | { kind: "planetscale"; host: string; username: string; password: string; fetch?: typeof fetch };
+
+/** An open database: the query layer, its dialect, and a way to close it. */
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  kind: DatabaseTarget["kind"];
+  close(): Promise<void>;
+}
+
+/** Opens the database described by `target`. */
+export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === "sqlite") return openSqlite(target.file);
+  if (target.kind === "mysql") return openMysql(target.url, target.connectionLimit ?? 10);
+  return openPlanetScale(target);
+}
+
+async function openSqlite(file: string): Promise<DatabaseHandle> {
+  const { default: SqliteDatabase } = await import("better-sqlite3");
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const database = new SqliteDatabase(file);
+  // WAL lets the dashboard read while the gateway writes; busy_timeout avoids "database is locked" under load.
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: "sqlite", kind: "sqlite", close: () => db.destroy() };
+}
+
+async function openMysql(url: string, connectionLimit: number): Promise<DatabaseHandle> {
+  const { createPool } = await import("mysql2");
+  const pool = createPool({
+    uri: url,
+    connectionLimit,
+    // Numbers as numbers: SUM()/DECIMAL and BIGINT epoch-ms columns are well inside 2^53.
+    decimalNumbers: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    charset: "utf8mb4",
+  });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  return { db, dialect: "mysql", kind: "mysql", close: () => db.destroy() };
+}
+
+/** PlanetScale returns 64-bit integers and decimals as strings; the schema keeps them well inside 2^53. */
+const NUMERIC_TYPES = new Set(["INT64", "UINT64", "DECIMAL"]);
+
+async function openPlanetScale(target: Extract<DatabaseTarget, { kind: "planetscale" }>): Promise<DatabaseHandle> {
+  const [{ PlanetScaleDialect }, { cast }] = await Promise.all([import("kysely-planetscale"), import("@planetscale/database")]);
+  const isLocal = /^https?:\/\//.test(target.host);
+  const connection = isLocal
+    ? { url: withCredentials(target.host, target.username, target.password) }
+    : { host: target.host, username: target.username, password: target.password };
+  const db = new Kysely<Database>({
+    dialect: new PlanetScaleDialect({
+      ...connection,
+      fetch: target.fetch,
+      cast: (field, value) => (value !== null && NUMERIC_TYPES.has(field.type) ? Number(value) : cast(field, value)),
+    }),
+  });
+  return { db, dialect: "mysql", kind: "planetscale", close: () => db.destroy() };
+}
+
+/** A host given as a full http(s) URL (a local simulator) keeps its scheme; credentials go into it. */
+function withCredentials(base: string, username: string, password: string): string {
+  const url = new URL(base);
+  url.username = encodeURIComponent(username);
+  url.password = encodeURIComponent(password);
+  return url.toString().replace(/\/$/, "");
+}

@@ -1,0 +1,34 @@
+/**
+ * Runs the schema migrations. Kysely's migrator keeps its own bookkeeping tables, renamed under
+ * the `t_sys_` prefix so `SHOW TABLES LIKE 't_ai_%'` lists exactly the five product tables.
+ */
+import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import type { DatabaseHandle, SqlDialect } from "./connection";
+import { initialMigration } from "./migrations/001-initial";
+import { alertsMigration } from "./migrations/002-alerts";
+
+/** Every migration in order; a new one is one more line here. */
+function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
+  return {
+    "001-initial": initialMigration(dialect),
+    "002-alerts": alertsMigration(dialect),
+  };
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(handle.dialect) };
+  const migrator = new Migrator({
+    db: handle.db,
+    provider,
+    migrationTableName: "t_sys_migrations",
+    migrationLockTableName: "t_sys_migration_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === "Error");
+  if (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Migration ${failed?.migrationName ?? "(setup)"} failed: ${reason}`);
+  }
+  return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
+}

@@ -1,0 +1,210 @@
+/**
+ * Table types for Kysely. One schema serves SQLite, MySQL/MariaDB and PlanetScale, so:
+ * - times are epoch milliseconds in BIGINT columns (portable hour bucketing and range scans),
+ * - booleans are 0/1 integers,
+ * - JSON lives in TEXT columns and is parsed by the repositories.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** Epoch milliseconds. */
+export type EpochMs = number;
+/** 0 or 1. */
+export type Flag = number;
+
+export interface ProvidersTable {
+  id: Generated<number>;
+  /** Unique: `openai`, `anthropic`, `deepseek`. */
+  code: string;
+  name: string;
+  base_url: string;
+  /** Wire format of the adapter: `openai`, `anthropic`, `deepseek`. */
+  api_format: string;
+  is_active: Flag;
+  /** Upstream request timeout in milliseconds. */
+  timeout_ms: number;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** Key statuses; only `normal` keys (and those whose cooldown ended) take traffic. */
+export const KEY_STATUSES = ["normal", "rate_limited", "quota_exceeded", "invalid", "error"] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  provider_id: number;
+  key_name: string;
+  /** AES-256-GCM ciphertext with a key-version prefix; never plaintext. */
+  api_key: string;
+  /** Masked hint such as `sk-…abcd`. */
+  key_hint: string;
+  /** Higher first. */
+  priority: number;
+  /** Share of traffic within one priority tier. */
+  weight: number;
+  rate_limit_rpm: number | null;
+  rate_limit_tpm: number | null;
+  rate_limit_rpd: number | null;
+  is_active: Flag;
+  status: KeyStatus;
+  status_reason: string | null;
+  status_changed_at: EpochMs | null;
+  cooldown_until: EpochMs | null;
+  consecutive_failures: number;
+  last_used_at: EpochMs | null;
+  last_error_at: EpochMs | null;
+  last_validated_at: EpochMs | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface ModelsTable {
+  id: Generated<number>;
+  provider_id: number;
+  model_code: string;
+  display_name: string;
+  context_window: number;
+  max_output_tokens: number;
+  /** USD per million input tokens. */
+  input_price_per_m: number;
+  /** USD per million output tokens. */
+  output_price_per_m: number;
+  supports_streaming: Flag;
+  supports_tools: Flag;
+  supports_vision: Flag;
+  is_active: Flag;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** Log row statuses. */
+export const LOG_STATUSES = ["success", "error", "partial"] as const;
+export type LogStatus = (typeof LOG_STATUSES)[number];
+
+export interface ApiLogsTable {
+  id: Generated<number>;
+  request_id: string;
+  client_id: number | null;
+  /** Who called: client key name, or `admin:<username>`. */
+  client_name: string | null;
+  provider_id: number | null;
+  key_id: number | null;
+  model: string;
+  status: LogStatus;
+  http_status: number;
+  error_code: string | null;
+  error_message: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** 1 when the upstream sent no usage and the counts are estimates. */
+  tokens_estimated: Flag;
+  /** USD. */
+  cost: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  attempts: number;
+  /** JSON array of failed attempts before the final one: `[{keyId, code, status, latencyMs}]`. */
+  attempt_errors: string | null;
+  is_stream: Flag;
+  created_at: EpochMs;
+}
+
+export interface UsageStatsTable {
+  id: Generated<number>;
+  /** Start of the hour, epoch ms. */
+  hour_start: EpochMs;
+  provider_id: number;
+  /** 0 when no key was reached. */
+  key_id: number;
+  model: string;
+  request_count: number;
+  success_count: number;
+  error_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost: number;
+  avg_latency_ms: number;
+  p95_latency_ms: number;
+  max_latency_ms: number;
+  updated_at: EpochMs;
+}
+
+export interface AdminUsersTable {
+  id: Generated<number>;
+  username: string;
+  /** `scrypt$N$r$p$salt$hash`. */
+  password_hash: string;
+  role: "admin" | "viewer";
+  is_active: Flag;
+  last_login_at: EpochMs | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface ClientKeysTable {
+  id: Generated<number>;
+  name: string;
+  /** SHA-256 hex of the full key; the key itself is shown once and never stored. */
+  key_hash: string;
+  key_hint: string;
+  /** JSON array of model codes, null = all models. */
+  allowed_models: string | null;
+  rate_limit_rpm: number | null;
+  is_active: Flag;
+  last_used_at: EpochMs | null;
+  created_at: EpochMs;
+  revoked_at: EpochMs | null;
+}
+
+export interface AlertWebhooksTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  /** `generic`, `slack`, `feishu`, `dingtalk` or `wecom`. */
+  format: string;
+  is_active: Flag;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface AlertHistoryTable {
+  id: Generated<number>;
+  /** `error_rate`, `key_status`, … */
+  kind: string;
+  /** Identifies one incident so it alerts once and resolves once. */
+  incident_key: string;
+  state: "firing" | "resolved";
+  title: string;
+  message: string;
+  delivered: Flag;
+  delivery_error: string | null;
+  created_at: EpochMs;
+}
+
+export interface Database {
+  t_ai_providers: ProvidersTable;
+  t_ai_api_keys: ApiKeysTable;
+  t_ai_models: ModelsTable;
+  t_ai_api_logs: ApiLogsTable;
+  t_ai_usage_stats: UsageStatsTable;
+  t_admin_users: AdminUsersTable;
+  t_client_keys: ClientKeysTable;
+  t_alert_webhooks: AlertWebhooksTable;
+  t_alert_history: AlertHistoryTable;
+}
+
+export type ProviderRow = Selectable<ProvidersTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type NewApiKeyRow = Insertable<ApiKeysTable>;
+export type ApiKeyUpdate = Updateable<ApiKeysTable>;
+export type ModelRow = Selectable<ModelsTable>;
+export type ApiLogRow = Selectable<ApiLogsTable>;
+export type NewApiLogRow = Insertable<ApiLogsTable>;
+export type UsageStatsRow = Selectable<UsageStatsTable>;
+export type AdminUserRow = Selectable<AdminUsersTable>;
+export type ClientKeyRow = Selectable<ClientKeysTable>;
+export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
+export type AlertHistoryRow = Selectable<AlertHistoryTable>;
+export type { ColumnType };

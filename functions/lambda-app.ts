@@ -1,0 +1,45 @@
+/**
+ * The app for Lambda entries: settings from the environment (deployed mode: secrets required,
+ * nothing generated locally), dependencies built once per cold start and reused while warm.
+ */
+import { Hono } from "hono";
+import { createApp, type GatewayApp } from "../lib/app";
+import { parseSettings } from "../lib/config/settings";
+import { createRuntime, type Runtime } from "../lib/runtime/create-runtime";
+
+let runtimePromise: Promise<Runtime> | undefined;
+let appPromise: Promise<GatewayApp> | undefined;
+
+/** Dependencies for this container, created on first use; a failed start is retried next time. */
+export function lambdaRuntime(): Promise<Runtime> {
+  runtimePromise ??= createRuntime(parseSettings(process.env, { deployed: true })).catch((error: unknown) => {
+    runtimePromise = undefined;
+    throw error;
+  });
+  return runtimePromise;
+}
+
+/** The gateway app for this container. */
+export function lambdaApp(): Promise<GatewayApp> {
+  appPromise ??= lambdaRuntime()
+    .then((runtime) => createApp(runtime.deps))
+    .catch((error: unknown) => {
+      appPromise = undefined;
+      throw error;
+    });
+  return appPromise;
+}
+
+/**
+ * A tiny front app that forwards to the real one once it is built, so the Lambda adapters can
+ * wrap it synchronously at module load while start-up (Secrets Manager, database) stays async.
+ */
+export const forwardingApp = new Hono().all("*", async (c) => {
+  try {
+    const app = await lambdaApp();
+    return await app.fetch(c.req.raw, c.env);
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", message: "gateway start failed", error: error instanceof Error ? error.message : "unknown" }));
+    return c.json({ code: 503, message: "Gateway is starting or misconfigured; see the function logs" }, 503);
+  }
+});

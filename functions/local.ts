@@ -1,0 +1,43 @@
+/**
+ * `npm start`: the gateway as a local Node server on the embedded defaults (SQLite file and
+ * in-memory limits under ./data), or on whatever the environment configures.
+ */
+import { serve } from "@hono/node-server";
+import { createApp } from "../lib/app";
+import { parseSettings, SettingsError } from "../lib/config/settings";
+import { createRuntime } from "../lib/runtime/create-runtime";
+
+async function main(): Promise<void> {
+  const settings = parseSettings(process.env);
+  const runtime = await createRuntime(settings);
+  const { deps } = runtime;
+  if (runtime.bootstrap.created && runtime.bootstrap.generatedPassword) {
+    // Printed once, straight to the terminal (not the log stream): there is no default password.
+    process.stderr.write(
+      `\n  First start: admin user '${runtime.bootstrap.username}' created with password: ${runtime.bootstrap.generatedPassword}\n` +
+        "  It is shown only this once. Set ADMIN_USERNAME/ADMIN_PASSWORD before the first start to choose your own.\n\n",
+    );
+  }
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
+    deps.logger.info("modelgate listening", {
+      url: `http://${settings.host}:${info.port}`,
+      database: deps.database.kind,
+      limits: deps.limits.kind,
+      dashboard: `http://${settings.host}:${info.port}/admin`,
+    });
+  });
+  const shutdown = () => {
+    server.close();
+    void runtime.close().finally(() => process.exit(0));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  // Settings and start-up errors name the problem; no stack trace for configuration mistakes.
+  const message = error instanceof SettingsError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`modelgate failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+/**
+ * zod schemas for the admin API's bodies and path parameters.
+ */
+import { z } from "zod";
+
+/** `:id`-style path parameters. */
+export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
+export const keyIdParamSchema = z.object({ keyId: z.coerce.number().int().positive() });
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), "must start with http:// or https://")
+  .transform((value) => value.replace(/\/+$/, ""));
+
+/** Per-key limits: a positive integer, or null for no limit. */
+const limitValue = z.number().int().positive().max(1_000_000_000).nullable();
+
+export const providerCreateSchema = z.object({
+  code: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{1,31}$/, "must be 2-32 lowercase letters, digits, _ or -"),
+  name: z.string().trim().min(1).max(100),
+  baseUrl: httpUrl,
+  apiFormat: z.enum(["openai", "anthropic", "deepseek"]),
+  isActive: z.boolean().default(true),
+  timeout: z.number().int().min(1000).max(900_000).default(60_000),
+});
+export type ProviderCreate = z.infer<typeof providerCreateSchema>;
+
+export const providerUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    baseUrl: httpUrl,
+    isActive: z.boolean(),
+    timeout: z.number().int().min(1000).max(900_000),
+  })
+  .partial()
+  .strict()
+  .refine((value) => Object.keys(value).length > 0, "at least one of name, baseUrl, isActive, timeout is required");
+export type ProviderUpdate = z.infer<typeof providerUpdateSchema>;
+
+export const keyCreateSchema = z.object({
+  keyName: z.string().trim().min(1).max(100),
+  apiKey: z.string().trim().min(8, "must be at least 8 characters").max(512),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  weight: z.number().int().min(1).max(1000).default(1),
+  rateLimitRpm: limitValue.default(null),
+  rateLimitTpm: limitValue.default(null),
+  rateLimitRpd: limitValue.default(null),
+  isActive: z.boolean().default(true),
+});
+export type KeyCreate = z.infer<typeof keyCreateSchema>;
+
+export const keyUpdateSchema = z
+  .object({
+    keyName: z.string().trim().min(1).max(100),
+    apiKey: z.string().trim().min(8, "must be at least 8 characters").max(512),
+    priority: z.number().int().min(-1000).max(1000),
+    weight: z.number().int().min(1).max(1000),
+    rateLimitRpm: limitValue,
+    rateLimitTpm: limitValue,
+    rateLimitRpd: limitValue,
+    isActive: z.boolean(),
+    /** Only `normal` may be set by hand: it puts a key back in rotation. */
+    status: z.literal("normal"),
+  })
+  .partial()
+  .strict()
+  .refine((value) => Object.keys(value).length > 0, "at least one field is required");
+export type KeyUpdate = z.infer<typeof keyUpdateSchema>;
+
+const price = z.number().min(0).max(100_000);
+
+export const modelCreateSchema = z.object({
+  providerId: z.number().int().positive(),
+  modelCode: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, "must be 1-100 letters, digits or ._:/-"),
+  displayName: z.string().trim().min(1).max(100),
+  contextWindow: z.number().int().positive().max(100_000_000),
+  maxOutputTokens: z.number().int().positive().max(10_000_000),
+  inputPricePerM: price,
+  outputPricePerM: price,
+  supportsStreaming: z.boolean().default(true),
+  supportsTools: z.boolean().default(false),
+  supportsVision: z.boolean().default(false),
+  isActive: z.boolean().default(true),
+});
+export type ModelCreate = z.infer<typeof modelCreateSchema>;
+
+export const modelUpdateSchema = modelCreateSchema
+  .omit({ providerId: true })
+  .partial()
+  .strict()
+  .refine((value) => Object.keys(value).length > 0, "at least one field is required");
+export type ModelUpdate = z.infer<typeof modelUpdateSchema>;
+
+export const modelListQuerySchema = z.object({
+  providerId: z.coerce.number().int().positive().optional(),
+  active: z.enum(["true", "false"]).optional(),
+});

@@ -1,0 +1,53 @@
+/**
+ * POST /api/auth/login: username + password -> JWT. Five failures for one user from one IP
+ * within 15 minutes lock that pair out for 15 minutes (shared state, so it holds across instances).
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppDeps } from "../deps";
+import { AuthenticationError, RateLimitError } from "../errors";
+import type { AppEnv } from "../http/app-env";
+import { clientIp } from "../http/client-ip";
+import { validate } from "../http/validation";
+import { signAdminToken } from "./admin-token";
+import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password-hash";
+
+const loginSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+/** Failures allowed per (user, IP) and window. */
+export const LOGIN_FAILURE_LIMIT = 5;
+/** Window and lockout length. */
+export const LOGIN_LOCKOUT_MS = 15 * 60 * 1000;
+
+/** Routes mounted at /api/auth. */
+export function loginRoutes(deps: AppDeps) {
+  const { db } = deps.database;
+  const app = new Hono<AppEnv>();
+
+  app.post("/login", validate("json", loginSchema), async (c) => {
+    const { username, password } = c.req.valid("json");
+    const now = deps.clock.now();
+    const subject = `login:${username.toLowerCase()}:${clientIp(c)}`;
+    const locked = (await deps.limits.getCooldowns([subject], now)).get(subject);
+    if (locked) throw new RateLimitError("Too many failed logins; try again later", locked - now);
+
+    const user = await db.selectFrom("t_admin_users").selectAll().where("username", "=", username).executeTakeFirst();
+    // Same scrypt cost whether or not the user exists, so timing does not reveal usernames.
+    const valid = await verifyPassword(password, user?.password_hash ?? (await DUMMY_PASSWORD_HASH));
+    if (!user || !valid || user.is_active !== 1) {
+      const failures = await deps.limits.admit(`${subject}:failures`, [{ name: "fail", limit: LOGIN_FAILURE_LIMIT - 1, windowMs: LOGIN_LOCKOUT_MS, cost: 1 }], now);
+      if (!failures.allowed) await deps.limits.setCooldown(subject, now + LOGIN_LOCKOUT_MS, now);
+      deps.logger.warn("login failed", { username, ip: clientIp(c), requestId: c.get("requestId") });
+      throw new AuthenticationError("Invalid username or password");
+    }
+
+    await db.updateTable("t_admin_users").set({ last_login_at: now }).where("id", "=", user.id).execute();
+    const token = await signAdminToken({ id: user.id, username: user.username, role: user.role }, deps.jwtSecret, now, deps.settings.jwtExpiresInSeconds);
+    return c.json({ code: 200, data: { token, expiresIn: deps.settings.jwtExpiresInSeconds, username: user.username, role: user.role } });
+  });
+
+  return app;
+}

@@ -1,0 +1,56 @@
+/**
+ * Errors are rendered in exactly one place. `/v1/*` speaks OpenAI's error shape so the official
+ * SDK understands it; everything else gets the `{code, message, errors?}` envelope. Unknown
+ * errors become a generic 500 without internals (logged with the request id, never echoed).
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { GatewayError, openAiTypeForStatus } from "../errors";
+import type { Logger } from "../logging/logger";
+import type { AppEnv } from "./app-env";
+
+/** Converts anything thrown into a GatewayError that is safe to show. */
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof HTTPException) {
+    // Hono's own 4xx (malformed JSON, body too large) carry safe messages.
+    const status = error.status;
+    const message = status === 413 ? "Request body too large" : error.message || "Bad request";
+    return new GatewayError(status, status === 413 ? "payload_too_large" : "bad_request", message);
+  }
+  return new GatewayError(500, "internal_error", "Internal server error");
+}
+
+/** Renders a GatewayError for the path's audience. */
+export function renderError(c: Context<AppEnv>, error: GatewayError): Response {
+  const headers: Record<string, string> = { ...error.headers };
+  if (error.retryAfterMs !== undefined) {
+    headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+    headers["retry-after-ms"] = String(Math.max(0, Math.round(error.retryAfterMs)));
+  }
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  const status = error.status as ContentfulStatusCode;
+  if (c.req.path.startsWith("/v1/")) {
+    return c.json(
+      { error: { message: error.message, type: error.openAiType ?? openAiTypeForStatus(error.status), param: error.param, code: error.code } },
+      status,
+    );
+  }
+  return c.json({ code: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}) }, status);
+}
+
+/** The app's `onError`. */
+export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
+  return function handleError(error, c) {
+    const gatewayError = toGatewayError(error);
+    if (gatewayError.status >= 500) {
+      logger.error("request failed", { requestId: c.get("requestId"), path: c.req.path, error });
+    }
+    return renderError(c, gatewayError);
+  };
+}
+
+/** The app's `notFound`. */
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  renderError(c, new GatewayError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`));

@@ -1,0 +1,24 @@
+/**
+ * Gives every request an id (echoed as `x-request-id`) and reports the gateway's own overhead
+ * (`x-gateway-overhead-ms`: time in the gateway minus time spent waiting on upstreams).
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./app-env";
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Middleware factory. */
+export function requestContext({ newId }: { newId: () => string }): MiddlewareHandler<AppEnv> {
+  return async function requestContextMiddleware(c, next) {
+    const startedAt = performance.now();
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : newId();
+    c.set("requestId", requestId);
+    c.set("startedAt", startedAt);
+    c.set("upstreamMs", 0);
+    await next();
+    c.header("x-request-id", requestId);
+    const overhead = performance.now() - startedAt - c.get("upstreamMs");
+    c.header("x-gateway-overhead-ms", Math.max(0, overhead).toFixed(2));
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * {@link LimitStore} over Upstash Redis, shared by every Lambda instance.
+ *
+ * `admit`, `adjust`, `setCooldown` and `claim` are each one Lua script, so each is one HTTP
+ * round trip (once the script is cached in Redis; the very first call of a script per Redis
+ * adds one `EVAL` after `NOSCRIPT`). Deadlines (cooldowns, claims) are stored as the key's value
+ * and compared with the injected `now`; the PX ttl only reclaims the memory.
+ *
+ * Key layout under `prefix` (hash-tagged by subject so one admission's keys share a cluster slot):
+ * - `<prefix>:{<subject>}:window:<name>:<windowMs>:<bucket>` counter of one fixed bucket
+ * - `<prefix>:{<subject>}:cooldown` cooldown deadline (epoch ms)
+ * - `<prefix>:claim:<name>` claim deadline (epoch ms)
+ * - `<prefix>:version:<name>` version counter (never expires)
+ */
+import { createHash } from "node:crypto";
+import type { Redis } from "@upstash/redis";
+import type { Admission, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
+import { assertTtlMs, assertWindowMs, bucketExpiresAt, bucketOf, normalizeNow, normalizeWindows } from "./sliding-window";
+import { adjustScript, admitScript, claimScript, extendDeadlineScript } from "./upstash-limit-scripts";
+
+/** The part of `@upstash/redis`'s client the store uses (structural, so a test double fits). */
+export type UpstashLimitRedis = Pick<Redis, "eval" | "evalsha" | "get" | "mget" | "incr" | "del">;
+
+/** Options of {@link UpstashLimitStore}. */
+export interface UpstashLimitStoreOptions {
+  /**
+   * Prefix of every key, so several deployments (or test runs) can share one database.
+   * @default "modelgate"
+   */
+  prefix?: string;
+  /**
+   * Extra time to live on window counters beyond what the window needs, covering clock skew
+   * between instances.
+   * @default 1000
+   */
+  expirySlackMs?: number;
+}
+
+/** A Lua script and its SHA-1, run with EVALSHA and re-sent with EVAL only after NOSCRIPT. */
+class LuaScript {
+  readonly sha1: string;
+  constructor(readonly source: string) {
+    this.sha1 = createHash("sha1").update(source).digest("hex");
+  }
+}
+
+const admit = new LuaScript(admitScript);
+const adjust = new LuaScript(adjustScript);
+const extendDeadline = new LuaScript(extendDeadlineScript);
+const claimOnce = new LuaScript(claimScript);
+
+/** A {@link LimitStore} kept in (Upstash) Redis. */
+export class UpstashLimitStore implements LimitStore {
+  readonly kind = "upstash" as const;
+  readonly #redis: UpstashLimitRedis;
+  readonly #prefix: string;
+  readonly #expirySlackMs: number;
+
+  /** @throws RangeError on an empty prefix or a negative slack. */
+  constructor(redis: UpstashLimitRedis, { prefix = "modelgate", expirySlackMs = 1000 }: UpstashLimitStoreOptions = {}) {
+    if (prefix.length === 0) throw new RangeError("prefix must not be empty");
+    if (!(expirySlackMs >= 0)) throw new RangeError(`expirySlackMs must be >= 0, got ${expirySlackMs}`);
+    this.#redis = redis;
+    this.#prefix = prefix;
+    this.#expirySlackMs = Math.ceil(expirySlackMs);
+  }
+
+  async admit(subject: string, windows: WindowLimit[], now: number): Promise<Admission> {
+    const at = normalizeNow(now);
+    const normalized = normalizeWindows(windows);
+    const keys = [this.#cooldownKey(subject)];
+    const args = [String(at), String(this.#expirySlackMs)];
+    for (const window of normalized) {
+      const bucket = bucketOf(at, window.windowMs);
+      keys.push(this.#windowKey(subject, window.name, window.windowMs, bucket));
+      keys.push(this.#windowKey(subject, window.name, window.windowMs, bucket - 1));
+      args.push(String(window.limit), String(window.windowMs), String(window.cost));
+    }
+    const reply = await this.#run<number[]>(admit, keys, args);
+    const [allowed, deniedIndex, retryAfterMs] = reply.map(Number);
+    const admission: Admission = { allowed: allowed === 1, retryAfterMs, remaining: {}, resetAt: {} };
+    if (deniedIndex === -1) admission.deniedBy = "cooldown";
+    else if (deniedIndex > 0) admission.deniedBy = normalized[deniedIndex - 1].name;
+    normalized.forEach((window, index) => {
+      admission.remaining[window.name] = Number(reply[3 + 2 * index]);
+      admission.resetAt[window.name] = Number(reply[4 + 2 * index]);
+    });
+    return admission;
+  }
+
+  async adjust(subject: string, adjustments: WindowAdjustment[], now: number): Promise<void> {
+    const at = normalizeNow(now);
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const { name, windowMs, amount } of adjustments) {
+      assertWindowMs(windowMs);
+      const rounded = Math.round(amount);
+      if (!Number.isFinite(rounded) || rounded === 0) continue;
+      const bucket = bucketOf(at, windowMs);
+      keys.push(this.#windowKey(subject, name, windowMs, bucket));
+      args.push(String(rounded), String(bucketExpiresAt(bucket, windowMs) - at + this.#expirySlackMs));
+    }
+    if (keys.length > 0) await this.#run<number>(adjust, keys, args);
+  }
+
+  async setCooldown(subject: string, untilMs: number, now: number): Promise<void> {
+    const at = normalizeNow(now);
+    const deadline = Math.ceil(untilMs);
+    if (!(deadline > at)) return;
+    await this.#run<number>(extendDeadline, [this.#cooldownKey(subject)], [String(deadline), String(at)]);
+  }
+
+  async clearCooldown(subject: string): Promise<void> {
+    await this.#redis.del(this.#cooldownKey(subject));
+  }
+
+  async getCooldowns(subjects: string[], now: number): Promise<Map<string, number>> {
+    const at = normalizeNow(now);
+    const cooling = new Map<string, number>();
+    if (subjects.length === 0) return cooling;
+    // The client JSON-parses replies, so a deadline arrives as a number (or a string when
+    // automaticDeserialization is off); Number() takes both.
+    const deadlines = await this.#redis.mget<Array<number | string | null>>(...subjects.map((subject) => this.#cooldownKey(subject)));
+    subjects.forEach((subject, index) => {
+      const deadline = Number(deadlines[index] ?? Number.NaN);
+      if (deadline > at) cooling.set(subject, deadline);
+    });
+    return cooling;
+  }
+
+  async claim(name: string, ttlMs: number, now: number): Promise<boolean> {
+    const at = normalizeNow(now);
+    assertTtlMs(ttlMs);
+    const deadline = at + Math.ceil(ttlMs);
+    const claimed = await this.#run<number>(claimOnce, [this.#claimKey(name)], [String(deadline), String(at)]);
+    return Number(claimed) === 1;
+  }
+
+  async release(name: string): Promise<void> {
+    await this.#redis.del(this.#claimKey(name));
+  }
+
+  async getVersion(name: string): Promise<number> {
+    const value = await this.#redis.get<number | string>(this.#versionKey(name));
+    return value === null ? 0 : Number(value);
+  }
+
+  async bumpVersion(name: string): Promise<number> {
+    return this.#redis.incr(this.#versionKey(name));
+  }
+
+  /** EVALSHA first; on NOSCRIPT (new or flushed Redis) send the whole script once with EVAL. */
+  async #run<TResult>(script: LuaScript, keys: string[], args: string[]): Promise<TResult> {
+    try {
+      return await this.#redis.evalsha<string[], TResult>(script.sha1, keys, args);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes("NOSCRIPT"))) throw error;
+      return this.#redis.eval<string[], TResult>(script.source, keys, args);
+    }
+  }
+
+  #windowKey(subject: string, name: string, windowMs: number, bucket: number): string {
+    return `${this.#prefix}:{${subject}}:window:${name}:${windowMs}:${bucket}`;
+  }
+
+  #cooldownKey(subject: string): string {
+    return `${this.#prefix}:{${subject}}:cooldown`;
+  }
+
+  #claimKey(name: string): string {
+    return `${this.#prefix}:claim:${name}`;
+  }
+
+  #versionKey(name: string): string {
+    return `${this.#prefix}:version:${name}`;
+  }
+}

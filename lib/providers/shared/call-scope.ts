@@ -1,0 +1,83 @@
+/**
+ * Per-call abort bookkeeping: joins the caller's signal with an optional deadline, and tells
+ * afterwards which of the two (if any) ended the call, because the SDKs report both as a plain
+ * abort (and their stream iterators even end silently on abort).
+ */
+import { isProviderError, ProviderError } from "../provider-error";
+import type { ProviderCallContext, ProviderFormat } from "../provider-spec";
+
+/** The state of one upstream call. */
+export interface CallScope {
+  readonly provider: ProviderFormat;
+  /** Key used for the call; redacted from every error message. */
+  readonly apiKey: string;
+  /** Signal to hand to the SDK: aborts on the caller's signal or the deadline. */
+  readonly signal: AbortSignal | undefined;
+  /** The caller's own signal, whose `reason` may be a `ProviderError`. */
+  readonly callerSignal: AbortSignal | undefined;
+  /** True once the deadline (not the caller) ended the call. */
+  timedOut(): boolean;
+  /** True once either the caller or the deadline aborted the call. */
+  aborted(): boolean;
+}
+
+/**
+ * Opens the scope of one call.
+ *
+ * @param deadlineMs bounds the whole call when set (non-streaming calls); the SDK's own timeout
+ *   only covers the wait for response headers
+ */
+export function openCallScope(provider: ProviderFormat, context: ProviderCallContext, deadlineMs?: number): CallScope {
+  const deadline = deadlineMs !== undefined ? AbortSignal.timeout(deadlineMs) : undefined;
+  const signals = [context.signal, deadline].filter((signal): signal is AbortSignal => signal !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  return {
+    provider,
+    apiKey: context.apiKey,
+    signal,
+    callerSignal: context.signal,
+    timedOut: () => deadline?.aborted === true && context.signal?.aborted !== true,
+    aborted: () => signal?.aborted === true,
+  };
+}
+
+/** A timeout of the call: transient, status 0. */
+export function timeoutError(scope: CallScope, detail = "upstream did not answer in time"): ProviderError {
+  return new ProviderError({ kind: "transient", status: 0, code: "upstream_timeout", message: detail, provider: scope.provider });
+}
+
+/**
+ * The error for a call that was aborted: the deadline's timeout, the `ProviderError` the caller
+ * aborted with (e.g. its idle timeout), or a transient `aborted`.
+ */
+export function abortedCallError(scope: CallScope): ProviderError {
+  if (scope.timedOut()) return timeoutError(scope);
+  const reason: unknown = scope.callerSignal?.reason;
+  if (isProviderError(reason)) return reason;
+  return new ProviderError({ kind: "transient", status: 0, code: "aborted", message: "the call was aborted", provider: scope.provider });
+}
+
+/** A connection that failed or broke off: transient, status 0. */
+export function connectionError(scope: CallScope, code: "connection_error" | "stream_truncated", error: unknown): ProviderError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const lead = code === "stream_truncated" ? "upstream stream broke off" : "could not reach the upstream";
+  return new ProviderError({
+    kind: "transient",
+    status: 0,
+    code,
+    message: detail ? `${lead}: ${detail}` : lead,
+    provider: scope.provider,
+    secrets: [scope.apiKey],
+  });
+}
+
+/** A stream that ended cleanly but without its terminal event (`[DONE]`, `message_stop`). */
+export function truncatedStreamError(scope: CallScope): ProviderError {
+  return new ProviderError({
+    kind: "transient",
+    status: 0,
+    code: "stream_truncated",
+    message: "upstream stream ended before its terminal event",
+    provider: scope.provider,
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * Builds the app's dependencies from settings: opens the database (migrating and seeding it on
+ * the local default), loads the master keyring, the JWT secret and the shared-state store.
+ * Used by every front door: the local server, the Lambda handlers, the job runners and tests.
+ */
+import { randomUUID } from "node:crypto";
+import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
+import { createDatabase, type DatabaseHandle } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrate";
+import { seedCatalogue } from "../../db/seed";
+import { ensureBootstrapAdmin, type BootstrapResult } from "../auth/bootstrap-admin";
+import type { Settings } from "../config/settings";
+import { KeyCipher } from "../crypto/key-cipher";
+import { loadOrCreateLocalSecret } from "../crypto/local-secret-file";
+import { loadKeyring } from "../crypto/master-key-source";
+import { systemClock, type AppDeps, type Clock } from "../deps";
+import { createLimitStore } from "../limits/create-limit-store";
+import { createLogger, type Logger } from "../logging/logger";
+
+/** Options for {@link createRuntime}. */
+export interface RuntimeOptions {
+  /** Run migrations, the seed and the bootstrap admin. @default true unless deployed */
+  initializeDatabase?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** Secrets Manager client settings (tests point it at a local server). */
+  secretsManager?: SecretsManagerClientConfig;
+  /** Use this open database instead of opening `settings.database`. */
+  database?: DatabaseHandle;
+}
+
+/** Dependencies plus what start-up did and how to shut down. */
+export interface Runtime {
+  deps: AppDeps;
+  bootstrap: BootstrapResult;
+  close(): Promise<void>;
+}
+
+/** Opens everything the app needs. */
+export async function createRuntime(settings: Readonly<Settings>, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger();
+  const clock = options.clock ?? systemClock;
+  const warn = { warn: (message: string) => logger.warn(message) };
+  const database = options.database ?? (await createDatabase(settings.database));
+  try {
+    let bootstrap: BootstrapResult = { created: false };
+    if (options.initializeDatabase ?? !settings.deployed) {
+      await migrateToLatest(database);
+      await seedCatalogue(database.db, clock.now());
+      bootstrap = await ensureBootstrapAdmin(database.db, {
+        credentials: settings.bootstrapAdmin,
+        allowGenerated: !settings.deployed,
+        now: clock.now(),
+        logger,
+      });
+    }
+    const keyEncryption = settings.keyEncryption;
+    const keyring = await loadKeyring({
+      secretArn: keyEncryption.kind === "secrets-manager" ? keyEncryption.secretArn : undefined,
+      encryptionKey: keyEncryption.kind === "env" ? keyEncryption.base64Key : undefined,
+      dataDir: settings.dataDir,
+      allowLocalKey: !settings.deployed,
+      secretsManager: options.secretsManager,
+      logger: warn,
+    });
+    const jwtSecret = settings.jwtSecret ?? (await loadOrCreateLocalSecret(settings.dataDir, "jwt.secret", 48, warn)).toString("base64");
+    const { store, requestLimiter } = createLimitStore({
+      upstashUrl: settings.upstash?.url,
+      upstashToken: settings.upstash?.token,
+      now: () => clock.now(),
+    });
+    if (store.kind === "memory") logger.info("limits and cooldowns are kept in memory: correct for one instance only");
+
+    const deps: AppDeps = {
+      settings,
+      database,
+      limits: store,
+      requestLimiter,
+      cipher: new KeyCipher(keyring),
+      jwtSecret,
+      clock,
+      newId: randomUUID,
+      fetch: options.fetch ?? globalThis.fetch,
+      logger,
+    };
+    return { deps, bootstrap, close: () => database.close() };
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The HTTP front door: one API Gateway REST API (v1) in front of the Hono app for every route.
+ *
+ * Two Lambda functions serve the same app. The chat completion routes go to a streaming one
+ * (`responseTransferMode: STREAM`), which lifts API Gateway's 29-second and 10 MB limits for
+ * streamed and non-streamed completions alike; everything else (admin API, dashboard, health,
+ * `/v1/models`) goes to a buffered one. API Gateway picks the most specific resource, so the two
+ * literal chat paths win over `/{proxy+}`.
+ */
+import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLERS, LAMBDA_RUNTIME, LOG_RETENTION_DAYS, NODEJS_BUNDLING } from "./lambda-defaults";
+import {
+  adminEnvironment,
+  alertEnvironment,
+  databaseEnvironment,
+  keyEncryptionAccess,
+  upstashEnvironment,
+} from "./secrets";
+
+/** Everything the app needs: it serves admin routes, decrypts provider keys and runs jobs on demand. */
+const apiEnvironment = {
+  ...databaseEnvironment,
+  ...upstashEnvironment,
+  ...adminEnvironment,
+  ...alertEnvironment,
+  LOG_RETENTION_DAYS,
+};
+
+/** Longest a chat completion may run, streamed or not; reasoning models can take minutes. */
+const CHAT_TIMEOUT_SECONDS = 600;
+
+/** Buffered handler for every non-chat route. */
+export const apiFunction = new sst.aws.Function("ApiHandler", {
+  handler: LAMBDA_HANDLERS.api,
+  description: "modelgate API (buffered): admin API, dashboard, health, models",
+  runtime: LAMBDA_RUNTIME,
+  architecture: LAMBDA_ARCHITECTURE,
+  // Memory buys CPU on Lambda; 1 GB keeps cold starts and scrypt password hashing quick.
+  memory: "1024 MB",
+  // API Gateway gives a buffered integration 29 s at most; a longer Lambda timeout would only burn money.
+  timeout: "30 seconds",
+  nodejs: NODEJS_BUNDLING,
+  environment: apiEnvironment,
+  link: [keyEncryptionAccess],
+});
+
+/** Streaming handler for the chat completion routes. */
+export const apiStreamFunction = new sst.aws.Function("ApiStreamHandler", {
+  handler: LAMBDA_HANDLERS.apiStream,
+  description: "modelgate chat completions (response streaming)",
+  runtime: LAMBDA_RUNTIME,
+  architecture: LAMBDA_ARCHITECTURE,
+  memory: "1024 MB",
+  timeout: `${CHAT_TIMEOUT_SECONDS} seconds`,
+  streaming: true,
+  nodejs: NODEJS_BUNDLING,
+  environment: apiEnvironment,
+  link: [keyEncryptionAccess],
+});
+
+/** The REST API. Its URL (with the stage as first path segment) is the gateway's base URL. */
+export const api = new sst.aws.ApiGatewayV1("Api", {
+  // Regional, not SST's default edge: an edge-optimized endpoint cuts idle streams after 30 s, a regional one after 5 min.
+  endpoint: { type: "regional" },
+  // CORS, if wanted, belongs in the Hono app: behind a proxy integration the Lambda must set the
+  // headers on real responses anyway, and SST's default adds a mock OPTIONS allowing every origin.
+  cors: false,
+  transform: {
+    // Lets API Gateway decode the base64 bodies Hono's buffered handler returns for binary types.
+    api: { binaryMediaTypes: ["*/*"] },
+  },
+});
+
+/** Literal paths of the routes that stream (DESIGN.md "HTTP API"). */
+export const STREAMING_PATHS = ["/v1/chat/completions", "/api/ai/chat/completions"] as const;
+
+api.route("ANY /", apiFunction.arn);
+api.route("ANY /{proxy+}", apiFunction.arn);
+for (const path of STREAMING_PATHS) {
+  // `streaming` on the route (not the function definition) because both routes share one
+  // function passed by ARN instead of getting a copy each.
+  api.route(`ANY ${path}`, apiStreamFunction.arn, {
+    streaming: true,
+    transform: {
+      // A STREAM integration may wait up to 15 min (default 29 s); match the function timeout.
+      integration: { timeoutMilliseconds: CHAT_TIMEOUT_SECONDS * 1000 },
+    },
+  });
+}
+api.deploy();
