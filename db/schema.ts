@@ -10,6 +10,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 export type EpochMs = number;
 /** 0 or 1. */
 export type Flag = number;
+/** A column the database fills with its default when an insert leaves it out. */
+export type WithDefault<T> = ColumnType<T, T | undefined, T>;
 
 export interface ProvidersTable {
   id: Generated<number>;
@@ -39,21 +41,21 @@ export interface ApiKeysTable {
   /** Masked hint such as `sk-…abcd`. */
   key_hint: string;
   /** Higher first. */
-  priority: number;
+  priority: WithDefault<number>;
   /** Share of traffic within one priority tier. */
-  weight: number;
-  rate_limit_rpm: number | null;
-  rate_limit_tpm: number | null;
-  rate_limit_rpd: number | null;
-  is_active: Flag;
-  status: KeyStatus;
-  status_reason: string | null;
-  status_changed_at: EpochMs | null;
-  cooldown_until: EpochMs | null;
-  consecutive_failures: number;
-  last_used_at: EpochMs | null;
-  last_error_at: EpochMs | null;
-  last_validated_at: EpochMs | null;
+  weight: WithDefault<number>;
+  rate_limit_rpm: WithDefault<number | null>;
+  rate_limit_tpm: WithDefault<number | null>;
+  rate_limit_rpd: WithDefault<number | null>;
+  is_active: WithDefault<Flag>;
+  status: WithDefault<KeyStatus>;
+  status_reason: WithDefault<string | null>;
+  status_changed_at: WithDefault<EpochMs | null>;
+  cooldown_until: WithDefault<EpochMs | null>;
+  consecutive_failures: WithDefault<number>;
+  last_used_at: WithDefault<EpochMs | null>;
+  last_error_at: WithDefault<EpochMs | null>;
+  last_validated_at: WithDefault<EpochMs | null>;
   created_at: EpochMs;
   updated_at: EpochMs;
 }
@@ -183,6 +185,21 @@ export interface AlertHistoryTable {
   created_at: EpochMs;
 }
 
+/** One row per scheduled job (`rollup`, `purge`, `error-rate`, `key-status`). */
+export interface JobStateTable {
+  job_name: string;
+  /** Rollup: every hour before this (epoch ms, hour-aligned) has been rolled up. */
+  watermark_ms: EpochMs | null;
+  /** Rollup: the highest log id seen by the last run; newer ids in older hours are late rows. */
+  last_log_id: number | null;
+  last_run_at: EpochMs | null;
+  /** `ok` or `failed`. */
+  last_status: string | null;
+  /** JSON summary of the last run. */
+  last_summary: string | null;
+  updated_at: EpochMs;
+}
+
 export interface Database {
   t_ai_providers: ProvidersTable;
   t_ai_api_keys: ApiKeysTable;
@@ -193,6 +210,7 @@ export interface Database {
   t_client_keys: ClientKeysTable;
   t_alert_webhooks: AlertWebhooksTable;
   t_alert_history: AlertHistoryTable;
+  t_sys_job_state: JobStateTable;
 }
 
 export type ProviderRow = Selectable<ProvidersTable>;
@@ -207,4 +225,5 @@ export type AdminUserRow = Selectable<AdminUsersTable>;
 export type ClientKeyRow = Selectable<ClientKeysTable>;
 export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
 export type AlertHistoryRow = Selectable<AlertHistoryTable>;
+export type JobStateRow = Selectable<JobStateTable>;
 export type { ColumnType };

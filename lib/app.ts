@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { sql } from "kysely";
+import { clientRoutes } from "./admin/client-routes";
 import { modelRoutes } from "./admin/model-routes";
 import { providerRoutes } from "./admin/provider-routes";
 import { loginRoutes } from "./auth/login-routes";
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", loginRoutes(deps));
   app.route("/api/admin/ai-providers", providerRoutes(deps));
   app.route("/api/admin/ai-models", modelRoutes(deps));
+  app.route("/api/admin/clients", clientRoutes(deps));
 
   return app;
 }

@@ -59,12 +59,15 @@ export interface LoadKeyringOptions {
   logger?: WarningLogger;
 }
 
+/** The setting (or file) a {@link MasterKeyError} is about. */
+export type MasterKeySetting = "KEY_ENCRYPTION_SECRET_ARN" | "KEY_ENCRYPTION_KEY" | "NEW_KEY_ENCRYPTION_KEY" | "master.key";
+
 /** The master key is missing or unusable. `setting` names what to fix; the message never holds key material. */
 export class MasterKeyError extends Error {
   override readonly name = "MasterKeyError";
 
   constructor(
-    readonly setting: "KEY_ENCRYPTION_SECRET_ARN" | "KEY_ENCRYPTION_KEY" | "master.key",
+    readonly setting: MasterKeySetting,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -140,7 +143,7 @@ async function fetchKeyringSecret(secretArn: string, options: LoadKeyringOptions
  * @param secretArn - when parsing a secret's value, its ARN for the error message.
  * @throws MasterKeyError naming `setting`, without any of the text.
  */
-export function parseKeyringText(text: string, setting: "KEY_ENCRYPTION_SECRET_ARN" | "KEY_ENCRYPTION_KEY", secretArn?: string): Keyring {
+export function parseKeyringText(text: string, setting: Exclude<MasterKeySetting, "master.key">, secretArn?: string): Keyring {
   const where = secretArn ? `secret ${secretArn}` : "value";
   const fail = (problem: string): never => {
     throw new MasterKeyError(setting, `${where} ${problem}`);

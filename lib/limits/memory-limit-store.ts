@@ -77,7 +77,7 @@ export class MemoryLimitStore implements LimitStore {
       const current = this.#count(currentKey, at);
       const previous = this.#count(counterKey(subject, window.name, window.windowMs, bucket - 1), at);
       const verdict = evaluateWindow(window, current, previous, at);
-      admission.remaining[window.name] = verdict.remaining;
+      admission.remaining[window.name] = verdict.available;
       admission.resetAt[window.name] = verdict.resetAt;
       // The binding window is the one that needs the longest wait; ties keep the first.
       if (!verdict.allowed && !inCooldown) {
@@ -90,6 +90,7 @@ export class MemoryLimitStore implements LimitStore {
     }
     if (admission.allowed) {
       normalized.forEach((window, index) => {
+        admission.remaining[window.name] -= window.cost;
         if (window.cost > 0) this.#add(bucketKeys[index], window.cost, bucketExpiresAt(bucketOf(at, window.windowMs), window.windowMs), at);
       });
     }

@@ -30,18 +30,18 @@ export interface WindowVerdict {
   allowed: boolean;
   /** 0 when allowed; else milliseconds until this window would admit the same cost. */
   retryAfterMs: number;
-  /** Units left after this call (the reservation included when allowed). */
-  remaining: number;
+  /** Units free before this call's reservation (the caller subtracts the cost if every window allows). */
+  available: number;
   /** End of the current bucket (epoch ms), when its units start to fade out. */
   resetAt: number;
 }
 
-/** `floor(dividend / divisor)` for a positive divisor, corrected where the float quotient rounds across an integer. */
+/**
+ * `floor(dividend / divisor)` for integers and a positive divisor. Exact while |dividend| < 2^53:
+ * a correctly rounded quotient of such integers never rounds up across an integer.
+ */
 export function floorDivide(dividend: number, divisor: number): number {
-  let quotient = Math.floor(dividend / divisor);
-  if (quotient * divisor > dividend) quotient -= 1;
-  else if ((quotient + 1) * divisor <= dividend) quotient += 1;
-  return quotient;
+  return Math.floor(dividend / divisor);
 }
 
 /** `ceil(dividend / divisor)` for a non-negative dividend and a positive divisor. */
@@ -72,21 +72,19 @@ export function evaluateWindow(window: NormalizedWindow, current: number, previo
   const resetAt = bucketStart + windowMs;
   // Rounded up so the estimate never under-counts: allowed iff current + cost + ⌈carried⌉ <= limit.
   const used = current + ceilDivide(previous * (windowMs - elapsed), windowMs);
-  if (used + cost <= limit) {
-    return { allowed: true, retryAfterMs: 0, remaining: Math.max(0, limit - used - cost), resetAt };
-  }
-  const remaining = Math.max(0, limit - used);
-  if (cost > limit) return { allowed: false, retryAfterMs: resetAt + windowMs - now, remaining, resetAt };
+  const available = Math.max(0, limit - used);
+  if (used + cost <= limit) return { allowed: true, retryAfterMs: 0, available, resetAt };
+  if (cost > limit) return { allowed: false, retryAfterMs: resetAt + windowMs - now, available, resetAt };
 
   // Still in this bucket: need previous × (windowMs − e) <= room × windowMs.
   const room = limit - current - cost;
   if (room >= 0 && previous > 0) {
     const fadedEnoughAt = windowMs - floorDivide(room * windowMs, previous);
-    if (fadedEnoughAt < windowMs) return { allowed: false, retryAfterMs: bucketStart + fadedEnoughAt - now, remaining, resetAt };
+    if (fadedEnoughAt < windowMs) return { allowed: false, retryAfterMs: bucketStart + fadedEnoughAt - now, available, resetAt };
   }
   // In the next bucket the current counter becomes the fading one and the new bucket is empty.
   const nextFadedEnoughAt = current > 0 ? Math.max(0, windowMs - floorDivide((limit - cost) * windowMs, current)) : 0;
-  return { allowed: false, retryAfterMs: resetAt + nextFadedEnoughAt - now, remaining, resetAt };
+  return { allowed: false, retryAfterMs: resetAt + nextFadedEnoughAt - now, available, resetAt };
 }
 
 /**

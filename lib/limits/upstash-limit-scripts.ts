@@ -24,13 +24,7 @@ local slack = tonumber(ARGV[2])
 local count = (#ARGV - 2) / 3
 
 local function floorDivide(dividend, divisor)
-  local quotient = math.floor(dividend / divisor)
-  if quotient * divisor > dividend then
-    quotient = quotient - 1
-  elseif (quotient + 1) * divisor <= dividend then
-    quotient = quotient + 1
-  end
-  return quotient
+  return math.floor(dividend / divisor)
 end
 
 local function evaluate(limit, windowMs, cost, current, previous)
@@ -38,25 +32,25 @@ local function evaluate(limit, windowMs, cost, current, previous)
   local elapsed = now - bucketStart
   local resetAt = bucketStart + windowMs
   local used = current + floorDivide(previous * (windowMs - elapsed) + windowMs - 1, windowMs)
+  local available = math.max(0, limit - used)
   if used + cost <= limit then
-    return true, 0, math.max(0, limit - used - cost), resetAt, bucketStart
+    return true, 0, available, resetAt, bucketStart
   end
-  local remaining = math.max(0, limit - used)
   if cost > limit then
-    return false, resetAt + windowMs - now, remaining, resetAt, bucketStart
+    return false, resetAt + windowMs - now, available, resetAt, bucketStart
   end
   local room = limit - current - cost
   if room >= 0 and previous > 0 then
     local fadedEnoughAt = windowMs - floorDivide(room * windowMs, previous)
     if fadedEnoughAt < windowMs then
-      return false, bucketStart + fadedEnoughAt - now, remaining, resetAt, bucketStart
+      return false, bucketStart + fadedEnoughAt - now, available, resetAt, bucketStart
     end
   end
   local nextFadedEnoughAt = 0
   if current > 0 then
     nextFadedEnoughAt = math.max(0, windowMs - floorDivide((limit - cost) * windowMs, current))
   end
-  return false, resetAt + nextFadedEnoughAt - now, remaining, resetAt, bucketStart
+  return false, resetAt + nextFadedEnoughAt - now, available, resetAt, bucketStart
 end
 
 local result = {1, 0, 0}
@@ -74,7 +68,7 @@ for index = 1, count do
   local cost = tonumber(ARGV[3 * index + 2])
   local current = tonumber(redis.call('GET', KEYS[2 * index])) or 0
   local previous = tonumber(redis.call('GET', KEYS[2 * index + 1])) or 0
-  local allowed, retryAfterMs, remaining, resetAt, bucketStart = evaluate(limit, windowMs, cost, current, previous)
+  local allowed, retryAfterMs, available, resetAt, bucketStart = evaluate(limit, windowMs, cost, current, previous)
   costs[index] = cost
   expiries[index] = bucketStart + 2 * windowMs - now + slack
   if not allowed then
@@ -87,12 +81,13 @@ for index = 1, count do
       end
     end
   end
-  result[2 + 2 * index] = remaining
+  result[2 + 2 * index] = available
   result[3 + 2 * index] = resetAt
 end
 
 if result[1] == 1 then
   for index = 1, count do
+    result[2 + 2 * index] = result[2 + 2 * index] - costs[index]
     if costs[index] > 0 then
       redis.call('INCRBY', KEYS[2 * index], costs[index])
       redis.call('PEXPIRE', KEYS[2 * index], expiries[index])

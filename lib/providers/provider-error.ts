@@ -41,6 +41,9 @@ export interface ProviderErrorOptions {
 /** Kinds the router fails over on; a `client_error` goes back to the client as it is. */
 const retryableKinds: ReadonlySet<ProviderErrorKind> = new Set(["rate_limited", "quota_exceeded", "invalid_key", "transient"]);
 
+/** Longest message kept; upstream HTML error pages can be kilobytes. */
+const maximumMessageLength = 500;
+
 /**
  * A classified upstream failure. Its message never contains an API key, and it deliberately
  * carries no `cause`: SDK errors hold request details that could include credentials.
@@ -59,7 +62,8 @@ export class ProviderError extends Error {
   readonly retryable: boolean;
 
   constructor(options: ProviderErrorOptions) {
-    super(redactSecrets(options.message, options.secrets));
+    const message = redactSecrets(options.message, options.secrets);
+    super(message.length > maximumMessageLength ? `${message.slice(0, maximumMessageLength)}…` : message);
     this.kind = options.kind;
     this.status = options.status;
     this.code = options.code;

@@ -73,6 +73,12 @@ export interface ProviderCallContext {
   fetch?: typeof fetch;
 }
 
+/** What {@link ProviderAdapter.stream} resolves with: the chunks, plus the request's warnings. */
+export interface ChatStream extends AsyncIterable<ChatCompletionChunk> {
+  /** Options the upstream does not support and that were dropped or adjusted. */
+  readonly warnings: readonly string[];
+}
+
 /** One upstream API behind the canonical OpenAI shape. */
 export interface ProviderAdapter {
   readonly format: ProviderFormat;
@@ -84,7 +90,7 @@ export interface ProviderAdapter {
    * chunk (`choices: []`, `usage`). The iterator throws a `ProviderError` for an in-stream error
    * event or a stream that ends without its terminal event (`stream_truncated`).
    */
-  stream(request: ChatRequest, context: ProviderCallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
+  stream(request: ChatRequest, context: ProviderCallContext): Promise<ChatStream>;
   /** Cheap authenticated call (list models); resolves on success, rejects with a `ProviderError`. */
   validateKey(context: ProviderCallContext): Promise<void>;
 }

@@ -134,6 +134,9 @@ export async function startPlanetScaleSimulator(options: PlanetScaleSimulatorOpt
     supportBigNumbers: true,
     bigNumberStrings: true,
     multipleStatements: false,
+    // PlanetScale HTTP sessions carry ClientFoundRows=true (as mattrobenolt/ps-http-sim's session.go does), so an
+    // UPDATE counts matched rows; mysql2's default FOUND_ROWS flag gives the same.
+    flags: ["FOUND_ROWS"],
   });
   pool.pool.on("connection", (connection) => {
     // Queued ahead of the first query on this connection; a failure there surfaces on that query.

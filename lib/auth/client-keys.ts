@@ -1,0 +1,23 @@
+/**
+ * Client API keys for applications: `mg-` + 32 random base64url characters, shown once at
+ * creation and stored only as a SHA-256 hash (a high-entropy key needs no slow hash).
+ */
+import { createHash, randomBytes } from "node:crypto";
+
+/** Prefix that marks a modelgate client key. */
+export const CLIENT_KEY_PREFIX = "mg-";
+
+/** A new random client key. */
+export function generateClientKey(): string {
+  return `${CLIENT_KEY_PREFIX}${randomBytes(24).toString("base64url")}`;
+}
+
+/** The stored form of a client key. */
+export function hashClientKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** Masked form for display: `mg-…wxyz`. */
+export function clientKeyHint(key: string): string {
+  return `${CLIENT_KEY_PREFIX}…${key.slice(-4)}`;
+}

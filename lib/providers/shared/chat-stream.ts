@@ -1,0 +1,12 @@
+/**
+ * Wraps an adapter's chunk generator into the {@link ChatStream} the spec promises.
+ */
+import type { ChatCompletionChunk, ChatStream } from "../provider-spec";
+
+/** A single-use {@link ChatStream} over `chunks`, carrying the request's warnings. */
+export function toChatStream(chunks: AsyncIterable<ChatCompletionChunk>, warnings: readonly string[]): ChatStream {
+  return {
+    warnings,
+    [Symbol.asyncIterator]: () => chunks[Symbol.asyncIterator](),
+  };
+}
