@@ -85,7 +85,7 @@ export class ConflictError extends GatewayError {
 export class RateLimitError extends GatewayError {
   override name = "RateLimitError";
   constructor(message: string, retryAfterMs: number, headers: Record<string, string> = {}) {
-    super(429, "rate_limited", message, { retryAfterMs, headers, openAiType: "rate_limit_error" });
+    super(429, "rate_limit_exceeded", message, { retryAfterMs, headers, openAiType: "rate_limit_error" });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Re-encrypts every stored provider API key under a new master key version.
  *
- *     npx tsx scripts/rotate-master-key.ts [--dry-run] [--batch-size 100]
+ *     npm run rotate-master-key -- [--dry-run] [--batch-size 100]
  *
  * Reads the same settings as the app (DATABASE_*, DATA_DIR, KEY_ENCRYPTION_KEY or
  * KEY_ENCRYPTION_SECRET_ARN, or the local data/master.key). The new key comes from either

@@ -20,10 +20,6 @@ export const databasePassword = new sst.Secret("DatabasePassword");
 export const upstashRedisRestUrl = new sst.Secret("UpstashRedisRestUrl");
 /** `UPSTASH_REDIS_REST_TOKEN`: the Upstash database's REST token. */
 export const upstashRedisRestToken = new sst.Secret("UpstashRedisRestToken");
-/** `ADMIN_USERNAME`: the bootstrap admin created on the first start. */
-export const adminUsername = new sst.Secret("AdminUsername", "admin");
-/** `ADMIN_PASSWORD`: no placeholder, so a deploy without it stops instead of printing a random one to CloudWatch. */
-export const adminPassword = new sst.Secret("AdminPassword");
 /** `ALERT_WEBHOOK_URL`: optional (empty means unset); a Slack-style URL is itself a credential. */
 export const alertWebhookUrl = new sst.Secret("AlertWebhookUrl", "");
 /** The master keyring: base64 of 32 random bytes, or `2:<new>,1:<old>` during a rotation. */
@@ -106,11 +102,12 @@ export const upstashEnvironment = {
   UPSTASH_REDIS_REST_TOKEN: upstashRedisRestToken.value,
 };
 
-/** Admin login and provider-key decryption: the API functions only. */
+/**
+ * Admin tokens and provider-key decryption: the API functions only. (The first admin is created
+ * by `npm run db:init`, not by a deployed function, so no admin password lives in Lambda.)
+ */
 export const adminEnvironment = {
   JWT_SECRET: jwtSecret.value,
-  ADMIN_USERNAME: adminUsername.value,
-  ADMIN_PASSWORD: adminPassword.value,
   KEY_ENCRYPTION_SECRET_ARN: keyEncryptionSecret.arn,
 };
 

@@ -27,8 +27,8 @@ export class LocalSecretFileError extends Error {
  * @param dataDir - directory to keep the file in; created (mode 0700) when missing.
  * @param fileName - plain file name, e.g. `master.key`.
  * @param bytes - secret length in bytes; an existing file of another length is an error.
- * @param logger - receives one warning when the file is created (the path, never the secret).
- * @default logger console
+ * @param logger - receives one warning when the file is created (the path, never the secret);
+ *   `@default console`.
  * @throws LocalSecretFileError when the file exists but does not hold `bytes` bytes of base64.
  */
 export async function loadOrCreateLocalSecret(

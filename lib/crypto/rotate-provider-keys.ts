@@ -94,7 +94,7 @@ export async function rotateProviderKeys(
   }
 }
 
-/** The plaintext, or undefined when neither cipher can decrypt it (the reason may hint at key versions, never at content). */
+/** The plaintext, or undefined when neither cipher can decrypt the value. */
 function decryptWithEither(stored: string, fromCipher: KeyCipher, toCipher: KeyCipher): string | undefined {
   for (const cipher of [fromCipher, toCipher]) {
     try {

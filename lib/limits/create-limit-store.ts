@@ -49,8 +49,11 @@ export interface CreateLimitStoreOptions {
 
 /** What {@link createLimitStore} built. */
 export interface LimitBackend {
+  /** Key admission, cooldowns, claims and versions. */
   store: LimitStore;
+  /** The per-caller limiter for HTTP middleware, on the same backend. */
   requestLimiter: RequestLimiter;
+  /** Which backend was chosen. */
   kind: "memory" | "upstash";
 }
 

@@ -20,6 +20,7 @@ import { assertWindowMs } from "./sliding-window";
 
 /** Outcome of one {@link RequestLimiter.limit} call. */
 export interface RequestLimitResult {
+  /** True when the request is within the limit (and was counted). */
   success: boolean;
   /** The `max` the call was checked against. */
   limit: number;

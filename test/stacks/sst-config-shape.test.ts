@@ -57,8 +57,6 @@ const API_ENVIRONMENT = {
   ...UPSTASH,
   ...ALERTS,
   JWT_SECRET: secretValue("JwtSecret"),
-  ADMIN_USERNAME: secretValue("AdminUsername"),
-  ADMIN_PASSWORD: secretValue("AdminPassword"),
   KEY_ENCRYPTION_SECRET_ARN: "<KeyEncryptionSecret.arn>",
   LOG_RETENTION_DAYS: "90",
 };
@@ -202,8 +200,6 @@ describe("sst.config.ts run() on a disposable stage", () => {
       DatabasePassword: undefined,
       UpstashRedisRestUrl: undefined,
       UpstashRedisRestToken: undefined,
-      AdminUsername: "admin",
-      AdminPassword: undefined,
       AlertWebhookUrl: "",
       KeyEncryptionMaster: undefined,
     });

@@ -120,23 +120,25 @@ describe.skipIf(!available)("PlanetScale simulator with @planetscale/database", 
   });
 
   it("commits a transaction on one pinned connection, invisible to others until COMMIT", async () => {
+    const pinnedBefore = simulator.pinnedSessions;
     const seenOutside: number[] = [];
     await client.transaction(async (tx) => {
       await tx.execute("INSERT INTO probe (small_int, name) VALUES (10, 'tx one')");
       await tx.execute("INSERT INTO probe (small_int, name) VALUES (11, 'tx two')");
       const inside = await tx.execute("SELECT COUNT(*) AS total FROM probe WHERE name LIKE 'tx %'");
       expect(inside.rows[0]).toEqual({ total: "2" });
-      expect(simulator.pinnedSessions).toBe(1);
+      expect(simulator.pinnedSessions).toBe(pinnedBefore + 1);
       const outside = await client.execute("SELECT COUNT(*) AS total FROM probe WHERE name LIKE 'tx %'");
       seenOutside.push(Number((outside.rows[0] as { total: string }).total));
     });
     expect(seenOutside).toEqual([0]);
     const after = await client.execute("SELECT COUNT(*) AS total FROM probe WHERE name LIKE 'tx %'");
     expect(after.rows[0]).toEqual({ total: "2" });
-    expect(simulator.pinnedSessions).toBe(0);
+    expect(simulator.pinnedSessions).toBe(pinnedBefore);
   });
 
   it("rolls a transaction back when the callback throws, and releases the connection", async () => {
+    const pinnedBefore = simulator.pinnedSessions;
     await expect(
       client.transaction(async (tx) => {
         await tx.execute("INSERT INTO probe (small_int, name) VALUES (12, 'rolled back')");
@@ -145,7 +147,7 @@ describe.skipIf(!available)("PlanetScale simulator with @planetscale/database", 
     ).rejects.toThrow(/errno 1062/);
     const rows = await client.execute("SELECT id FROM probe WHERE name = 'rolled back'");
     expect(rows.rows).toEqual([]);
-    expect(simulator.pinnedSessions).toBe(0);
+    expect(simulator.pinnedSessions).toBe(pinnedBefore);
   });
 
   it("keeps session variables on one connection and supports CreateSession", async () => {
@@ -155,6 +157,45 @@ describe.skipIf(!available)("PlanetScale simulator with @planetscale/database", 
     expect((await connection.execute("SELECT @marker AS marker")).rows[0]).toEqual({ marker: "42" });
     // A different session does not see it.
     expect((await client.execute("SELECT @marker AS marker")).rows[0]).toEqual({ marker: null });
+  });
+
+  it("keeps SET TRANSACTION on the connection of the BEGIN that follows, even when other sessions interleave", async () => {
+    const isolationOf = async (connection: ReturnType<Client["connection"]>) => {
+      const result = await connection.execute("SELECT trx_isolation_level AS level FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()");
+      return result.rows;
+    };
+    const pinnedBefore = simulator.pinnedSessions;
+    const serializable = client.connection();
+    const other = client.connection();
+    await serializable.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+    // Another session grabs a connection in between; it must not get the one holding the pending setting.
+    await other.execute("BEGIN");
+    await other.execute("SELECT COUNT(*) FROM probe");
+    await serializable.execute("BEGIN");
+    await serializable.execute("SELECT COUNT(*) FROM probe");
+    expect(await isolationOf(serializable)).toEqual([{ level: "SERIALIZABLE" }]);
+    expect(await isolationOf(other)).toEqual([{ level: "REPEATABLE READ" }]);
+    await serializable.execute("ROLLBACK");
+    await other.execute("ROLLBACK");
+    expect(simulator.pinnedSessions).toBe(pinnedBefore);
+  });
+
+  it("releases a pinned session on CloseSession", async () => {
+    const base = new URL(simulator.url);
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${base.protocol}//${base.host}/psdb.v1alpha1.Database/${path}`, {
+        method: "POST",
+        headers: { Authorization: `Basic ${Buffer.from(`${base.username}:${base.password}`).toString("base64")}`, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return (await response.json()) as { session: { vitessSession: { inTransaction?: boolean } } | null };
+    };
+    const pinnedBefore = simulator.pinnedSessions;
+    const begun = await post("Execute", { query: "BEGIN", session: null });
+    expect(begun.session?.vitessSession.inTransaction).toBe(true);
+    expect(simulator.pinnedSessions).toBe(pinnedBefore + 1);
+    expect(await post("CloseSession", { session: begun.session })).toEqual({ session: null });
+    expect(simulator.pinnedSessions).toBe(pinnedBefore);
   });
 
   it("runs in UTC like PlanetScale", async () => {

@@ -87,6 +87,8 @@ interface PinnedSession {
   reserved: boolean;
   /** `SET TRANSACTION …` waits for the next BEGIN on this same connection. */
   awaitingTransaction: boolean;
+  /** Requests running on the connection; the idle sweep leaves busy sessions alone. */
+  busy: number;
   lastUsedAt: number;
 }
 
@@ -150,7 +152,7 @@ export async function startPlanetScaleSimulator(options: PlanetScaleSimulatorOpt
   const sweeper = setInterval(() => {
     const now = Date.now();
     for (const [sessionId, pinned] of sessions) {
-      if (now - pinned.lastUsedAt > sessionIdleTimeoutMs) {
+      if (pinned.busy === 0 && now - pinned.lastUsedAt > sessionIdleTimeoutMs) {
         sessions.delete(sessionId);
         // destroy() rather than release(): the server rolls back, and no session state leaks into the pool.
         pinned.connection.destroy();
@@ -165,69 +167,66 @@ export async function startPlanetScaleSimulator(options: PlanetScaleSimulatorOpt
     const clientSession = body.session?.vitessSession;
     const sessionId = typeof clientSession?.sessionUUID === "string" ? clientSession.sessionUUID : randomUUID();
     const sql = typeof body.query === "string" ? body.query : "";
-    let pinned = sessions.get(sessionId);
-    const respond = (result: Record<string, unknown>) => ({
-      session: wireSession(sessionId, pinned?.inTransaction ?? false),
-      ...result,
-      timing: (performance.now() - started) / 1000,
-    });
-
-    if (clientSession?.inTransaction && !pinned) {
-      return respond({ error: sqlError({ errno: 1317, sqlState: "70100", sqlMessage: "transaction ended: the session was idle too long or was closed" }) });
-    }
     const kind = classify(sql);
-    try {
-      if (!pinned && (kind === "begin" || kind === "set-transaction" || kind === "set-session")) {
-        pinned = { connection: await pool.getConnection(), inTransaction: false, reserved: false, awaitingTransaction: false, lastUsedAt: Date.now() };
-        sessions.set(sessionId, pinned);
-      }
-      if (pinned) pinned.lastUsedAt = Date.now();
-      const runner = pinned?.connection ?? pool;
-      const [rows, fields] = await runner.query({ sql, rowsAsArray: true });
-      if (pinned) {
-        if (kind === "begin") Object.assign(pinned, { inTransaction: true, awaitingTransaction: false });
-        if (kind === "end") pinned.inTransaction = false;
-        if (kind === "set-transaction") pinned.awaitingTransaction = true;
-        if (kind === "set-session") pinned.reserved = true;
-        if (!pinned.inTransaction && !pinned.reserved && !pinned.awaitingTransaction) {
-          sessions.delete(sessionId);
-          pinned.connection.release();
-          pinned = undefined;
+    let pinned = sessions.get(sessionId);
+    let outcome: Record<string, unknown>;
+    if (clientSession?.inTransaction && !pinned) {
+      outcome = { error: sqlError({ errno: 1317, sqlState: "70100", sqlMessage: "transaction ended: the session was idle too long or was closed" }) };
+    } else {
+      try {
+        if (!pinned && kind !== "other" && kind !== "end") {
+          pinned = { connection: await pool.getConnection(), inTransaction: false, reserved: false, awaitingTransaction: false, busy: 0, lastUsedAt: 0 };
+          sessions.set(sessionId, pinned);
+        }
+        if (pinned) pinned.busy += 1;
+        const [rows, fields] = await (pinned?.connection ?? pool).query({ sql, rowsAsArray: true });
+        if (pinned && kind === "begin") Object.assign(pinned, { inTransaction: true, awaitingTransaction: false });
+        if (pinned && kind === "end") pinned.inTransaction = false;
+        if (pinned && kind === "set-transaction") pinned.awaitingTransaction = true;
+        if (pinned && kind === "set-session") pinned.reserved = true;
+        outcome = { result: toResult(rows as unknown, fields as FieldPacket[] | undefined) };
+      } catch (error) {
+        if (!isSqlError(error)) throw error;
+        outcome = { error: sqlError(error) };
+      } finally {
+        if (pinned) {
+          pinned.busy -= 1;
+          pinned.lastUsedAt = Date.now();
+          // Nothing left that ties the session to this connection: give it back.
+          if (!pinned.inTransaction && !pinned.reserved && !pinned.awaitingTransaction && pinned.busy === 0) {
+            sessions.delete(sessionId);
+            pinned.connection.release();
+            pinned = undefined;
+          }
         }
       }
-      return respond({ result: toResult(rows as unknown, fields as FieldPacket[] | undefined) });
-    } catch (error) {
-      if (!isSqlError(error)) throw error;
-      return respond({ error: sqlError(error) });
     }
-
-    function sqlError(error: MysqlError): { code: string; message: string } {
-      const errno = error.errno ?? 2013;
-      const sqlState = error.sqlState ?? "HY000";
-      const code = vitessCode(errno, error.code);
-      // Vitess also appends `Sql: "…", BindVars: {…}`; left out so parameter values never reach logs.
-      const description = error.sqlMessage ?? error.message ?? "unknown error";
-      return {
-        code,
-        message: `target: ${database}.-.primary: vttablet: rpc error: code = ${code} desc = ${description} (errno ${errno}) (sqlstate ${sqlState}) (CallerID: ${username})`,
-      };
-    }
+    return { session: wireSession(sessionId, pinned?.inTransaction ?? false), ...outcome, timing: (performance.now() - started) / 1000 };
   }
 
-  async function closeSession(body: { session?: WireSession | null }): Promise<Record<string, unknown>> {
-    const sessionId = body.session?.vitessSession?.sessionUUID;
-    const pinned = sessionId ? sessions.get(sessionId) : undefined;
-    if (sessionId && pinned) {
-      sessions.delete(sessionId);
-      pinned.connection.destroy();
-    }
-    return { session: null };
+  /** Vitess's error shape: the MySQL error with errno and SQLSTATE inside a vttablet message. */
+  function sqlError(error: MysqlError): { code: string; message: string } {
+    // Node socket errors carry negative errnos; report them as MySQL's "can't connect" (2003).
+    const errno = error.errno !== undefined && error.errno > 0 ? error.errno : 2003;
+    const code = vitessCode(errno);
+    // Vitess also appends `Sql: "…", BindVars: {…}`; left out so parameter values never reach logs.
+    const description = error.sqlMessage ?? error.message ?? "unknown error";
+    const message = `target: ${database}.-.primary: vttablet: rpc error: code = ${code} desc = ${description} (errno ${errno}) (sqlstate ${error.sqlState ?? "HY000"}) (CallerID: ${username})`;
+    return { code, message };
   }
 
   const routes: Record<string, (body: Record<string, unknown>) => Promise<Record<string, unknown>>> = {
     "/psdb.v1alpha1.Database/Execute": (body) => execute(body),
     "/psdb.v1alpha1.Database/CreateSession": async () => ({ session: wireSession(randomUUID(), false) }),
-    "/psdb.v1alpha1.Database/CloseSession": (body) => closeSession(body),
+    "/psdb.v1alpha1.Database/CloseSession": async (body) => {
+      const sessionId = (body.session as WireSession | null | undefined)?.vitessSession?.sessionUUID;
+      const pinned = sessionId ? sessions.get(sessionId) : undefined;
+      if (sessionId && pinned) {
+        sessions.delete(sessionId);
+        pinned.connection.destroy();
+      }
+      return { session: null };
+    },
   };
 
   const server = createServer((request, response) => {
@@ -303,19 +302,8 @@ function toResult(rows: unknown, fields: FieldPacket[] | undefined): { fields?: 
   return { fields: vitessFields, ...(vitessRows.length > 0 && { rows: vitessRows }) };
 }
 
-/** One column in Vitess's `query.Field` JSON shape, zero values omitted. */
-interface VitessField {
-  name: string;
-  type?: string;
-  table?: string;
-  orgTable?: string;
-  database?: string;
-  orgName?: string;
-  columnLength?: number;
-  charset?: number;
-  decimals?: number;
-  flags?: number;
-}
+/** One column in Vitess's `query.Field` JSON shape (name, type, table, orgTable, database, …), zero values omitted. */
+type VitessField = Record<string, string | number>;
 
 /** One row in Vitess's `query.Row` JSON shape. */
 interface VitessRow {
@@ -328,30 +316,12 @@ const ENUM_FLAG = 256;
 const SET_FLAG = 2048;
 const BINARY_CHARSET = 63;
 
-/** Vitess type names by MySQL column type, as [signed, unsigned] or [text, binary] pairs. */
-const NUMERIC_TYPES: Record<number, [string, string]> = {
-  1: ["INT8", "UINT8"],
-  2: ["INT16", "UINT16"],
-  9: ["INT24", "UINT24"],
-  3: ["INT32", "UINT32"],
-  8: ["INT64", "UINT64"],
-};
+/** Vitess integer type names by MySQL column type, as [signed, unsigned]. */
+const INTEGER_TYPES: Record<number, [string, string]> = { 1: ["INT8", "UINT8"], 2: ["INT16", "UINT16"], 9: ["INT24", "UINT24"], 3: ["INT32", "UINT32"], 8: ["INT64", "UINT64"] };
+/** Vitess type names that depend on the MySQL column type alone. */
 const FIXED_TYPES: Record<number, string> = {
-  0: "DECIMAL",
-  246: "DECIMAL",
-  4: "FLOAT32",
-  5: "FLOAT64",
-  7: "TIMESTAMP",
-  10: "DATE",
-  14: "DATE",
-  11: "TIME",
-  12: "DATETIME",
-  13: "YEAR",
-  16: "BIT",
-  245: "JSON",
-  247: "ENUM",
-  248: "SET",
-  255: "GEOMETRY",
+  0: "DECIMAL", 246: "DECIMAL", 4: "FLOAT32", 5: "FLOAT64", 16: "BIT", 245: "JSON", 247: "ENUM", 248: "SET", 255: "GEOMETRY",
+  7: "TIMESTAMP", 10: "DATE", 14: "DATE", 11: "TIME", 12: "DATETIME", 13: "YEAR",
 };
 
 /** The Vitess type name for a mysql2 column, or undefined for NULL (the driver fills in "NULL"). */
@@ -362,8 +332,8 @@ function vitessType(field: FieldPacket): string | undefined {
   // MariaDB's JSON is LONGTEXT with a json_valid check; its extended metadata says "json" (mysql2 ≥ 3.x exposes it).
   if (field.extendedFormat === "json") return "JSON";
   if (columnType === 6) return undefined;
-  const numeric = NUMERIC_TYPES[columnType];
-  if (numeric) return numeric[flags & UNSIGNED_FLAG ? 1 : 0];
+  const integer = INTEGER_TYPES[columnType];
+  if (integer) return integer[flags & UNSIGNED_FLAG ? 1 : 0];
   const fixed = FIXED_TYPES[columnType];
   if (fixed) return fixed;
   if (columnType >= 249 && columnType <= 252) return binary ? "BLOB" : "TEXT";
@@ -386,7 +356,7 @@ function vitessField(field: FieldPacket): VitessField {
     ["flags", Number(field.flags)],
   ];
   // proto3 JSON leaves out empty strings and zeros, but a column always has a name.
-  return Object.fromEntries(entries.filter(([key, value]) => key === "name" || (value !== undefined && value !== "" && value !== 0))) as unknown as VitessField;
+  return Object.fromEntries(entries.filter(([key, value]) => key === "name" || (value !== undefined && value !== "" && value !== 0))) as VitessField;
 }
 
 function vitessRow(values: (Buffer | null)[]): VitessRow {
@@ -408,19 +378,19 @@ function classify(sql: string): StatementKind {
 }
 
 /** Vitess's gRPC-style code for a MySQL errno; callers should match on the errno in the message instead. */
-function vitessCode(errno: number, clientCode: string | undefined): string {
+function vitessCode(errno: number): string {
   if (errno === 1062) return "ALREADY_EXISTS";
   if (errno === 1146 || errno === 1049) return "NOT_FOUND";
   if (errno === 1205 || errno === 1213 || errno === 1317) return "ABORTED";
   if ([1048, 1054, 1064, 1264, 1292, 1364, 1366, 1406].includes(errno)) return "INVALID_ARGUMENT";
-  if (clientCode === "ECONNREFUSED" || clientCode === "PROTOCOL_CONNECTION_LOST" || errno >= 2000) return "UNAVAILABLE";
+  if (errno >= 2000 && errno < 3000) return "UNAVAILABLE";
   return "UNKNOWN";
 }
 
 function isSqlError(error: unknown): error is MysqlError {
   if (typeof error !== "object" || error === null) return false;
   const candidate = error as MysqlError;
-  return typeof candidate.errno === "number" || typeof candidate.sqlState === "string" || candidate.code === "ECONNREFUSED";
+  return typeof candidate.errno === "number" || typeof candidate.sqlState === "string";
 }
 
 interface MysqlTarget {

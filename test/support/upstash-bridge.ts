@@ -49,6 +49,7 @@ export interface UpstashBridgeCounts {
 export interface UpstashBridge {
   /** `http://127.0.0.1:<port>`, for `new Redis({ url, token })`. */
   url: string;
+  /** The Bearer token it accepts. */
   token: string;
   /** Counts so far (a copy). */
   counts(): UpstashBridgeCounts;

@@ -79,16 +79,19 @@ function simplify(blocks: ContentBlockParam[]): string | ContentBlockParam[] {
   return blocks.length === 1 && first.type === "text" ? first.text : blocks;
 }
 
+/** The fields of OpenAI content parts that carry text. */
+interface TextLikePart {
+  type: string;
+  text?: string;
+  refusal?: string;
+}
+
 /** Text of a string or of the text (and refusal) parts of a content array. */
-function textOf(content: string | readonly { type: string }[] | null | undefined): string {
+function textOf(content: string | readonly TextLikePart[] | null | undefined): string {
   if (typeof content === "string") return content;
   if (!content) return "";
   return content
-    .map((part) => {
-      if (part.type === "text") return (part as { text: string }).text;
-      if (part.type === "refusal") return (part as { refusal: string }).refusal;
-      return "";
-    })
+    .map((part) => (part.type === "text" ? (part.text ?? "") : part.type === "refusal" ? (part.refusal ?? "") : ""))
     .filter((text) => text !== "")
     .join("\n");
 }
@@ -176,6 +179,6 @@ function parseArguments(argumentsJson: string, warnings: string[]): Record<strin
   return {};
 }
 
-function toolResultBlock(toolCallId: string, content: string | readonly { type: string }[]): ToolResultBlockParam {
+function toolResultBlock(toolCallId: string, content: string | readonly TextLikePart[]): ToolResultBlockParam {
   return { type: "tool_result", tool_use_id: toolCallId, content: textOf(content) };
 }

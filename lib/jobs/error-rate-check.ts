@@ -1,0 +1,135 @@
+/**
+ * Error-rate check (every 5 minutes): the success rate of the last window, overall and per
+ * provider. A scope with at least `settings.alerts.minRequests` requests and a success rate below
+ * `settings.alerts.successRateThreshold` fires (once per alert window); a scope with traffic and
+ * a rate at or above the threshold resolves an open incident. A scope with too little traffic to
+ * judge keeps its state: no alert, and no premature "recovered".
+ */
+import { AlertNotifier, type AlertNotifierOptions } from "../alerts/alert-notifier";
+import type { JobContext } from "./job-context";
+
+/** The job's name. */
+export const ERROR_RATE_JOB = "error-rate";
+
+/** Options of {@link runErrorRateCheck}. */
+export interface ErrorRateOptions {
+  /** Look-back window. @default 300_000 (5 minutes) */
+  windowMs?: number;
+  /** Alert de-duplication and delivery settings. */
+  notifier?: AlertNotifierOptions;
+}
+
+/** One scope's verdict. */
+export interface ErrorRateScope {
+  /** `overall` or the provider code. */
+  scope: string;
+  providerId: number | null;
+  requests: number;
+  successes: number;
+  /** 0..1, null without requests. */
+  successRate: number | null;
+  verdict: "failing" | "healthy" | "insufficient";
+  /** What the notifier did. */
+  action: "sent" | "suppressed" | "resolved" | "none";
+}
+
+/** What an error-rate run found. */
+export interface ErrorRateSummary {
+  job: typeof ERROR_RATE_JOB;
+  windowStart: string;
+  threshold: number;
+  minRequests: number;
+  scopes: ErrorRateScope[];
+}
+
+/** Checks success rates and sends alerts or recoveries. */
+export async function runErrorRateCheck(context: JobContext, options: ErrorRateOptions = {}): Promise<ErrorRateSummary> {
+  const { windowMs = 300_000 } = options;
+  const { db, clock, settings } = context;
+  const { successRateThreshold: threshold, minRequests } = settings.alerts;
+  const now = clock.now();
+  const since = now - windowMs;
+  const notifier = new AlertNotifier(context, options.notifier);
+
+  const [counts, errorCodes, providers] = await Promise.all([
+    db
+      .selectFrom("t_ai_api_logs")
+      .select((eb) => [
+        "provider_id",
+        eb.fn.countAll<number>().as("requests"),
+        eb.fn.sum<number>(eb.case().when("status", "=", "success").then(1).else(0).end()).as("successes"),
+      ])
+      .where("created_at", ">=", since)
+      .where("created_at", "<=", now)
+      .groupBy("provider_id")
+      .execute(),
+    db
+      .selectFrom("t_ai_api_logs")
+      .select((eb) => ["provider_id", "error_code", eb.fn.countAll<number>().as("count")])
+      .where("created_at", ">=", since)
+      .where("created_at", "<=", now)
+      .where("status", "in", ["error", "partial"])
+      .groupBy(["provider_id", "error_code"])
+      .execute(),
+    db.selectFrom("t_ai_providers").select(["id", "code", "name"]).orderBy("id").execute(),
+  ]);
+
+  const scopes: Array<{ scope: string; label: string; providerId: number | null; requests: number; successes: number; errors: Map<string, number> }> = [];
+  const overall = { scope: "overall", label: "all providers", providerId: null, requests: 0, successes: 0, errors: new Map<string, number>() };
+  scopes.push(overall);
+  for (const provider of providers) {
+    const row = counts.find((count) => count.provider_id === provider.id);
+    scopes.push({ scope: provider.code, label: provider.name, providerId: provider.id, requests: Number(row?.requests ?? 0), successes: Number(row?.successes ?? 0), errors: new Map() });
+  }
+  for (const row of counts) {
+    overall.requests += Number(row.requests);
+    overall.successes += Number(row.successes);
+  }
+  for (const row of errorCodes) {
+    const code = row.error_code ?? "unknown";
+    for (const scope of scopes) {
+      if (scope.providerId === null || scope.providerId === row.provider_id) scope.errors.set(code, (scope.errors.get(code) ?? 0) + Number(row.count));
+    }
+  }
+
+  const results: ErrorRateScope[] = [];
+  for (const scope of scopes) {
+    const successRate = scope.requests > 0 ? scope.successes / scope.requests : null;
+    const verdict =
+      successRate === null
+        ? "insufficient"
+        : successRate < threshold
+          ? scope.requests >= minRequests
+            ? "failing"
+            : "insufficient"
+          : "healthy";
+    const incidentKey = `error_rate:${scope.scope}`;
+    const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+    const minutes = Math.round(windowMs / 60_000);
+    let action: ErrorRateScope["action"] = "none";
+    if (verdict === "failing") {
+      const topErrors = [...scope.errors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+      action = await notifier.fire({
+        kind: "error_rate",
+        incidentKey,
+        title: `Success rate ${percent(successRate!)} for ${scope.label}`,
+        lines: [
+          `Success rate ${percent(successRate!)} (${scope.successes}/${scope.requests}) over the last ${minutes} minutes for ${scope.label}; threshold ${percent(threshold)}.`,
+          ...(topErrors.length ? [`Top errors: ${topErrors.map(([code, count]) => `${code} ×${count}`).join(", ")}`] : []),
+        ],
+        details: { scope: scope.scope, providerId: scope.providerId, requests: scope.requests, successes: scope.successes, successRate, threshold, topErrors: Object.fromEntries(topErrors) },
+      });
+    } else if (verdict === "healthy") {
+      const outcome = await notifier.resolve({
+        kind: "error_rate",
+        incidentKey,
+        title: `Success rate recovered for ${scope.label}`,
+        lines: [`Success rate back to ${percent(successRate!)} (${scope.successes}/${scope.requests}) over the last ${minutes} minutes for ${scope.label}; threshold ${percent(threshold)}.`],
+        details: { scope: scope.scope, providerId: scope.providerId, requests: scope.requests, successes: scope.successes, successRate, threshold },
+      });
+      if (outcome === "resolved") action = "resolved";
+    }
+    results.push({ scope: scope.scope, providerId: scope.providerId, requests: scope.requests, successes: scope.successes, successRate, verdict, action });
+  }
+  return { job: ERROR_RATE_JOB, windowStart: new Date(since).toISOString(), threshold, minRequests, scopes: results };
+}

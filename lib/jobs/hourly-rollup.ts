@@ -1,0 +1,187 @@
+/**
+ * Hourly rollup: `t_ai_api_logs` -> `t_ai_usage_stats`, one row per (hour, provider, key, model).
+ *
+ * Set-based: one `INSERT … SELECT … GROUP BY` per span of hours, computed inside the database
+ * (p95 with window functions: MariaDB ≥ 10.2, MySQL 8, SQLite ≥ 3.25), upserted so re-running an
+ * hour rewrites the same rows. No log row travels to JavaScript.
+ *
+ * Which hours a run computes:
+ * - catch-up: every closed hour from the watermark (`t_sys_job_state.watermark_ms`) up to the
+ *   start of the current hour, so missed runs lose nothing;
+ * - late rows: the hours of log rows whose id is above the last run's highest id but whose
+ *   `created_at` lies before the watermark (a replayed stdout fallback line, a slow writer).
+ *   Tracking ids rather than "recompute the last N hours" catches a late row however late it is,
+ *   at the cost of one primary-key range scan over the rows written since the last run;
+ * - recheck: the last `recheckHours` closed hours always, because a request that finished just
+ *   before the hour can commit just after the run read the highest id (ids are handed out at
+ *   insert, not at commit). The id scan also starts `idOverlap` ids early for the same reason.
+ */
+import { sql, type Kysely } from "kysely";
+import type { SqlDialect } from "../../db/connection";
+import type { Database } from "../../db/schema";
+import { HOUR_MS, hourStart, type JobContext } from "./job-context";
+import { readJobState, writeJobState } from "./job-state";
+
+/** The job's name in `t_sys_job_state` and everywhere else. */
+export const ROLLUP_JOB = "rollup";
+
+/** Options of {@link runHourlyRollup}. */
+export interface RollupOptions {
+  /** Closed hours recomputed on every run, whatever the watermark says. @default 2 */
+  recheckHours?: number;
+  /** Hours per `INSERT … SELECT` statement, which bounds each statement's work. @default 24 */
+  chunkHours?: number;
+  /** Ids below the last seen highest id that are scanned again for late rows. @default 1000 */
+  idOverlap?: number;
+  /** Catch-up hours per run; the rest waits for the next run (the stats API reads it from logs). @default 2208 (92 days) */
+  maxCatchUpHours?: number;
+}
+
+/** What a rollup run did. */
+export interface RollupSummary {
+  job: typeof ROLLUP_JOB;
+  /** Every hour before this instant (ISO) is rolled up. */
+  rolledUpThrough: string;
+  /** Distinct hours recomputed by this run. */
+  hoursComputed: number;
+  /** Of those, hours before the old watermark that received late rows. */
+  lateHours: number;
+  /** Statements run (each over a contiguous span of at most `chunkHours`). */
+  statements: number;
+  /** Highest log id seen; the next run looks for late rows above it. */
+  lastLogId: number;
+}
+
+const STATS_COLUMNS = [
+  "hour_start",
+  "provider_id",
+  "key_id",
+  "model",
+  "request_count",
+  "success_count",
+  "error_count",
+  "prompt_tokens",
+  "completion_tokens",
+  "total_tokens",
+  "cost",
+  "avg_latency_ms",
+  "p95_latency_ms",
+  "max_latency_ms",
+  "updated_at",
+] as const;
+const UPDATED_COLUMNS = STATS_COLUMNS.slice(4);
+
+/**
+ * Recomputes the usage rows of every hour in `[fromMs, toMs)` (hour-aligned) in one statement.
+ * `error_count` counts every request that did not end in `success` (errors and broken streams).
+ * p95 is the nearest-rank value: the latency at rank ⌈0.95·n⌉ in ascending order, compared in
+ * integers (`rank·100 ≥ n·95`) so both databases agree exactly. A null provider or key is stored as 0.
+ */
+export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fromMs: number, toMs: number, now: number): Promise<void> {
+  const bucketHour = sql`created_at - created_at % ${HOUR_MS}`;
+  const partition = sql`PARTITION BY ${bucketHour}, COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
+  const aggregate = sql`
+    SELECT bucket_hour, bucket_provider, bucket_key, model,
+      COUNT(*),
+      SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END),
+      SUM(CASE WHEN status = 'success' THEN 0 ELSE 1 END),
+      SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), SUM(cost),
+      AVG(latency_ms),
+      MIN(CASE WHEN latency_rank * 100 >= bucket_size * 95 THEN latency_ms END),
+      MAX(latency_ms),
+      ${now}
+    FROM (
+      SELECT ${bucketHour} AS bucket_hour, COALESCE(provider_id, 0) AS bucket_provider, COALESCE(key_id, 0) AS bucket_key,
+        model, status, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms,
+        ROW_NUMBER() OVER (${partition} ORDER BY latency_ms) AS latency_rank,
+        COUNT(*) OVER (${partition}) AS bucket_size
+      FROM t_ai_api_logs
+      WHERE created_at >= ${fromMs} AND created_at < ${toMs}
+    ) bucketed
+    WHERE 1 = 1
+    GROUP BY bucket_hour, bucket_provider, bucket_key, model`;
+  // SQLite needs the WHERE above: without it "ON CONFLICT" could parse as a join constraint.
+  const insert = db.insertInto("t_ai_usage_stats").columns([...STATS_COLUMNS]).expression(aggregate);
+  if (dialect === "mysql") {
+    const updates = Object.fromEntries(UPDATED_COLUMNS.map((column) => [column, sql`VALUES(${sql.ref(column)})`]));
+    await insert.onDuplicateKeyUpdate(updates).execute();
+  } else {
+    const updates = Object.fromEntries(UPDATED_COLUMNS.map((column) => [column, sql`excluded.${sql.ref(column)}`]));
+    await insert.onConflict((conflict) => conflict.columns(["hour_start", "provider_id", "key_id", "model"]).doUpdateSet(updates)).execute();
+  }
+}
+
+/** Runs the rollup: catch-up, late rows and recheck hours, then moves the watermarks. */
+export async function runHourlyRollup(context: JobContext, options: RollupOptions = {}): Promise<RollupSummary> {
+  const { recheckHours = 2, chunkHours = 24, idOverlap = 1000, maxCatchUpHours = 2208 } = options;
+  const { db, dialect, clock } = context;
+  const now = clock.now();
+  const closedEnd = hourStart(now);
+  const state = await readJobState(db, ROLLUP_JOB);
+
+  // Read the highest id before computing: rows written during the run are the next run's business.
+  const maxRow = await db.selectFrom("t_ai_api_logs").select((eb) => eb.fn.max("id").as("maxId")).executeTakeFirst();
+  const maxId = Number(maxRow?.maxId ?? 0);
+  const lastLogId = Number(state?.last_log_id ?? 0);
+
+  let watermark = state?.watermark_ms ?? null;
+  if (watermark === null) {
+    const first = await db.selectFrom("t_ai_api_logs").select((eb) => eb.fn.min("created_at").as("first")).executeTakeFirst();
+    watermark = first?.first == null ? closedEnd : hourStart(Number(first.first));
+  }
+  watermark = Math.min(Number(watermark), closedEnd);
+
+  const hours = new Set<number>();
+  const catchUpEnd = Math.min(closedEnd, watermark + maxCatchUpHours * HOUR_MS);
+  for (let hour = watermark; hour < catchUpEnd; hour += HOUR_MS) hours.add(hour);
+  for (let hour = Math.max(0, closedEnd - recheckHours * HOUR_MS); hour < catchUpEnd; hour += HOUR_MS) hours.add(hour);
+
+  let lateHours = 0;
+  if (state) {
+    const lateRows = await db
+      .selectFrom("t_ai_api_logs")
+      .select(sql<number>`created_at - created_at % ${HOUR_MS}`.as("hour"))
+      .distinct()
+      .where("id", ">", Math.max(0, lastLogId - idOverlap))
+      .where("id", "<=", maxId)
+      .where("created_at", "<", watermark)
+      .execute();
+    for (const row of lateRows) {
+      const hour = Number(row.hour);
+      if (!hours.has(hour)) lateHours += 1;
+      hours.add(hour);
+    }
+  }
+
+  const spans = contiguousSpans([...hours].sort((a, b) => a - b), chunkHours);
+  for (const span of spans) {
+    await rollupRange(db, dialect, span.from, span.to, now);
+    // Save progress per statement, so a run cut short (Lambda timeout) resumes where it stopped.
+    if (span.from <= watermark && span.to > watermark) {
+      watermark = span.to;
+      await writeJobState(db, dialect, ROLLUP_JOB, { watermarkMs: watermark }, now);
+    }
+  }
+  watermark = Math.max(watermark, catchUpEnd);
+  await writeJobState(db, dialect, ROLLUP_JOB, { watermarkMs: watermark, lastLogId: Math.max(maxId, lastLogId) }, now);
+
+  return {
+    job: ROLLUP_JOB,
+    rolledUpThrough: new Date(watermark).toISOString(),
+    hoursComputed: hours.size,
+    lateHours,
+    statements: spans.length,
+    lastLogId: Math.max(maxId, lastLogId),
+  };
+}
+
+/** Groups sorted hour starts into contiguous `[from, to)` spans of at most `maxHours` hours. */
+export function contiguousSpans(sortedHours: number[], maxHours: number): Array<{ from: number; to: number }> {
+  const spans: Array<{ from: number; to: number }> = [];
+  for (const hour of sortedHours) {
+    const last = spans.at(-1);
+    if (last && last.to === hour && (last.to - last.from) / HOUR_MS < maxHours) last.to = hour + HOUR_MS;
+    else spans.push({ from: hour, to: hour + HOUR_MS });
+  }
+  return spans;
+}

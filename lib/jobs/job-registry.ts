@@ -1,0 +1,124 @@
+/**
+ * The scheduled jobs by name, their schedules, and the one way to run a job: take a run lock in
+ * the shared limit store (so the local scheduler, a Lambda and a manual run never overlap), run,
+ * record the outcome in `t_sys_job_state`, release the lock. Every front door calls
+ * {@link runJob}: the local scheduler, `npm run job`, the admin endpoint and the Lambda entries.
+ */
+import { performance } from "node:perf_hooks";
+import { runErrorRateCheck, ERROR_RATE_JOB } from "./error-rate-check";
+import { runHourlyRollup, ROLLUP_JOB } from "./hourly-rollup";
+import type { JobContext } from "./job-context";
+import { writeJobState } from "./job-state";
+import { runKeyStatusCheck, KEY_STATUS_JOB } from "./key-status-check";
+import { runLogPurge, PURGE_JOB } from "./log-purge";
+
+/** Names accepted by `npm run job -- <name>` and `POST /api/admin/jobs/:name/run`. */
+export const JOB_NAMES = [ROLLUP_JOB, PURGE_JOB, ERROR_RATE_JOB, KEY_STATUS_JOB] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** When a job runs: every `everyMs`, at `offsetMs` past each multiple of it (UTC). */
+export interface JobSchedule {
+  everyMs: number;
+  offsetMs: number;
+  /** The same schedule as a 5-field cron expression (UTC), for documentation and infrastructure. */
+  cron: string;
+}
+
+/** A job: what it does and when. */
+export interface JobDefinition {
+  name: JobName;
+  description: string;
+  schedule: JobSchedule;
+  run(context: JobContext): Promise<unknown>;
+}
+
+/** The four jobs of the operations issue. */
+export const JOBS: Readonly<Record<JobName, JobDefinition>> = Object.freeze({
+  [ROLLUP_JOB]: {
+    name: ROLLUP_JOB,
+    description: "Rolls closed hours of t_ai_api_logs up into t_ai_usage_stats (catch-up and late rows included)",
+    schedule: { everyMs: 3_600_000, offsetMs: 0, cron: "0 * * * *" },
+    run: (context) => runHourlyRollup(context),
+  },
+  [PURGE_JOB]: {
+    name: PURGE_JOB,
+    description: "Deletes logs older than LOG_RETENTION_DAYS in batches; usage statistics are kept",
+    schedule: { everyMs: 86_400_000, offsetMs: 2 * 3_600_000, cron: "0 2 * * *" },
+    run: (context) => runLogPurge(context),
+  },
+  [ERROR_RATE_JOB]: {
+    name: ERROR_RATE_JOB,
+    description: "Alerts when the 5-minute success rate, overall or per provider, falls below the threshold",
+    schedule: { everyMs: 300_000, offsetMs: 0, cron: "*/5 * * * *" },
+    run: (context) => runErrorRateCheck(context),
+  },
+  [KEY_STATUS_JOB]: {
+    name: KEY_STATUS_JOB,
+    description: "Alerts on active provider keys whose status is not normal",
+    schedule: { everyMs: 1_800_000, offsetMs: 0, cron: "*/30 * * * *" },
+    run: (context) => runKeyStatusCheck(context),
+  },
+});
+
+/** True for a known job name. */
+export function isJobName(name: string): name is JobName {
+  return (JOB_NAMES as readonly string[]).includes(name);
+}
+
+/** The outcome of {@link runJob}. */
+export interface JobRunResult {
+  job: JobName;
+  /** `skipped`: another run of the same job holds the lock. */
+  status: "ok" | "skipped" | "failed";
+  /** ISO time (injected clock) the run started. */
+  startedAt: string;
+  durationMs: number;
+  /** The job's own summary when it succeeded. */
+  summary?: unknown;
+  /** A short reason when it failed (the full error goes to the log). */
+  error?: string;
+}
+
+/** Options of {@link runJob}. */
+export interface RunJobOptions {
+  /** How long the run lock lives if a run dies without releasing it. @default 900_000 (a Lambda's maximum) */
+  lockTtlMs?: number;
+}
+
+/** Runs a job under its lock and records the outcome; never throws for a job failure. */
+export async function runJob(name: JobName, context: JobContext, { lockTtlMs = 900_000 }: RunJobOptions = {}): Promise<JobRunResult> {
+  const { limits, clock, logger, db, dialect } = context;
+  const startedAtMs = clock.now();
+  const started = performance.now();
+  const lockName = `job:${name}:running`;
+  const base = { job: name, startedAt: new Date(startedAtMs).toISOString() };
+  if (!(await limits.claim(lockName, lockTtlMs, startedAtMs))) {
+    logger.info("job skipped: already running", { job: name });
+    return { ...base, status: "skipped", durationMs: 0 };
+  }
+  try {
+    const summary = await JOBS[name].run(context);
+    const durationMs = Math.round(performance.now() - started);
+    await writeJobState(db, dialect, name, { lastRunAt: startedAtMs, lastStatus: "ok", lastSummary: summary }, clock.now());
+    logger.info("job finished", { job: name, durationMs });
+    return { ...base, status: "ok", durationMs, summary };
+  } catch (error) {
+    const durationMs = Math.round(performance.now() - started);
+    const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : "unknown error";
+    logger.error("job failed", { job: name, durationMs, error });
+    try {
+      await writeJobState(db, dialect, name, { lastRunAt: startedAtMs, lastStatus: "failed", lastSummary: { error: reason } }, clock.now());
+    } catch {
+      // The database may be what failed; the log line above already tells the story.
+    }
+    return { ...base, status: "failed", durationMs, error: reason };
+  } finally {
+    await limits.release(lockName).catch(() => undefined);
+  }
+}
+
+/** The next time (epoch ms, strictly after `now`) a schedule fires. */
+export function nextRunAfter(schedule: JobSchedule, now: number): number {
+  const periods = Math.floor((now - schedule.offsetMs) / schedule.everyMs) + 1;
+  return periods * schedule.everyMs + schedule.offsetMs;
+}

@@ -1,0 +1,69 @@
+/**
+ * /api/admin/jobs: the scheduled jobs, their last runs, and running one on demand.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppDeps } from "../deps";
+import type { AppEnv } from "../http/app-env";
+import { validate } from "../http/validation";
+import { jobContextFrom } from "./job-context";
+import { JOB_NAMES, JOBS, nextRunAfter, runJob } from "./job-registry";
+import { readAllJobStates } from "./job-state";
+
+/** `:name` of a job. */
+export const jobNameParamSchema = z.object({ name: z.enum(JOB_NAMES) });
+
+const isoOrNull = (value: number | null) => (value === null ? null : new Date(Number(value)).toISOString());
+
+function parseSummary(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Routes mounted at /api/admin/jobs. */
+export function jobRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  /**
+   * GET /api/admin/jobs
+   * data: Array<{ name, description, cron (UTC), nextRunAt (ISO), lastRunAt (ISO|null),
+   *   lastStatus ("ok"|"failed"|null), lastSummary (the job's summary object|null),
+   *   rolledUpThrough (ISO|null; rollup only) }>
+   */
+  app.get("/", async (c) => {
+    const states = await readAllJobStates(deps.database.db);
+    const now = deps.clock.now();
+    const data = JOB_NAMES.map((name) => {
+      const state = states.find((row) => row.job_name === name);
+      return {
+        name,
+        description: JOBS[name].description,
+        cron: JOBS[name].schedule.cron,
+        nextRunAt: new Date(nextRunAfter(JOBS[name].schedule, now)).toISOString(),
+        lastRunAt: isoOrNull(state?.last_run_at ?? null),
+        lastStatus: state?.last_status ?? null,
+        lastSummary: parseSummary(state?.last_summary ?? null),
+        rolledUpThrough: name === "rollup" ? isoOrNull(state?.watermark_ms ?? null) : null,
+      };
+    });
+    return c.json({ code: 200, data });
+  });
+
+  /**
+   * POST /api/admin/jobs/:name/run — name: rollup | purge | error-rate | key-status (admin role).
+   * Runs the job now and waits for it.
+   * data: { job, status: "ok"|"skipped"|"failed", startedAt (ISO), durationMs, summary?, error? }
+   * `skipped` means a run of the same job is in progress elsewhere.
+   */
+  app.post("/:name/run", validate("param", jobNameParamSchema), async (c) => {
+    const { name } = c.req.valid("param");
+    const result = await runJob(name, jobContextFrom(deps));
+    return c.json({ code: 200, data: result });
+  });
+
+  return app;
+}

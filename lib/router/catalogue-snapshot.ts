@@ -1,0 +1,166 @@
+/**
+ * The in-process view of the catalogue the router works from: providers, their keys (decrypted,
+ * memory only) and models, indexed for the lookups one chat request needs. Built from database
+ * rows by {@link buildCatalogueSnapshot}; the key entries are mutable so the router can apply its
+ * own status changes at once instead of waiting for the next reload.
+ */
+import type { ApiKeyRow, KeyStatus, ModelRow, ProviderRow } from "../../db/schema";
+import { providerFormats, type ProviderFormat } from "../providers/provider-spec";
+
+/** A provider as the router sees it. */
+export interface CatalogueProvider {
+  id: number;
+  code: string;
+  name: string;
+  baseUrl: string;
+  /** `null` when the row names a format no adapter speaks. */
+  format: ProviderFormat | null;
+  isActive: boolean;
+  timeoutMs: number;
+}
+
+/** A provider key with its secret decrypted; never serialized, logged or returned. */
+export interface CatalogueKey {
+  id: number;
+  providerId: number;
+  name: string;
+  /** The decrypted secret. */
+  apiKey: string;
+  priority: number;
+  weight: number;
+  rateLimitRpm: number | null;
+  rateLimitTpm: number | null;
+  rateLimitRpd: number | null;
+  status: KeyStatus;
+  statusReason: string | null;
+  /** Epoch ms; a cooling key is skipped until then, then probed by real traffic. */
+  cooldownUntil: number | null;
+  consecutiveFailures: number;
+  lastUsedAt: number | null;
+}
+
+/** A catalogue model. */
+export interface CatalogueModel {
+  id: number;
+  providerId: number;
+  code: string;
+  displayName: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  /** USD per million input tokens. */
+  inputPricePerM: number;
+  /** USD per million output tokens. */
+  outputPricePerM: number;
+  isActive: boolean;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+/** One consistent view of providers, active keys and models. */
+export interface CatalogueSnapshot {
+  /** The shared catalogue version this snapshot was loaded at. */
+  version: number;
+  /** Epoch ms of the load. */
+  loadedAt: number;
+  providersById: ReadonlyMap<number, CatalogueProvider>;
+  providersByCode: ReadonlyMap<string, CatalogueProvider>;
+  /** Every model (active or not) by model code; one code may exist under several providers. */
+  modelsByCode: ReadonlyMap<string, readonly CatalogueModel[]>;
+  /** Active keys per provider id, highest priority first, then by id. */
+  keysByProvider: ReadonlyMap<number, readonly CatalogueKey[]>;
+  keysById: ReadonlyMap<number, CatalogueKey>;
+}
+
+/** Rows as loaded from the database. */
+export interface CatalogueRows {
+  providers: ProviderRow[];
+  /** Active keys only. */
+  keys: ApiKeyRow[];
+  models: ModelRow[];
+}
+
+/** Options of {@link buildCatalogueSnapshot}. */
+export interface BuildSnapshotOptions {
+  version: number;
+  loadedAt: number;
+  decrypt(stored: string): string;
+  /** Told about a key that cannot be decrypted (it is left out of rotation). */
+  onUndecryptableKey?(keyId: number): void;
+}
+
+/** Indexes loaded rows into a snapshot; keys that fail to decrypt are left out. */
+export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapshotOptions): CatalogueSnapshot {
+  const providersById = new Map<number, CatalogueProvider>();
+  const providersByCode = new Map<string, CatalogueProvider>();
+  for (const row of rows.providers) {
+    const provider: CatalogueProvider = {
+      id: row.id,
+      code: row.code,
+      name: row.name,
+      baseUrl: row.base_url,
+      format: (providerFormats as readonly string[]).includes(row.api_format) ? (row.api_format as ProviderFormat) : null,
+      isActive: row.is_active === 1,
+      timeoutMs: Number(row.timeout_ms),
+    };
+    providersById.set(provider.id, provider);
+    providersByCode.set(provider.code, provider);
+  }
+
+  const modelsByCode = new Map<string, CatalogueModel[]>();
+  for (const row of rows.models) {
+    const model: CatalogueModel = {
+      id: row.id,
+      providerId: row.provider_id,
+      code: row.model_code,
+      displayName: row.display_name,
+      contextWindow: Number(row.context_window),
+      maxOutputTokens: Number(row.max_output_tokens),
+      inputPricePerM: Number(row.input_price_per_m),
+      outputPricePerM: Number(row.output_price_per_m),
+      isActive: row.is_active === 1,
+      createdAt: Number(row.created_at),
+    };
+    const sameCode = modelsByCode.get(model.code);
+    if (sameCode) sameCode.push(model);
+    else modelsByCode.set(model.code, [model]);
+  }
+
+  const keysByProvider = new Map<number, CatalogueKey[]>();
+  const keysById = new Map<number, CatalogueKey>();
+  for (const row of rows.keys) {
+    let apiKey: string;
+    try {
+      apiKey = options.decrypt(row.api_key);
+    } catch {
+      options.onUndecryptableKey?.(row.id);
+      continue;
+    }
+    const key: CatalogueKey = {
+      id: row.id,
+      providerId: row.provider_id,
+      name: row.key_name,
+      apiKey,
+      priority: Number(row.priority),
+      weight: Math.max(1, Number(row.weight)),
+      rateLimitRpm: nullableNumber(row.rate_limit_rpm),
+      rateLimitTpm: nullableNumber(row.rate_limit_tpm),
+      rateLimitRpd: nullableNumber(row.rate_limit_rpd),
+      status: row.status,
+      statusReason: row.status_reason,
+      cooldownUntil: nullableNumber(row.cooldown_until),
+      consecutiveFailures: Number(row.consecutive_failures),
+      lastUsedAt: nullableNumber(row.last_used_at),
+    };
+    keysById.set(key.id, key);
+    const providerKeys = keysByProvider.get(key.providerId);
+    if (providerKeys) providerKeys.push(key);
+    else keysByProvider.set(key.providerId, [key]);
+  }
+  for (const keys of keysByProvider.values()) keys.sort((left, right) => right.priority - left.priority || left.id - right.id);
+
+  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById };
+}
+
+function nullableNumber(value: number | null): number | null {
+  return value === null ? null : Number(value);
+}

@@ -1,0 +1,137 @@
+/**
+ * The API Lambda entries (`functions/api.ts` buffered, `functions/api-stream.ts` streaming),
+ * driven with real API Gateway events on a deployed stage stood in offline: the environment the
+ * stack gives them, PlanetScale through its HTTP simulator, Upstash through its REST bridge, and
+ * the master key through the real Secrets Manager SDK client against the local JSON-1.1 server.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { isCi, mariadbAvailable, redisAvailable, skipNotice } from "../support/services";
+import { DEPLOYED_ADMIN, readStackFunctions, startDeployedStandIns, type DeployedStandIns } from "./deployed-stand-ins";
+import {
+  installAwsLambdaGlobal,
+  invokeStreaming,
+  lambdaContext,
+  loadLambdaEvent,
+  removeAwsLambdaGlobal,
+  resultHeader,
+  resultText,
+  withHeader,
+  withJsonBody,
+  type ApiGatewayEvent,
+  type ProxyResult,
+} from "./lambda-events";
+
+const SUITE = "API Lambda entries";
+const servicesUp = (await mariadbAvailable) && (await redisAvailable);
+if (!servicesUp) {
+  if (isCi) throw new Error(`${SUITE}: MariaDB and Redis are required under CI=true`);
+  skipNotice(SUITE, "MariaDB or Redis");
+}
+
+type BufferedHandler = (event: ApiGatewayEvent, context: unknown) => Promise<ProxyResult>;
+
+describe.skipIf(!servicesUp)(SUITE, () => {
+  let standIns: DeployedStandIns;
+  let bufferedHandler: BufferedHandler;
+  let streamingHandler: unknown;
+  const savedEnvironment = { ...process.env };
+
+  beforeAll(async () => {
+    const stackFunctions = await readStackFunctions();
+    const buffered = stackFunctions.get("ApiHandler")!;
+    const streaming = stackFunctions.get("ApiStreamHandler")!;
+    // Both functions serve the same app, so one process environment fits both.
+    expect(streaming.environment).toEqual(buffered.environment);
+
+    standIns = await startDeployedStandIns();
+    Object.assign(process.env, standIns.environmentFor(buffered));
+    installAwsLambdaGlobal();
+    vi.resetModules();
+    ({ handler: bufferedHandler } = (await import("../../functions/api")) as unknown as { handler: BufferedHandler });
+    ({ handler: streamingHandler } = await import("../../functions/api-stream"));
+  });
+
+  afterAll(async () => {
+    removeAwsLambdaGlobal();
+    for (const name of Object.keys(process.env)) if (!(name in savedEnvironment)) delete process.env[name];
+    Object.assign(process.env, savedEnvironment);
+    await standIns?.close();
+  });
+
+  const invoke = (event: ApiGatewayEvent) => bufferedHandler(event, lambdaContext());
+  const json = (result: ProxyResult) => JSON.parse(resultText(result)) as Record<string, any>;
+
+  async function login(fixture: string): Promise<string> {
+    const result = await invoke(withJsonBody(loadLambdaEvent(fixture), DEPLOYED_ADMIN));
+    expect(result.statusCode).toBe(200);
+    return json(result).data.token as string;
+  }
+
+  it.each(["api-gateway-v1-get-health", "api-gateway-v2-get-health"])("answers GET /health from %s on PlanetScale and Upstash", async (fixture) => {
+    const result = await invoke(loadLambdaEvent(fixture));
+    expect(result.statusCode).toBe(200);
+    expect(resultHeader(result, "content-type")).toMatch(/^application\/json/);
+    expect(json(result)).toMatchObject({ status: "ok", database: "planetscale", limits: "upstash", checks: { database: "ok", limits: "ok" } });
+  });
+
+  it("fetched the master key once, through the SDK, for the secret the stack names", () => {
+    const reads = standIns.secretsManager.calls.filter((call) => call.operation === "GetSecretValue");
+    expect(reads).toEqual([{ operation: "GetSecretValue", secretId: standIns.keyEncryptionSecretArn }]);
+  });
+
+  it("logs in with a REST event whose body API Gateway base64-encoded", async () => {
+    const event = withJsonBody(loadLambdaEvent("api-gateway-v1-post-login"), DEPLOYED_ADMIN);
+    expect(event.isBase64Encoded).toBe(true);
+    const result = await invoke(event);
+    expect(result.statusCode).toBe(200);
+    expect(json(result)).toMatchObject({ code: 200, data: { token: expect.any(String), expiresIn: expect.any(Number) } });
+  });
+
+  it("logs in with an HTTP API (v2) event", async () => {
+    expect(await login("api-gateway-v2-post-login")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  it("rejects a wrong password with the envelope", async () => {
+    const result = await invoke(withJsonBody(loadLambdaEvent("api-gateway-v1-post-login"), { ...DEPLOYED_ADMIN, password: "not-the-password" }));
+    expect(result.statusCode).toBe(401);
+    expect(json(result)).toMatchObject({ code: 401 });
+  });
+
+  it.each([
+    ["api-gateway-v1-get-admin-providers", "api-gateway-v1-post-login"],
+    ["api-gateway-v2-get-admin-providers", "api-gateway-v2-post-login"],
+  ])("serves an admin call (%s) only with a token", async (fixture, loginFixture) => {
+    const withoutToken = withHeader(loadLambdaEvent(fixture), "Authorization", "Bearer not-a-token");
+    expect((await invoke(withoutToken)).statusCode).toBe(401);
+
+    const token = await login(loginFixture);
+    const result = await invoke(withHeader(loadLambdaEvent(fixture), "Authorization", `Bearer ${token}`));
+    expect(result.statusCode).toBe(200);
+    const providers = json(result).data as Array<{ code: string }>;
+    expect(providers.map((provider) => provider.code).sort()).toEqual(["anthropic", "deepseek", "openai"]);
+  });
+
+  it("stores a provider key encrypted and never answers with it", async () => {
+    const token = await login("api-gateway-v1-post-login");
+    const apiKey = `sk-lambda-test-${"x".repeat(24)}abcd`;
+    const event = withHeader(
+      withJsonBody(
+        { ...loadLambdaEvent("api-gateway-v1-post-login"), path: "/api/admin/ai-providers/1/keys", pathParameters: { proxy: "api/admin/ai-providers/1/keys" } },
+        { keyName: "lambda-test", apiKey, priority: 1, isActive: true },
+      ),
+      "Authorization",
+      `Bearer ${token}`,
+    );
+    const result = await invoke(event);
+    expect(result.statusCode).toBeLessThan(300);
+    expect(resultText(result)).not.toContain(apiKey);
+    expect(resultText(result)).toContain("abcd");
+  });
+
+  it("streams through streamHandle with a REST event: prelude, then the body", async () => {
+    const response = await invokeStreaming(streamingHandler, loadLambdaEvent("api-gateway-v1-get-health"));
+    expect(response.prelude.statusCode).toBe(200);
+    expect(response.prelude.headers["content-type"]).toMatch(/^application\/json/);
+    expect(JSON.parse(response.body)).toMatchObject({ status: "ok", database: "planetscale" });
+  });
+});
