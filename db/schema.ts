@@ -192,6 +192,8 @@ export interface JobStateTable {
   watermark_ms: EpochMs | null;
   /** Rollup: the highest log id seen by the last run; newer ids in older hours are late rows. */
   last_log_id: number | null;
+  /** Rollup: the highest log id seen by the run before the last one (where the late-row scan starts). */
+  prior_log_id: number | null;
   last_run_at: EpochMs | null;
   /** `ok` or `failed`. */
   last_status: string | null;

@@ -5,6 +5,9 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "../lib/app";
 import { parseSettings, SettingsError } from "../lib/config/settings";
+import { jobContextFrom } from "../lib/jobs/job-context";
+import { runJob } from "../lib/jobs/job-registry";
+import { startJobScheduler } from "../lib/jobs/job-scheduler";
 import { createRuntime } from "../lib/runtime/create-runtime";
 
 async function main(): Promise<void> {
@@ -27,7 +30,11 @@ async function main(): Promise<void> {
       dashboard: `http://${settings.host}:${info.port}/admin`,
     });
   });
+  // The scheduled jobs run in this process (the deployed stack runs them as cron Lambdas).
+  const jobContext = jobContextFrom(deps);
+  const scheduler = startJobScheduler({ run: (name) => runJob(name, jobContext), clock: deps.clock, logger: deps.logger });
   const shutdown = () => {
+    scheduler.stop();
     server.close();
     void runtime.close().finally(() => process.exit(0));
   };

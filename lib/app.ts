@@ -8,18 +8,30 @@ import { sql } from "kysely";
 import { clientRoutes } from "./admin/client-routes";
 import { modelRoutes } from "./admin/model-routes";
 import { providerRoutes } from "./admin/provider-routes";
+import { alertRoutes } from "./alerts/alert-routes";
 import { loginRoutes } from "./auth/login-routes";
 import { requireAdmin } from "./auth/require-admin";
+import { dashboardRoutes } from "./dashboard/dashboard-routes";
 import type { AppDeps } from "./deps";
 import { GatewayError } from "./errors";
+import { createGateway, type GatewayOptions } from "./gateway/gateway";
 import type { AppEnv } from "./http/app-env";
 import { clientIp } from "./http/client-ip";
 import { createErrorHandler, handleNotFound } from "./http/error-handler";
 import { requestContext } from "./http/request-context";
+import { jobRoutes } from "./jobs/job-routes";
 import { rateLimit } from "./limits/rate-limit-middleware";
+import { logRoutes } from "./stats/log-routes";
+import { statsRoutes } from "./stats/stats-routes";
+
+/** Optional tuning of the app's parts (tests and benchmarks); production uses the defaults. */
+export interface AppOptions {
+  /** Router, streaming and request-log tunables (lib/gateway/gateway.ts). */
+  gateway?: GatewayOptions;
+}
 
 /** Builds the Hono app over its dependencies. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(deps.logger));
   app.notFound(handleNotFound);
@@ -80,6 +92,13 @@ export function createApp(deps: AppDeps) {
   app.route("/api/admin/ai-providers", providerRoutes(deps));
   app.route("/api/admin/ai-models", modelRoutes(deps));
   app.route("/api/admin/clients", clientRoutes(deps));
+  app.route("/api/admin/ai-stats", statsRoutes(deps));
+  app.route("/api/admin/ai-logs", logRoutes(deps));
+  app.route("/api/admin/alerts", alertRoutes(deps));
+  app.route("/api/admin/jobs", jobRoutes(deps));
+  app.route("/admin", dashboardRoutes(deps));
+  // Chat routes (/v1/*, /api/ai/*) and POST /api/admin/ai-providers/keys/:keyId/validate.
+  createGateway(deps, options.gateway).mount(app);
 
   return app;
 }

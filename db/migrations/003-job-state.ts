@@ -18,6 +18,7 @@ export function jobStateMigration(dialect: SqlDialect) {
           .addColumn("job_name", "varchar(64)", (c) => c.primaryKey())
           .addColumn("watermark_ms", "bigint")
           .addColumn("last_log_id", "bigint")
+          .addColumn("prior_log_id", "bigint")
           .addColumn("last_run_at", "bigint")
           .addColumn("last_status", "varchar(16)")
           .addColumn("last_summary", "text")

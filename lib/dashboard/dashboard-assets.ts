@@ -55,18 +55,20 @@ export function chartLibraryCandidates(moduleUrl: string = import.meta.url, work
   return [...new Set(candidates)];
 }
 
-let chartLibrary: Promise<StaticAsset> | undefined;
-
 /**
- * The charting library as a {@link StaticAsset}, read from the first readable candidate on first
- * use and kept in memory. A failed read is not cached, so a later request tries again.
+ * Returns a loader of the charting library as a {@link StaticAsset}: the first call reads the first
+ * readable candidate, later calls get the same in-memory copy. A failed read is not kept, so a
+ * later call tries again.
  */
-export function loadChartLibrary(candidates: string[] = chartLibraryCandidates()): Promise<StaticAsset> {
-  chartLibrary ??= readFirst(candidates).catch((error: unknown) => {
-    chartLibrary = undefined;
-    throw error;
-  });
-  return chartLibrary;
+export function chartLibraryLoader(candidates: string[] = chartLibraryCandidates()): () => Promise<StaticAsset> {
+  let cached: Promise<StaticAsset> | undefined;
+  return function loadChartLibrary() {
+    cached ??= readFirst(candidates).catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
+    return cached;
+  };
 }
 
 async function readFirst(candidates: string[]): Promise<StaticAsset> {

@@ -8,13 +8,14 @@
  * Which hours a run computes:
  * - catch-up: every closed hour from the watermark (`t_sys_job_state.watermark_ms`) up to the
  *   start of the current hour, so missed runs lose nothing;
- * - late rows: the hours of log rows whose id is above the last run's highest id but whose
- *   `created_at` lies before the watermark (a replayed stdout fallback line, a slow writer).
- *   Tracking ids rather than "recompute the last N hours" catches a late row however late it is,
- *   at the cost of one primary-key range scan over the rows written since the last run;
- * - recheck: the last `recheckHours` closed hours always, because a request that finished just
- *   before the hour can commit just after the run read the highest id (ids are handed out at
- *   insert, not at commit). The id scan also starts `idOverlap` ids early for the same reason.
+ * - late rows: the hours of log rows written since the previous runs (by id) whose `created_at`
+ *   lies before the watermark (a replayed stdout fallback line, a slow writer). Tracking ids
+ *   rather than "recompute the last N hours" catches a late row however late it is, for one
+ *   primary-key range scan over the rows written since the run before last. Since the run
+ *   before last, not the last run: ids are handed out at insert and become visible at commit, so
+ *   a row with an id below the highest id a run saw can still appear just after that run read it;
+ * - recheck: the last `recheckHours` closed hours always, for a request that finished just
+ *   before the hour and was written just after the run started.
  */
 import { sql, type Kysely } from "kysely";
 import type { SqlDialect } from "../../db/connection";
@@ -31,8 +32,6 @@ export interface RollupOptions {
   recheckHours?: number;
   /** Hours per `INSERT … SELECT` statement, which bounds each statement's work. @default 24 */
   chunkHours?: number;
-  /** Ids below the last seen highest id that are scanned again for late rows. @default 1000 */
-  idOverlap?: number;
   /** Catch-up hours per run; the rest waits for the next run (the stats API reads it from logs). @default 2208 (92 days) */
   maxCatchUpHours?: number;
 }
@@ -113,7 +112,7 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
 
 /** Runs the rollup: catch-up, late rows and recheck hours, then moves the watermarks. */
 export async function runHourlyRollup(context: JobContext, options: RollupOptions = {}): Promise<RollupSummary> {
-  const { recheckHours = 2, chunkHours = 24, idOverlap = 1000, maxCatchUpHours = 2208 } = options;
+  const { recheckHours = 2, chunkHours = 24, maxCatchUpHours = 2208 } = options;
   const { db, dialect, clock } = context;
   const now = clock.now();
   const closedEnd = hourStart(now);
@@ -122,7 +121,10 @@ export async function runHourlyRollup(context: JobContext, options: RollupOption
   // Read the highest id before computing: rows written during the run are the next run's business.
   const maxRow = await db.selectFrom("t_ai_api_logs").select((eb) => eb.fn.max("id").as("maxId")).executeTakeFirst();
   const maxId = Number(maxRow?.maxId ?? 0);
-  const lastLogId = Number(state?.last_log_id ?? 0);
+  // The first run computes everything from the oldest log, so it has no late rows to look for.
+  const firstRun = state?.last_log_id == null;
+  const lastLogId = Number(state?.last_log_id ?? maxId);
+  const scanFromId = Number(state?.prior_log_id ?? lastLogId);
 
   let watermark = state?.watermark_ms ?? null;
   if (watermark === null) {
@@ -137,12 +139,12 @@ export async function runHourlyRollup(context: JobContext, options: RollupOption
   for (let hour = Math.max(0, closedEnd - recheckHours * HOUR_MS); hour < catchUpEnd; hour += HOUR_MS) hours.add(hour);
 
   let lateHours = 0;
-  if (state) {
+  if (!firstRun) {
     const lateRows = await db
       .selectFrom("t_ai_api_logs")
       .select(sql<number>`created_at - created_at % ${HOUR_MS}`.as("hour"))
       .distinct()
-      .where("id", ">", Math.max(0, lastLogId - idOverlap))
+      .where("id", ">", scanFromId)
       .where("id", "<=", maxId)
       .where("created_at", "<", watermark)
       .execute();
@@ -163,7 +165,7 @@ export async function runHourlyRollup(context: JobContext, options: RollupOption
     }
   }
   watermark = Math.max(watermark, catchUpEnd);
-  await writeJobState(db, dialect, ROLLUP_JOB, { watermarkMs: watermark, lastLogId: Math.max(maxId, lastLogId) }, now);
+  await writeJobState(db, dialect, ROLLUP_JOB, { watermarkMs: watermark, lastLogId: Math.max(maxId, lastLogId), priorLogId: lastLogId }, now);
 
   return {
     job: ROLLUP_JOB,

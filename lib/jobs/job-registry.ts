@@ -122,3 +122,18 @@ export function nextRunAfter(schedule: JobSchedule, now: number): number {
   const periods = Math.floor((now - schedule.offsetMs) / schedule.everyMs) + 1;
   return periods * schedule.everyMs + schedule.offsetMs;
 }
+
+/** Thrown by {@link runJobOrThrow} so a failed scheduled run shows as a failed invocation. */
+export class JobFailedError extends Error {
+  override name = "JobFailedError";
+  constructor(readonly result: JobRunResult) {
+    super(`Job ${result.job} failed: ${result.error ?? "unknown error"}`);
+  }
+}
+
+/** For cron entries: {@link runJob}, throwing {@link JobFailedError} when the job failed. */
+export async function runJobOrThrow(name: JobName, context: JobContext): Promise<JobRunResult> {
+  const result = await runJob(name, context);
+  if (result.status === "failed") throw new JobFailedError(result);
+  return result;
+}

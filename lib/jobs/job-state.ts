@@ -9,6 +9,7 @@ import type { Database, JobStateRow } from "../../db/schema";
 export interface JobStateUpdate {
   watermarkMs?: number | null;
   lastLogId?: number | null;
+  priorLogId?: number | null;
   lastRunAt?: number;
   lastStatus?: "ok" | "failed";
   /** Stored as JSON. */
@@ -30,6 +31,7 @@ export async function writeJobState(db: Kysely<Database>, dialect: SqlDialect, j
   const changes = {
     ...(update.watermarkMs !== undefined && { watermark_ms: update.watermarkMs }),
     ...(update.lastLogId !== undefined && { last_log_id: update.lastLogId }),
+    ...(update.priorLogId !== undefined && { prior_log_id: update.priorLogId }),
     ...(update.lastRunAt !== undefined && { last_run_at: update.lastRunAt }),
     ...(update.lastStatus !== undefined && { last_status: update.lastStatus }),
     ...(update.lastSummary !== undefined && { last_summary: JSON.stringify(update.lastSummary) }),

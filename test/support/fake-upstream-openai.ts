@@ -11,6 +11,7 @@ import {
   maskKey,
   resolveAnswer,
   splitArguments,
+  splitIntoChunks,
   type DialectRenderer,
   type RecordedUpstreamRequest,
   type RenderedError,
@@ -140,7 +141,7 @@ function streamEvents(flavor: Flavor, answer: ResolvedAnswer, includeUsage: bool
       ...extra,
     });
   const events = [chunk({ role: "assistant", content: "", refusal: null })];
-  if (answer.reasoning) for (const piece of [answer.reasoning]) events.push(chunk({ reasoning_content: piece }));
+  for (const piece of splitIntoChunks(answer.reasoning)) events.push(chunk({ reasoning_content: piece, content: null }));
   for (const piece of answer.chunks) events.push(chunk({ content: piece }));
   answer.toolCalls.forEach((toolCall, index) => {
     events.push(chunk({ tool_calls: [{ index, id: toolCall.id, type: "function", function: { name: toolCall.name, arguments: "" } }] }));

@@ -189,10 +189,10 @@ export const reply = {
   /** A successful answer. */
   ok: (options: AnswerOptions = {}): OkStep => ({ kind: "ok", ...options }),
   /** A successful answer that calls one tool. */
-  toolCall: (name: string, args: Record<string, unknown>, options: AnswerOptions = {}): OkStep => ({
+  toolCall: (name: string, toolArguments: Record<string, unknown>, options: AnswerOptions = {}): OkStep => ({
     kind: "ok",
     ...options,
-    toolCalls: [{ name, arguments: args }],
+    toolCalls: [{ name, arguments: toolArguments }],
   }),
   /** Any HTTP error, with the dialect's default body unless `body` is given. */
   error: (status: number, options: Omit<ErrorStep, "kind" | "status"> = {}): ErrorStep => ({ kind: "error", status, ...options }),

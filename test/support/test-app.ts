@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { migrateToLatest } from "../../db/migrate";
 import { seedCatalogue } from "../../db/seed";
-import { createApp } from "../../lib/app";
+import { createApp, type AppOptions } from "../../lib/app";
 import { hashPassword } from "../../lib/auth/password-hash";
 import { parseSettings, type Settings } from "../../lib/config/settings";
 import { KeyCipher } from "../../lib/crypto/key-cipher";
@@ -47,6 +47,8 @@ export const TEST_ADMIN = { username: "admin", password: "correct horse battery 
 /** Options of {@link createTestApp}. */
 export interface TestAppOptions {
   kind?: TestDatabaseKind;
+  /** Passed to `createApp` (e.g. `{ gateway: { ttftTimeoutMs: 200 } }`). */
+  app?: AppOptions;
   env?: Record<string, string>;
   limits?: LimitStore;
   requestLimiter?: RequestLimiter;
@@ -81,7 +83,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     fetch: options.fetch ?? globalThis.fetch,
     logger,
   };
-  const app = createApp(deps);
+  const app = createApp(deps, options.app);
   const request = (method: string, path: string, body?: unknown, token?: string | null) =>
     Promise.resolve(
       app.request(path, {

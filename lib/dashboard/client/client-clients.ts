@@ -28,7 +28,9 @@ async function renderClientsView(root) {
   append(root, [h("h1", null, "Client keys"), secretBox, form, listBox]);
 
   function showSecret(created) {
-    var output = h("input", { readonly: true, id: "new-client-key-value", value: created.apiKey, className: "secret", "aria-label": "New client key" });
+    var output = h("input", { readonly: true, id: "new-client-key-value", className: "secret", "aria-label": "New client key" });
+    // The property, not the attribute: the key stays out of the serialized page.
+    output.value = created.apiKey;
     var copy = h("button", { type: "button", className: "small", onclick: async function () {
       output.select();
       try { await navigator.clipboard.writeText(output.value); copy.textContent = "Copied"; }

@@ -20,6 +20,8 @@ function h(tag, props, children) {
       if (value === null || value === undefined || value === false) return;
       if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), value);
       else if (name === "className") node.className = value;
+      // An input's default value, so form.reset() returns to it; a select takes its current value.
+      else if (name === "value" && node.tagName === "INPUT") node.defaultValue = String(value);
       else if (name === "value") node.value = value;
       else if (name === "checked") node.checked = true;
       else node.setAttribute(name, value === true ? "" : String(value));
@@ -139,6 +141,8 @@ function navigate() {
   if (!session()) { renderLogin(""); return; }
   var name = (location.hash.replace(/^#\/?/, "").split("?")[0]) || "usage";
   if (!views[name]) name = "usage";
+  // Messages belong to the view that raised them.
+  if (document.getElementById("notice")) notice("");
   renderShell(name);
   var main = clear(document.getElementById("main"));
   var root = h("div", { className: "view", id: "view-" + name });
@@ -331,11 +335,10 @@ function formatCost(value) {
   return "$" + (number !== 0 && Math.abs(number) < 0.01 ? number.toFixed(6) : number.toFixed(2));
 }
 
+// A ratio 0..1 as a percentage.
 function formatPercent(value) {
   if (value === null || value === undefined || isNaN(Number(value))) return "—";
-  var number = Number(value);
-  // Accept both a ratio (0.97) and a percentage (97).
-  return (number <= 1 ? number * 100 : number).toFixed(1) + "%";
+  return (Number(value) * 100).toFixed(1) + "%";
 }
 
 function formatMs(value) {
@@ -345,11 +348,10 @@ function formatMs(value) {
 
 function limitText(value) { return value === null || value === undefined ? "∞" : formatNumber(value); }
 
-// Lists returned either as an array or as {items|rows|data: [...]}.
+// Lists come as an array, or as a page { items, nextCursor }.
 function listOf(data) {
   if (Array.isArray(data)) return data;
-  if (!data) return [];
-  return data.items || data.rows || data.logs || data.webhooks || data.history || data.data || [];
+  return data && Array.isArray(data.items) ? data.items : [];
 }
 
 var providerCache = null;

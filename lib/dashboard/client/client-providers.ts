@@ -149,10 +149,12 @@ async function renderProvidersView(root) {
               await refresh();
             }, "small secondary"),
             actionButton("Validate", async function () {
+              // data: { valid, latencyMs, status, error?, errorCode? }
               var result = await api("POST", "admin/ai-providers/keys/" + k.id + "/validate");
-              var ok = result && (result.valid === true || result.status === "normal" || (result.key && result.key.status === "normal"));
-              var reason = result && (result.statusReason || result.message || (result.key && result.key.statusReason));
-              notice("Key " + k.keyName + (ok ? " is valid." : " failed validation" + (reason ? ": " + reason : ".")), ok ? "ok" : "error");
+              var text = result.valid
+                ? "Key " + k.keyName + " is valid (" + formatMs(result.latencyMs) + ")" + (result.status !== "normal" ? ", status " + result.status.replace(/_/g, " ") : "") + "."
+                : "Key " + k.keyName + " failed validation: " + (result.error || result.status) + (result.errorCode ? " (" + result.errorCode + ")" : "");
+              notice(text, result.valid ? "ok" : "error");
               await refresh();
             }, "small"),
             k.status !== "normal" ? actionButton("Reset status", async function () {

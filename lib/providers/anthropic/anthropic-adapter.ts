@@ -23,6 +23,8 @@ export const anthropicAdapter: ProviderAdapter = {
       return toAnthropicChatResult(message, warnings);
     } catch (error) {
       throw toAnthropicProviderError(error, scope);
+    } finally {
+      scope.close();
     }
   },
 
@@ -44,6 +46,8 @@ export const anthropicAdapter: ProviderAdapter = {
       await anthropicClientFor(context).models.list({ limit: 1 }, { signal: scope.signal });
     } catch (error) {
       throw toAnthropicProviderError(error, scope);
+    } finally {
+      scope.close();
     }
   },
 };

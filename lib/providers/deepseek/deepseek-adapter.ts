@@ -25,6 +25,8 @@ export const deepSeekAdapter: ProviderAdapter = {
       return toDeepSeekChatResult(completion, warnings);
     } catch (error) {
       throw toDeepSeekProviderError(error, scope);
+    } finally {
+      scope.close();
     }
   },
 
@@ -50,6 +52,8 @@ export const deepSeekAdapter: ProviderAdapter = {
       await deepSeekClientFor(context).models.list({ signal: scope.signal });
     } catch (error) {
       throw toDeepSeekProviderError(error, scope);
+    } finally {
+      scope.close();
     }
   },
 };

@@ -25,6 +25,8 @@ export const openAIAdapter: ProviderAdapter = {
       return toOpenAIChatResult(completion, []);
     } catch (error) {
       throw toOpenAIProviderError(error, scope);
+    } finally {
+      scope.close();
     }
   },
 
@@ -51,6 +53,8 @@ export const openAIAdapter: ProviderAdapter = {
       await openAIClientFor(context).models.list({ signal: scope.signal });
     } catch (error) {
       throw toOpenAIProviderError(error, scope);
+    } finally {
+      scope.close();
     }
   },
 };

@@ -19,6 +19,8 @@ export interface CallScope {
   timedOut(): boolean;
   /** True once either the caller or the deadline aborted the call. */
   aborted(): boolean;
+  /** Stops the deadline timer; call when the call is over. */
+  close(): void;
 }
 
 /**
@@ -28,16 +30,19 @@ export interface CallScope {
  *   only covers the wait for response headers
  */
 export function openCallScope(provider: ProviderFormat, context: ProviderCallContext, deadlineMs?: number): CallScope {
-  const deadline = deadlineMs !== undefined ? AbortSignal.timeout(deadlineMs) : undefined;
-  const signals = [context.signal, deadline].filter((signal): signal is AbortSignal => signal !== undefined);
+  // A cleared timer rather than AbortSignal.timeout(), which would stay armed long after a fast call.
+  const deadline = deadlineMs !== undefined ? new AbortController() : undefined;
+  const timer = deadline ? setTimeout(() => deadline.abort(), deadlineMs) : undefined;
+  const signals = [context.signal, deadline?.signal].filter((signal): signal is AbortSignal => signal !== undefined);
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   return {
     provider,
     apiKey: context.apiKey,
     signal,
     callerSignal: context.signal,
-    timedOut: () => deadline?.aborted === true && context.signal?.aborted !== true,
+    timedOut: () => deadline?.signal.aborted === true && context.signal?.aborted !== true,
     aborted: () => signal?.aborted === true,
+    close: () => clearTimeout(timer),
   };
 }
 

@@ -14,10 +14,11 @@ import type { ProviderErrorRule } from "./upstream-error-classify";
 
 /** Per-provider adjustments of the shared stream reading. */
 export interface OpenAICompatibleStreamHooks {
-  /** Rewrites one parsed chunk (e.g. DeepSeek usage fields) before it is yielded. */
+  /**
+   * Rewrites one parsed chunk (e.g. DeepSeek usage fields) before it is yielded; may throw a
+   * `ProviderError` for a chunk that ends the answer in failure.
+   */
   normalizeChunk?(chunk: ChatCompletionChunk): ChatCompletionChunk;
-  /** Throws for a chunk that ends the answer in failure (e.g. DeepSeek `insufficient_system_resource`). */
-  checkChunk?(chunk: ChatCompletionChunk, scope: CallScope): void;
   /** The provider's error classification rule, for `{error: …}` payloads. */
   errorRule?: ProviderErrorRule;
 }
@@ -45,7 +46,6 @@ export async function* readOpenAICompatibleStream(
         throw providerErrorFromStreamPayload((payload.error ?? payload) as OpenAIErrorObject, scope, hooks.errorRule);
       }
       const chunk = hooks.normalizeChunk ? hooks.normalizeChunk(toChunk(payload)) : toChunk(payload);
-      hooks.checkChunk?.(chunk, scope);
       yield* splitUsage(chunk);
     }
   } catch (error) {

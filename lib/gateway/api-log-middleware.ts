@@ -1,0 +1,44 @@
+/**
+ * Gives each authenticated chat request its {@link ApiLogRecord} and writes the request's one
+ * log row when it ends: here for every answer the handler (or `onError`) produced, or at the end
+ * of the stream for a streamed answer (the stream marks the record `deferred`). Either way the
+ * write is awaited before the response completes, because Lambda freezes the process right after.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { Clock } from "../deps";
+import { GatewayError } from "../errors";
+import type { AppEnv } from "../http/app-env";
+import { ApiLogRecord, type RequestOutcome } from "./api-log-record";
+import type { ApiLogWriter } from "./api-log-writer";
+
+/** The gateway routes' Hono environment: the app's plus the request's log record. */
+export interface GatewayEnv extends AppEnv {
+  Variables: AppEnv["Variables"] & { requestLog: ApiLogRecord };
+}
+
+/** Awaits the record's bookkeeping and writes its row; never rejects. */
+export async function completeRequestLog(writer: ApiLogWriter, record: ApiLogRecord, outcome: RequestOutcome): Promise<void> {
+  const latencyMs = performance.now() - record.startedAt;
+  await Promise.all([record.settled(), writer.write(record.toRow(outcome, latencyMs))]);
+}
+
+/** The outcome of a request answered with `status`, after `error` if one was thrown. */
+export function outcomeOf(status: number, error: unknown): RequestOutcome {
+  const kind = status === 499 ? "partial" : status < 400 ? "success" : "error";
+  if (status < 400) return { status: kind, httpStatus: status };
+  if (error instanceof GatewayError) return { status: kind, httpStatus: status, errorCode: error.code, errorMessage: error.message };
+  return { status: kind, httpStatus: status, errorCode: "internal_error", errorMessage: "Internal server error" };
+}
+
+/** Middleware factory; mount after `authenticateCaller`. */
+export function apiLog({ writer, clock }: { writer: ApiLogWriter; clock: Clock }): MiddlewareHandler<GatewayEnv> {
+  return async function apiLogMiddleware(c, next) {
+    const caller = c.get("caller");
+    if (!caller) throw new Error("apiLog must run after authenticateCaller");
+    const record = new ApiLogRecord(c.get("requestId"), caller, c.get("startedAt"), clock.now());
+    c.set("requestLog", record);
+    await next();
+    if (record.deferred) return;
+    await completeRequestLog(writer, record, outcomeOf(c.res.status, c.error));
+  };
+}

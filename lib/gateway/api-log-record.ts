@@ -1,0 +1,118 @@
+/**
+ * What one chat request did, gathered while it runs and turned into exactly one
+ * `t_ai_api_logs` row at the end. It is also the router's {@link AttemptTrace}: attempts, failed
+ * attempts, the key, upstream wait, and the bookkeeping writes to await before the request ends.
+ */
+import type { LogStatus, NewApiLogRow } from "../../db/schema";
+import type { Caller } from "../http/app-env";
+import { redactSecrets } from "../logging/logger";
+import type { NormalizedUsage } from "../providers/provider-spec";
+import type { CatalogueModel } from "../router/catalogue-snapshot";
+import type { AttemptError, AttemptTrace } from "../router/key-router";
+import type { RouteTarget } from "../router/model-resolver";
+import { tokensForCharacters } from "../router/token-estimate";
+
+/** How the request ended. */
+export interface RequestOutcome {
+  status: LogStatus;
+  /** HTTP status the client got (499 when it went away first). */
+  httpStatus: number;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+}
+
+/** Longest error message stored (the column is varchar(500)). */
+const MAXIMUM_ERROR_MESSAGE_LENGTH = 500;
+
+/** One request's log record. */
+export class ApiLogRecord implements AttemptTrace {
+  attempts = 0;
+  attemptErrors: AttemptError[] = [];
+  keyId: number | null = null;
+  upstreamMs = 0;
+  /** Catalogue provider id, once the model is resolved. */
+  providerId: number | null = null;
+  /** The model as resolved (or as asked, when resolution failed). */
+  model = "";
+  isStream = false;
+  /** True once a streamed response took over writing the row (the middleware then leaves it). */
+  deferred = false;
+  /** Estimated prompt tokens, for rows whose upstream reported no usage. */
+  estimatedPromptTokens = 0;
+  /** Characters of output seen (content, reasoning, tool arguments), for estimates. */
+  outputCharacters = 0;
+  /** Usage the upstream reported, if any. */
+  usage: NormalizedUsage | null = null;
+  /** Milliseconds from request start to the first content (streams). */
+  ttftMs: number | null = null;
+  #prices: Pick<CatalogueModel, "inputPricePerM" | "outputPricePerM"> = { inputPricePerM: 0, outputPricePerM: 0 };
+  readonly #pending: Promise<void>[] = [];
+
+  /**
+   * @param requestId the request's id (also `x-request-id`)
+   * @param caller who called
+   * @param startedAt `performance.now()` at request start
+   * @param createdAt epoch ms at request start
+   */
+  constructor(
+    readonly requestId: string,
+    readonly caller: Caller,
+    readonly startedAt: number,
+    readonly createdAt: number,
+  ) {}
+
+  /** @inheritdoc */
+  defer(work: Promise<void>): void {
+    this.#pending.push(work);
+  }
+
+  /** Waits for every deferred bookkeeping write (they never reject). */
+  async settled(): Promise<void> {
+    while (this.#pending.length > 0) await Promise.allSettled(this.#pending.splice(0));
+  }
+
+  /** Notes the resolved provider and model (and their prices for the cost). */
+  setTarget(target: RouteTarget): void {
+    this.providerId = target.provider.id;
+    this.model = target.model.code;
+    this.#prices = target.model;
+  }
+
+  /** Tokens for the row: the upstream's usage, or an estimate when output was produced without it. */
+  tokens(outcome: LogStatus = "success"): { prompt: number; completion: number; estimated: boolean } {
+    if (this.usage) return { prompt: this.usage.promptTokens, completion: this.usage.completionTokens, estimated: false };
+    const produced = outcome !== "error" || this.outputCharacters > 0;
+    if (!produced || this.attempts === 0) return { prompt: 0, completion: 0, estimated: false };
+    return { prompt: this.estimatedPromptTokens, completion: tokensForCharacters(this.outputCharacters), estimated: true };
+  }
+
+  /** The row for this request. */
+  toRow(outcome: RequestOutcome, latencyMs: number): NewApiLogRow {
+    const tokens = this.tokens(outcome.status);
+    const cost = (tokens.prompt * this.#prices.inputPricePerM + tokens.completion * this.#prices.outputPricePerM) / 1_000_000;
+    const caller = this.caller;
+    return {
+      request_id: this.requestId,
+      client_id: caller.kind === "client" ? caller.clientId : null,
+      client_name: (caller.kind === "client" ? caller.name : `admin:${caller.username}`).slice(0, 100),
+      provider_id: this.providerId,
+      key_id: this.keyId,
+      model: this.model.slice(0, 100),
+      status: outcome.status,
+      http_status: outcome.httpStatus,
+      error_code: outcome.errorCode ? outcome.errorCode.slice(0, 64) : null,
+      error_message: outcome.errorMessage ? redactSecrets(outcome.errorMessage).slice(0, MAXIMUM_ERROR_MESSAGE_LENGTH) : null,
+      prompt_tokens: tokens.prompt,
+      completion_tokens: tokens.completion,
+      total_tokens: tokens.prompt + tokens.completion,
+      tokens_estimated: tokens.estimated ? 1 : 0,
+      cost: Math.round(cost * 1e10) / 1e10,
+      latency_ms: Math.max(0, Math.round(latencyMs)),
+      ttft_ms: this.ttftMs === null ? null : Math.round(this.ttftMs),
+      attempts: this.attempts,
+      attempt_errors: this.attemptErrors.length > 0 ? JSON.stringify(this.attemptErrors) : null,
+      is_stream: this.isStream ? 1 : 0,
+      created_at: this.createdAt,
+    };
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The gateway's chat side, assembled once per app: catalogue cache, key router, log writer and
+ * the routes that use them (`/v1/*`, `/api/ai/*`, and the admin key-validation route).
+ * `createApp(deps, { gateway })` mounts it; the options are mostly for tests and benchmarks.
+ */
+import type { Hono } from "hono";
+import { authenticateCaller } from "../auth/caller-auth";
+import type { AppDeps } from "../deps";
+import type { AppEnv } from "../http/app-env";
+import { rateLimit } from "../limits/rate-limit-middleware";
+import { getAdapter, isProviderFormat } from "../providers/provider-registry";
+import type { ProviderAdapter, ProviderFormat } from "../providers/provider-spec";
+import { CatalogueCache } from "../router/catalogue-cache";
+import { KeyHealth, type KeyHealthOptions } from "../router/key-health";
+import { KeyRouter } from "../router/key-router";
+import { apiLog, type GatewayEnv } from "./api-log-middleware";
+import { ApiLogWriter } from "./api-log-writer";
+import type { ChatRouteMiddleware, ChatServiceDependencies } from "./chat-service";
+import { envelopeRoutes } from "./envelope-routes";
+import { keyValidationRoutes } from "./key-validation-routes";
+import { openAiRoutes } from "./openai-routes";
+
+/** Tunables of the gateway; every one has a production default. */
+export interface GatewayOptions extends KeyHealthOptions {
+  /**
+   * How often (at most) the shared catalogue version is compared, in ms.
+   * @default 2000 (every request with the in-memory store, where it costs nothing)
+   */
+  versionCheckIntervalMs?: number;
+  /**
+   * Full catalogue reload at least this often, in ms.
+   * @default 300_000
+   */
+  fullReloadIntervalMs?: number;
+  /**
+   * Time to first content of a streamed attempt before the next key is tried, in ms.
+   * @default 60_000
+   */
+  ttftTimeoutMs?: number;
+  /**
+   * Longest gap between upstream chunks once a stream has content, in ms.
+   * @default 30_000
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Output tokens reserved against a key's TPM when a request names no maximum (capped by the
+   * model's maximum output).
+   * @default 1024
+   */
+  defaultOutputTokens?: number;
+  /**
+   * Upper bound of a key-validation call, in ms.
+   * @default 15_000
+   */
+  validateTimeoutMs?: number;
+  /**
+   * How long a log insert may take before the row goes to stdout instead, in ms.
+   * @default 5000
+   */
+  logWriteTimeoutMs?: number;
+  /**
+   * Where fallback log lines go.
+   * @default process.stdout, one line each
+   */
+  writeLogLine?: (line: string) => void;
+  /**
+   * The adapter for a provider format.
+   * @default the provider registry (lib/providers/provider-registry.ts)
+   */
+  adapterFor?: (format: ProviderFormat) => ProviderAdapter | undefined;
+}
+
+/** What {@link createGateway} built; `mount` adds its routes to the app. */
+export interface Gateway {
+  cache: CatalogueCache;
+  router: KeyRouter;
+  writer: ApiLogWriter;
+  mount(app: Hono<AppEnv>): void;
+}
+
+const registryAdapter = (format: ProviderFormat) => (isProviderFormat(format) ? getAdapter(format) : undefined);
+
+/** Builds the gateway over the app's dependencies. */
+export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gateway {
+  const {
+    versionCheckIntervalMs,
+    fullReloadIntervalMs,
+    ttftTimeoutMs = 60_000,
+    idleTimeoutMs = 30_000,
+    defaultOutputTokens = 1024,
+    validateTimeoutMs = 15_000,
+    logWriteTimeoutMs = 5000,
+    writeLogLine,
+    adapterFor = registryAdapter,
+    ...healthOptions
+  } = options;
+  if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
+  if (!(defaultOutputTokens > 0)) throw new RangeError(`defaultOutputTokens must be > 0, got ${defaultOutputTokens}`);
+  const { db } = deps.database;
+  const rateLimitCooldownMs = healthOptions.rateLimitCooldownMs ?? 60_000;
+  const quotaCooldownMs = healthOptions.quotaCooldownMs ?? 3_600_000;
+
+  const cache = new CatalogueCache({
+    db,
+    limits: deps.limits,
+    cipher: deps.cipher,
+    clock: deps.clock,
+    logger: deps.logger,
+    versionCheckIntervalMs,
+    fullReloadIntervalMs,
+  });
+  const health = new KeyHealth({ db, limits: deps.limits, cache, logger: deps.logger }, healthOptions);
+  const router = new KeyRouter(
+    { cache, limits: deps.limits, health, clock: deps.clock, adapterFor, fetch: deps.fetch },
+    { ttftTimeoutMs, rateLimitCooldownMs, quotaCooldownMs },
+  );
+  const writer = new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
+  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens };
+
+  const middleware: ChatRouteMiddleware = {
+    authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now() }),
+    log: apiLog({ writer, clock: deps.clock }),
+    // Each client key's own RPM, in the shared store so it holds across instances.
+    clientRateLimit: rateLimit<GatewayEnv>({
+      limiter: deps.requestLimiter,
+      max: (c) => {
+        const caller = c.get("caller");
+        return caller?.kind === "client" ? (caller.rateLimitRpm ?? undefined) : undefined;
+      },
+      windowMs: 60_000,
+      keyOf: (c) => {
+        const caller = c.get("caller");
+        return caller?.kind === "client" ? String(caller.clientId) : undefined;
+      },
+      prefix: "client-rpm",
+      now: () => deps.clock.now(),
+    }),
+  };
+
+  return {
+    cache,
+    router,
+    writer,
+    mount(app) {
+      app.route("/v1", openAiRoutes(services, middleware));
+      app.route("/api/ai", envelopeRoutes(services, middleware));
+      app.route(
+        "/api/admin/ai-providers",
+        keyValidationRoutes(deps, { cache, adapterFor, timeoutMs: validateTimeoutMs, quotaCooldownMs, rateLimitCooldownMs }),
+      );
+    },
+  };
+}

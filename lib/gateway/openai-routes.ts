@@ -1,0 +1,78 @@
+/**
+ * The OpenAI-compatible API, mounted at `/v1`: the official `openai` SDK works against it with
+ * `baseURL = <gateway>/v1`. Bodies, chunks and errors keep OpenAI's shapes (errors through the
+ * app's one `onError`, which speaks OpenAI's `{error:{…}}` under `/v1/*`).
+ */
+import { Hono } from "hono";
+import { GatewayError } from "../errors";
+import { validate } from "../http/validation";
+import type { CatalogueSnapshot } from "../router/catalogue-snapshot";
+import { isModelAllowed } from "../router/model-resolver";
+import type { ChatRequest } from "../providers/provider-spec";
+import type { GatewayEnv } from "./api-log-middleware";
+import { handleChat, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "./chat-service";
+import { openAiChatBodySchema } from "./chat-schemas";
+import { openAiStreamEncoder } from "./stream-encoders";
+
+/** Answers in OpenAI's own shapes. */
+const openAiFormat: ChatFormat = {
+  body: (result) => result.completion,
+  encoder: (request) => openAiStreamEncoder({ includeUsage: request.stream_options?.include_usage === true }),
+};
+
+/** An OpenAI model object. */
+interface ModelObject {
+  id: string;
+  object: "model";
+  created: number;
+  owned_by: string;
+}
+
+/** Active models of active providers the caller may use; a code offered twice is listed as `provider/model`. */
+function listModels(snapshot: CatalogueSnapshot, caller: Parameters<typeof isModelAllowed>[0]): ModelObject[] {
+  const models: ModelObject[] = [];
+  for (const [code, sameCode] of snapshot.modelsByCode) {
+    const usable = sameCode.filter((model) => model.isActive && snapshot.providersById.get(model.providerId)?.isActive);
+    for (const model of usable) {
+      const provider = snapshot.providersById.get(model.providerId)!;
+      if (!isModelAllowed(caller, provider, model)) continue;
+      models.push({
+        id: usable.length > 1 ? `${provider.code}/${code}` : code,
+        object: "model",
+        created: Math.floor(model.createdAt / 1000),
+        owned_by: provider.code,
+      });
+    }
+  }
+  return models.sort((left, right) => left.owned_by.localeCompare(right.owned_by) || left.id.localeCompare(right.id));
+}
+
+/** Routes mounted at `/v1`. */
+export function openAiRoutes(services: ChatServiceDependencies, middleware: ChatRouteMiddleware) {
+  const app = new Hono<GatewayEnv>();
+
+  app.post(
+    "/chat/completions",
+    middleware.authenticate,
+    middleware.log,
+    middleware.clientRateLimit,
+    validate("json", openAiChatBodySchema),
+    async (c) => {
+      const body = c.req.valid("json");
+      return handleChat(c, services, { request: body as unknown as ChatRequest, stream: body.stream === true, format: openAiFormat });
+    },
+  );
+
+  app.get("/models", middleware.authenticate, async (c) => {
+    return c.json({ object: "list", data: listModels(await services.cache.snapshot(), c.get("caller")!) });
+  });
+
+  app.get("/models/:model{.+}", middleware.authenticate, async (c) => {
+    const id = c.req.param("model");
+    const found = listModels(await services.cache.snapshot(), c.get("caller")!).find((model) => model.id === id);
+    if (!found) throw new GatewayError(404, "model_not_found", `The model '${id}' does not exist`, { openAiType: "invalid_request_error", param: "model" });
+    return c.json(found);
+  });
+
+  return app;
+}

@@ -1,0 +1,57 @@
+/**
+ * Token estimates without a tokenizer: about four characters per token for English text and
+ * code (https://help.openai.com/en/articles/4936856). Used for the TPM reservation before a call
+ * and for log rows whose upstream sent no usage (flagged `tokens_estimated`).
+ */
+import type { ChatRequest } from "../providers/provider-spec";
+
+/** Characters per token assumed by every estimate. */
+export const CHARACTERS_PER_TOKEN = 4;
+
+/** Per-message framing tokens (role, separators), as OpenAI's cookbook counts them. */
+const TOKENS_PER_MESSAGE = 4;
+
+/** Tokens for `characters` of text. */
+export function tokensForCharacters(characters: number): number {
+  return Math.ceil(characters / CHARACTERS_PER_TOKEN);
+}
+
+/** Characters of prompt text in a request: message contents, tool calls and tool definitions. */
+export function promptCharacters(request: ChatRequest): number {
+  let characters = 0;
+  for (const message of request.messages) {
+    characters += contentCharacters((message as { content?: unknown }).content);
+    const toolCalls = (message as { tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> }).tool_calls;
+    if (toolCalls) {
+      for (const call of toolCalls) characters += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
+    }
+  }
+  // Tool schemas are sent as text too; their JSON length is a fair stand-in.
+  if (request.tools && request.tools.length > 0) characters += JSON.stringify(request.tools).length;
+  return characters;
+}
+
+/** Estimated prompt tokens of a request. */
+export function estimatePromptTokens(request: ChatRequest, characters = promptCharacters(request)): number {
+  return tokensForCharacters(characters) + TOKENS_PER_MESSAGE * request.messages.length;
+}
+
+/**
+ * The output budget to reserve: what the request asks for (`max_completion_tokens`, else
+ * `max_tokens`), else `defaultOutputTokens`, never more than the model's maximum output.
+ */
+export function outputBudget(request: ChatRequest, modelMaxOutputTokens: number, defaultOutputTokens: number): number {
+  const requested = request.max_completion_tokens ?? request.max_tokens ?? defaultOutputTokens;
+  const ceiling = modelMaxOutputTokens > 0 ? modelMaxOutputTokens : requested;
+  return Math.max(1, Math.min(requested, ceiling));
+}
+
+function contentCharacters(content: unknown): number {
+  if (typeof content === "string") return content.length;
+  if (!Array.isArray(content)) return 0;
+  let characters = 0;
+  for (const part of content as Array<{ type?: string; text?: unknown }>) {
+    if (typeof part?.text === "string") characters += part.text.length;
+  }
+  return characters;
+}

@@ -1,0 +1,136 @@
+/**
+ * /api/admin/ai-logs: the request log, newest first, with filters and keyset pagination.
+ *
+ * Pages are ordered by (created_at, id) descending: every filter has a `(column, created_at)`
+ * index whose entries already carry the primary key, so a page reads `limit` index entries and
+ * never sorts the whole filtered range (OFFSET pagination is what made peers' log pages die at a
+ * million rows, lessons-from-peers §2.7). The cursor is the last item's id; its time is looked up.
+ */
+import { Hono } from "hono";
+import type { ApiLogRow } from "../../db/schema";
+import type { AppDeps } from "../deps";
+import { NotFoundError } from "../errors";
+import type { AppEnv } from "../http/app-env";
+import { validate } from "../http/validation";
+import { logIdParamSchema, logListQuerySchema } from "./stats-schemas";
+
+/** A log row as the admin API shows it (no secrets are ever stored in a log row). */
+export function logView(row: Omit<ApiLogRow, "attempt_errors">) {
+  return {
+    id: Number(row.id),
+    requestId: row.request_id,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    clientId: row.client_id,
+    clientName: row.client_name,
+    providerId: row.provider_id,
+    keyId: row.key_id,
+    model: row.model,
+    status: row.status,
+    httpStatus: row.http_status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    totalTokens: row.total_tokens,
+    tokensEstimated: row.tokens_estimated === 1,
+    cost: Number(row.cost),
+    latencyMs: row.latency_ms,
+    ttftMs: row.ttft_ms,
+    attempts: row.attempts,
+    isStream: row.is_stream === 1,
+  };
+}
+
+const LIST_COLUMNS = [
+  "id",
+  "request_id",
+  "created_at",
+  "client_id",
+  "client_name",
+  "provider_id",
+  "key_id",
+  "model",
+  "status",
+  "http_status",
+  "error_code",
+  "error_message",
+  "prompt_tokens",
+  "completion_tokens",
+  "total_tokens",
+  "tokens_estimated",
+  "cost",
+  "latency_ms",
+  "ttft_ms",
+  "attempts",
+  "is_stream",
+] as const;
+
+/** Routes mounted at /api/admin/ai-logs. */
+export function logRoutes(deps: AppDeps) {
+  const { db } = deps.database;
+  const app = new Hono<AppEnv>();
+
+  /**
+   * GET /api/admin/ai-logs — filters: `from`, `to` (epoch ms or ISO; `to` exclusive),
+   * `providerId`, `keyId`, `model`, `clientId`, `status` (success|error|partial), `errorCode`;
+   * paging: `limit` 1..200 (default 50), `cursor` = `nextCursor` of the previous page.
+   * data: { items: Array<LogView>, nextCursor: number|null }, newest first. LogView: { id,
+   *   requestId, createdAt (ISO), clientId, clientName, providerId, keyId, model, status,
+   *   httpStatus, errorCode, errorMessage, promptTokens, completionTokens, totalTokens,
+   *   tokensEstimated, cost, latencyMs, ttftMs, attempts, isStream }
+   */
+  app.get("/", validate("query", logListQuerySchema), async (c) => {
+    const query = c.req.valid("query");
+    let select = db.selectFrom("t_ai_api_logs").select([...LIST_COLUMNS]);
+    if (query.from !== undefined) select = select.where("created_at", ">=", query.from);
+    if (query.to !== undefined) select = select.where("created_at", "<", query.to);
+    if (query.providerId !== undefined) select = select.where("provider_id", "=", query.providerId);
+    if (query.keyId !== undefined) select = select.where("key_id", "=", query.keyId);
+    if (query.model !== undefined) select = select.where("model", "=", query.model);
+    if (query.clientId !== undefined) select = select.where("client_id", "=", query.clientId);
+    if (query.status !== undefined) select = select.where("status", "=", query.status);
+    if (query.errorCode !== undefined) select = select.where("error_code", "=", query.errorCode);
+    if (query.cursor !== undefined) {
+      const cursorId = query.cursor;
+      const anchor = await db.selectFrom("t_ai_api_logs").select("created_at").where("id", "=", cursorId).executeTakeFirst();
+      if (anchor) {
+        const anchorTime = Number(anchor.created_at);
+        // `created_at <= t` first keeps it a range on the time index; the OR only trims ties.
+        select = select
+          .where("created_at", "<=", anchorTime)
+          .where((eb) => eb.or([eb("created_at", "<", anchorTime), eb("id", "<", cursorId)]));
+      } else {
+        // The cursor row was purged meanwhile: everything after it is older still.
+        select = select.where("id", "<", cursorId);
+      }
+    }
+    const rows = await select.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit + 1).execute();
+    const page = rows.slice(0, query.limit);
+    const nextCursor = rows.length > query.limit ? Number(page.at(-1)!.id) : null;
+    return c.json({ code: 200, data: { items: page.map(logView), nextCursor } });
+  });
+
+  /**
+   * GET /api/admin/ai-logs/:id
+   * data: LogView & { attemptErrors: Array<{ keyId, code, status, latencyMs }> } (the failed
+   *   attempts before the final one; empty when the first attempt answered)
+   */
+  app.get("/:id", validate("param", logIdParamSchema), async (c) => {
+    const { id } = c.req.valid("param");
+    const row = await db.selectFrom("t_ai_api_logs").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`Log ${id} not found`);
+    return c.json({ code: 200, data: { ...logView(row), attemptErrors: parseAttemptErrors(row.attempt_errors) } });
+  });
+
+  return app;
+}
+
+function parseAttemptErrors(text: string | null): unknown[] {
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Usage statistics over any time range, answered from `t_ai_usage_stats` for the whole hours the
+ * rollup has covered plus `t_ai_api_logs` for the rest (a partial first hour, a partial last hour
+ * and the not-yet-rolled-up tail after the watermark). The log part is at most a few hours of
+ * rows on the `created_at` index, so the cost does not grow with the log table.
+ *
+ * Client filter: usage stats have no client dimension (the table is one row per hour, provider,
+ * key and model, as DESIGN.md fixes), so a query filtered by client reads logs for the whole range
+ * through `idx_ai_api_logs_client_time`. Its cost grows with that client's traffic in the range,
+ * not with the table; adding a client dimension would multiply the stats rows by the number of
+ * clients for every other query.
+ */
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from "kysely";
+import type { Database } from "../../db/schema";
+import { HOUR_MS, hourStart } from "../jobs/job-context";
+import { ROLLUP_JOB } from "../jobs/hourly-rollup";
+
+/** Filters shared by the statistics queries; times are epoch ms, `to` exclusive. */
+export interface StatsFilter {
+  from: number;
+  to: number;
+  providerId?: number;
+  keyId?: number;
+  model?: string;
+  clientId?: number;
+}
+
+/** Additive sums: they combine across hours and sources exactly. */
+export interface UsageSums {
+  requests: number;
+  successCount: number;
+  errorCount: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  cost: number;
+  /** Sum of latencies (ms), for a request-weighted average. */
+  latencySum: number;
+  maxLatencyMs: number;
+}
+
+/** Which table answers which part of a range. */
+export interface RangePlan {
+  /** Whole hours `[from, to)` read from usage stats, or null. */
+  stats: { from: number; to: number } | null;
+  /** Ranges read from logs. */
+  logs: Array<{ from: number; to: number }>;
+  /** The rollup watermark: hours before it are in usage stats. */
+  rolledUpThrough: number;
+}
+
+/** Every hour before the returned instant is rolled up (0 before the first rollup). */
+export async function readRolledUpThrough(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom("t_sys_job_state").select("watermark_ms").where("job_name", "=", ROLLUP_JOB).executeTakeFirst();
+  return Number(row?.watermark_ms ?? 0);
+}
+
+/** Splits a range between usage stats (whole rolled-up hours) and logs (everything else). */
+export function planRange(filter: StatsFilter, rolledUpThrough: number): RangePlan {
+  const statsFrom = hourStart(filter.from) === filter.from ? filter.from : hourStart(filter.from) + HOUR_MS;
+  const statsTo = Math.min(hourStart(filter.to), rolledUpThrough);
+  if (filter.clientId !== undefined || statsFrom >= statsTo) {
+    return { stats: null, logs: [{ from: filter.from, to: filter.to }], rolledUpThrough };
+  }
+  const logs: Array<{ from: number; to: number }> = [];
+  if (filter.from < statsFrom) logs.push({ from: filter.from, to: statsFrom });
+  if (statsTo < filter.to) logs.push({ from: statsTo, to: filter.to });
+  return { stats: { from: statsFrom, to: statsTo }, logs, rolledUpThrough };
+}
+
+/** An empty sum. */
+export function emptySums(): UsageSums {
+  return { requests: 0, successCount: 0, errorCount: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0, latencySum: 0, maxLatencyMs: 0 };
+}
+
+/** Adds `source` into `target`. */
+export function addSums(target: UsageSums, source: UsageSums): UsageSums {
+  target.requests += source.requests;
+  target.successCount += source.successCount;
+  target.errorCount += source.errorCount;
+  target.promptTokens += source.promptTokens;
+  target.completionTokens += source.completionTokens;
+  target.totalTokens += source.totalTokens;
+  target.cost += source.cost;
+  target.latencySum += source.latencySum;
+  target.maxLatencyMs = Math.max(target.maxLatencyMs, source.maxLatencyMs);
+  return target;
+}
+
+/** Dimension a time series can be split by. */
+export type StatsGroupBy = "none" | "provider" | "key" | "model";
+
+/** One aggregated row: a bucket (or null) and a group (or null) with its sums. */
+export interface GroupedSums {
+  bucket: number | null;
+  group: number | string | null;
+  sums: UsageSums;
+}
+
+/** Bucketing of a time series: bucket length and an offset from UTC in minutes. */
+export interface Bucketing {
+  sizeMs: number;
+  offsetMs: number;
+}
+
+// Bucket start of a time column: shift into local time, floor, shift back (integer arithmetic on both dialects).
+function bucketExpression(column: string, bucketing: Bucketing): RawBuilder<number | null> {
+  const shifted = sql`(${sql.ref(column)} + ${bucketing.offsetMs})`;
+  return sql<number | null>`${shifted} - ${shifted} % ${bucketing.sizeMs} - ${bucketing.offsetMs}`;
+}
+
+const STATS_GROUP_COLUMN: Record<Exclude<StatsGroupBy, "none">, string> = { provider: "provider_id", key: "key_id", model: "model" };
+
+/** Aggregates whole hours from usage stats. */
+async function sumStats(db: Kysely<Database>, range: { from: number; to: number }, filter: StatsFilter, groupBy: StatsGroupBy, bucketing: Bucketing | null): Promise<GroupedSums[]> {
+  let query = db
+    .selectFrom("t_ai_usage_stats")
+    .select((eb) => [
+      eb.fn.sum<number>("request_count").as("requests"),
+      eb.fn.sum<number>("success_count").as("success_count"),
+      eb.fn.sum<number>("error_count").as("error_count"),
+      eb.fn.sum<number>("prompt_tokens").as("prompt_tokens"),
+      eb.fn.sum<number>("completion_tokens").as("completion_tokens"),
+      eb.fn.sum<number>("total_tokens").as("total_tokens"),
+      eb.fn.sum<number>("cost").as("cost"),
+      eb.fn.sum<number>(sql`avg_latency_ms * request_count`).as("latency_sum"),
+      eb.fn.max<number>("max_latency_ms").as("max_latency"),
+      (bucketing ? bucketExpression("hour_start", bucketing) : sql<number | null>`NULL`).as("bucket"),
+      (groupBy === "none" ? sql<unknown>`NULL` : sql.ref(STATS_GROUP_COLUMN[groupBy])).as("grp"),
+    ])
+    .where("hour_start", ">=", range.from)
+    .where("hour_start", "<", range.to);
+  if (filter.providerId !== undefined) query = query.where("provider_id", "=", filter.providerId);
+  if (filter.keyId !== undefined) query = query.where("key_id", "=", filter.keyId);
+  if (filter.model !== undefined) query = query.where("model", "=", filter.model);
+  if (bucketing) query = query.groupBy(sql`bucket`);
+  if (groupBy !== "none") query = query.groupBy(sql`grp`);
+  return (await query.execute()).filter((row) => row.requests !== null).map(toGroupedSums);
+}
+
+const LOG_GROUP_COLUMN: Record<Exclude<StatsGroupBy, "none">, RawBuilder<unknown>> = {
+  provider: sql`COALESCE(provider_id, 0)`,
+  key: sql`COALESCE(key_id, 0)`,
+  model: sql.ref("model"),
+};
+
+/** Aggregates raw logs over one range (the tail, partial hours, or everything for a client filter). */
+async function sumLogs(db: Kysely<Database>, range: { from: number; to: number }, filter: StatsFilter, groupBy: StatsGroupBy, bucketing: Bucketing | null): Promise<GroupedSums[]> {
+  let query = db
+    .selectFrom("t_ai_api_logs")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("requests"),
+      eb.fn.sum<number>(eb.case().when("status", "=", "success").then(1).else(0).end()).as("success_count"),
+      eb.fn.sum<number>(eb.case().when("status", "=", "success").then(0).else(1).end()).as("error_count"),
+      eb.fn.sum<number>("prompt_tokens").as("prompt_tokens"),
+      eb.fn.sum<number>("completion_tokens").as("completion_tokens"),
+      eb.fn.sum<number>("total_tokens").as("total_tokens"),
+      eb.fn.sum<number>("cost").as("cost"),
+      eb.fn.sum<number>("latency_ms").as("latency_sum"),
+      eb.fn.max<number>("latency_ms").as("max_latency"),
+      (bucketing ? bucketExpression("created_at", bucketing) : sql<number | null>`NULL`).as("bucket"),
+      (groupBy === "none" ? sql<unknown>`NULL` : LOG_GROUP_COLUMN[groupBy]).as("grp"),
+    ])
+    .where("created_at", ">=", range.from)
+    .where("created_at", "<", range.to);
+  query = query.where((eb) => {
+    const conditions: Expression<SqlBool>[] = [];
+    if (filter.providerId !== undefined) conditions.push(filter.providerId === 0 ? eb("provider_id", "is", null) : eb("provider_id", "=", filter.providerId));
+    if (filter.keyId !== undefined) conditions.push(filter.keyId === 0 ? eb("key_id", "is", null) : eb("key_id", "=", filter.keyId));
+    if (filter.model !== undefined) conditions.push(eb("model", "=", filter.model));
+    if (filter.clientId !== undefined) conditions.push(eb("client_id", "=", filter.clientId));
+    return eb.and(conditions);
+  });
+  if (bucketing) query = query.groupBy(sql`bucket`);
+  if (groupBy !== "none") query = query.groupBy(sql`grp`);
+  return (await query.execute()).filter((row) => Number(row.requests) > 0).map(toGroupedSums);
+}
+
+function toGroupedSums(row: Record<string, unknown>): GroupedSums {
+  const number = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
+  return {
+    bucket: row.bucket === null || row.bucket === undefined ? null : Number(row.bucket),
+    group: row.grp === null || row.grp === undefined ? null : typeof row.grp === "string" ? row.grp : Number(row.grp),
+    sums: {
+      requests: number(row.requests),
+      successCount: number(row.success_count),
+      errorCount: number(row.error_count),
+      promptTokens: number(row.prompt_tokens),
+      completionTokens: number(row.completion_tokens),
+      totalTokens: number(row.total_tokens),
+      cost: number(row.cost),
+      latencySum: number(row.latency_sum),
+      maxLatencyMs: number(row.max_latency),
+    },
+  };
+}
+
+/**
+ * Aggregates a range from both sources, optionally by time bucket and by group, and merges the
+ * parts. The result is unordered; callers sort.
+ */
+export async function aggregateUsage(
+  db: Kysely<Database>,
+  filter: StatsFilter,
+  options: { groupBy?: StatsGroupBy; bucketing?: Bucketing | null; rolledUpThrough?: number } = {},
+): Promise<{ rows: GroupedSums[]; plan: RangePlan }> {
+  const { groupBy = "none", bucketing = null } = options;
+  const plan = planRange(filter, options.rolledUpThrough ?? (await readRolledUpThrough(db)));
+  const parts = await Promise.all([
+    ...(plan.stats ? [sumStats(db, plan.stats, filter, groupBy, bucketing)] : []),
+    ...plan.logs.map((range) => sumLogs(db, range, filter, groupBy, bucketing)),
+  ]);
+  const merged = new Map<string, GroupedSums>();
+  for (const row of parts.flat()) {
+    const id = `${row.bucket}\u0000${typeof row.group}:${row.group}`;
+    const existing = merged.get(id);
+    if (existing) addSums(existing.sums, row.sums);
+    else merged.set(id, { bucket: row.bucket, group: row.group, sums: { ...row.sums } });
+  }
+  return { rows: [...merged.values()], plan };
+}
+
+/** Totals of a range as the API shows them. */
+export function sumsView(sums: UsageSums) {
+  return {
+    requests: sums.requests,
+    successCount: sums.successCount,
+    errorCount: sums.errorCount,
+    successRate: sums.requests > 0 ? sums.successCount / sums.requests : null,
+    promptTokens: sums.promptTokens,
+    completionTokens: sums.completionTokens,
+    totalTokens: sums.totalTokens,
+    cost: Math.round(sums.cost * 1e8) / 1e8,
+    avgLatencyMs: sums.requests > 0 ? Math.round((sums.latencySum / sums.requests) * 10) / 10 : null,
+    maxLatencyMs: sums.requests > 0 ? sums.maxLatencyMs : null,
+  };
+}
+
+/** Totals of a range (the `/api/admin/ai-stats` query, also timed by the benchmark). */
+export async function queryStatsTotals(db: Kysely<Database>, filter: StatsFilter) {
+  const { rows, plan } = await aggregateUsage(db, filter);
+  const total = rows.reduce((sum, row) => addSums(sum, row.sums), emptySums());
+  return { ...sumsView(total), plan };
+}

@@ -1,0 +1,79 @@
+/**
+ * zod schemas for the statistics, logs and alert-history query strings.
+ * Times are accepted as epoch milliseconds or ISO 8601 strings.
+ */
+import { z } from "zod";
+import { LOG_STATUSES } from "../../db/schema";
+
+/** Longest range any statistics query accepts. */
+export const MAX_RANGE_MS = 400 * 86_400_000;
+/** Longest range of an hourly time series (about 745 buckets per group). */
+export const MAX_HOURLY_RANGE_MS = 31 * 86_400_000;
+
+/** A point in time: epoch ms (digits) or an ISO 8601 string; becomes epoch ms. */
+export const timeParamSchema = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const time = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
+    if (!Number.isFinite(time)) {
+      context.addIssue({ code: "custom", message: "must be epoch milliseconds or an ISO 8601 time" });
+      return z.NEVER;
+    }
+    return time;
+  });
+
+const positiveId = z.coerce.number().int().positive();
+/** Provider and key filters also accept 0: requests that never reached a provider or key. */
+const idOrZero = z.coerce.number().int().min(0);
+
+/** Filters shared by the statistics endpoints (`from` default: 24 hours before `to`; `to` default: now). */
+export const statsFilterSchema = z.object({
+  from: timeParamSchema.optional(),
+  to: timeParamSchema.optional(),
+  providerId: idOrZero.optional(),
+  keyId: idOrZero.optional(),
+  model: z.string().trim().min(1).max(100).optional(),
+  clientId: positiveId.optional(),
+});
+export type StatsFilterQuery = z.infer<typeof statsFilterSchema>;
+
+/** `GET /api/admin/ai-stats/timeseries`. */
+export const timeseriesQuerySchema = statsFilterSchema.extend({
+  interval: z.enum(["hour", "day"]).default("hour"),
+  groupBy: z.enum(["none", "provider", "key", "model"]).default("none"),
+  /** Minutes east of UTC for day buckets (e.g. 480 for UTC+8); whole hours keep hourly rollups exact. */
+  tzOffsetMinutes: z.coerce.number().int().min(-720).max(840).default(0),
+});
+
+/** `GET /api/admin/ai-stats/top-errors`. */
+export const topErrorsQuerySchema = statsFilterSchema.extend({
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+
+/** `GET /api/admin/ai-logs`. */
+export const logListQuerySchema = z.object({
+  from: timeParamSchema.optional(),
+  to: timeParamSchema.optional(),
+  providerId: positiveId.optional(),
+  keyId: positiveId.optional(),
+  model: z.string().trim().min(1).max(100).optional(),
+  clientId: positiveId.optional(),
+  status: z.enum(LOG_STATUSES).optional(),
+  errorCode: z.string().trim().min(1).max(64).optional(),
+  /** The `id` of the last item of the previous page. */
+  cursor: positiveId.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** `:id` of a log row. */
+export const logIdParamSchema = z.object({ id: positiveId });
+
+/** Resolves optional `from`/`to` against the clock and checks the range. */
+export function resolveRange(query: { from?: number; to?: number }, now: number, maxRangeMs = MAX_RANGE_MS): { from: number; to: number } | string {
+  const to = query.to ?? now;
+  const from = query.from ?? to - 86_400_000;
+  if (from >= to) return "from must be before to";
+  if (to - from > maxRangeMs) return `the range may span at most ${Math.round(maxRangeMs / 86_400_000)} days`;
+  return { from, to };
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm run job -- rollup|purge|error-rate|key-status`: runs one scheduled job now against the
+ * database the environment names, prints its JSON result and exits non-zero when it failed.
+ * With the in-memory limit store (no Upstash settings) alert de-duplication does not outlive
+ * this process, so repeated manual runs of a check can alert again.
+ */
+import { parseSettings } from "../lib/config/settings";
+import { jobContextFrom } from "../lib/jobs/job-context";
+import { isJobName, JOB_NAMES, runJob, type JobName } from "../lib/jobs/job-registry";
+import { createRuntime } from "../lib/runtime/create-runtime";
+
+const name = process.argv[2] ?? "";
+if (!isJobName(name)) {
+  process.stderr.write(`usage: npm run job -- <${JOB_NAMES.join("|")}>\n`);
+  process.exit(2);
+}
+
+async function main(jobName: JobName): Promise<boolean> {
+  const runtime = await createRuntime(parseSettings(process.env));
+  try {
+    const result = await runJob(jobName, jobContextFrom(runtime.deps));
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return result.status !== "failed";
+  } finally {
+    await runtime.close();
+  }
+}
+
+main(name).then(
+  (ok) => process.exit(ok ? 0 : 1),
+  (error: unknown) => {
+    // Settings and start-up errors name the problem; no stack trace for configuration mistakes.
+    process.stderr.write(`job ${name} could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,45 @@
+/**
+ * Helpers for the adapter suites: call contexts pointing at a fake upstream, and stream
+ * collection.
+ */
+import type { ChatCompletionChunk, ProviderCallContext, ProviderFormat } from "../../lib/providers/provider-spec";
+import type { FakeUpstream } from "../support/fake-upstream";
+
+let nextKeyId = 1000;
+
+/**
+ * A call context for `format` against the fake upstream.
+ *
+ * @param apiKey the key the fake upstream scripts by
+ */
+export function contextFor(
+  upstream: FakeUpstream,
+  format: ProviderFormat,
+  apiKey: string,
+  overrides: Partial<ProviderCallContext> = {},
+): ProviderCallContext {
+  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(format), timeoutMs: 5000, ...overrides };
+}
+
+/** Every chunk of a stream. */
+export async function collectChunks(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
+  const chunks: ChatCompletionChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}
+
+/** The chunks read before the stream threw, and what it threw. */
+export async function collectUntilError(stream: AsyncIterable<ChatCompletionChunk>): Promise<{ chunks: ChatCompletionChunk[]; error: unknown }> {
+  const chunks: ChatCompletionChunk[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk);
+  } catch (error) {
+    return { chunks, error };
+  }
+  return { chunks, error: undefined };
+}
+
+/** Concatenated `delta.content` of a chunk list. */
+export function streamedText(chunks: ChatCompletionChunk[]): string {
+  return chunks.map((chunk) => chunk.choices.map((choice) => choice.delta.content ?? "").join("")).join("");
+}

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NewApiLogRow } from "../../db/schema";
+import { jobContextFrom } from "../../lib/jobs/job-context";
+import { runHourlyRollup } from "../../lib/jobs/hourly-rollup";
+import { createTestApp, type TestApp } from "../support/test-app";
+import { TEST_DATABASE_KINDS, testDatabaseAvailable } from "../support/test-databases";
+import { DAY, HOUR, MINUTE, insertLogs, randomLogs, seededRandom } from "../jobs/job-fixtures";
+
+/** Totals computed in JavaScript from the generated rows. */
+function expectedTotals(rows: NewApiLogRow[], filter: (row: NewApiLogRow) => boolean) {
+  const selected = rows.filter(filter);
+  const successCount = selected.filter((row) => row.status === "success").length;
+  return {
+    requests: selected.length,
+    successCount,
+    errorCount: selected.length - successCount,
+    promptTokens: selected.reduce((sum, row) => sum + (row.prompt_tokens ?? 0), 0),
+    totalTokens: selected.reduce((sum, row) => sum + (row.total_tokens ?? 0), 0),
+    cost: selected.reduce((sum, row) => sum + (row.cost ?? 0), 0),
+    avgLatencyMs: selected.length ? selected.reduce((sum, row) => sum + (row.latency_ms ?? 0), 0) / selected.length : null,
+    maxLatencyMs: selected.length ? Math.max(...selected.map((row) => row.latency_ms ?? 0)) : null,
+  };
+}
+
+function expectTotalsMatch(actual: any, expected: ReturnType<typeof expectedTotals>) {
+  expect({ requests: actual.requests, successCount: actual.successCount, errorCount: actual.errorCount, promptTokens: actual.promptTokens, totalTokens: actual.totalTokens, maxLatencyMs: actual.maxLatencyMs }).toEqual({
+    requests: expected.requests,
+    successCount: expected.successCount,
+    errorCount: expected.errorCount,
+    promptTokens: expected.promptTokens,
+    totalTokens: expected.totalTokens,
+    maxLatencyMs: expected.maxLatencyMs,
+  });
+  expect(actual.cost).toBeCloseTo(expected.cost, 6);
+  if (expected.avgLatencyMs === null) expect(actual.avgLatencyMs).toBeNull();
+  else expect(actual.avgLatencyMs).toBeCloseTo(expected.avgLatencyMs, 0);
+  expect(actual.successRate).toBe(expected.requests ? expected.successCount / expected.requests : null);
+}
+
+for (const kind of TEST_DATABASE_KINDS) {
+  const available = await testDatabaseAvailable(kind, "stats routes");
+  describe.skipIf(!available)(`/api/admin/ai-stats and /api/admin/ai-logs on ${kind}`, () => {
+    let testApp: TestApp;
+    let token: string;
+    const rows: NewApiLogRow[] = [];
+    const rollupAt = Date.UTC(2026, 10, 26, 12, 0, 0);
+    const now = rollupAt + 90 * MINUTE;
+    const get = async (path: string) => {
+      const response = await testApp.request("GET", path, undefined, token);
+      return { status: response.status, body: (await response.json()) as any };
+    };
+
+    beforeAll(async () => {
+      testApp = await createTestApp({ kind });
+      token = await testApp.adminToken();
+      rows.push(...randomLogs(seededRandom(7), 1200, rollupAt - 3 * DAY, now));
+      await insertLogs(jobContextFrom(testApp.deps), rows);
+      testApp.clock.current = rollupAt;
+      await runHourlyRollup(jobContextFrom(testApp.deps));
+      // 90 minutes later: the last hour and a half are the not-yet-rolled-up tail.
+      testApp.clock.current = now;
+    });
+    afterAll(async () => {
+      await testApp?.close();
+    });
+
+    it("totals an unaligned range from rollups plus logs, matching the rows", async () => {
+      const from = rollupAt - 2 * DAY + 17 * MINUTE;
+      const { status, body } = await get(`/api/admin/ai-stats?from=${from}&to=${new Date(now).toISOString()}`);
+      expect(status).toBe(200);
+      expect(body.code).toBe(200);
+      expect(body.data.rolledUpThrough).toBe(new Date(rollupAt).toISOString());
+      expectTotalsMatch(body.data, expectedTotals(rows, (row) => row.created_at >= from && row.created_at < now));
+    });
+
+    it("defaults to the last 24 hours and filters by provider, key, model and client", async () => {
+      const dayAgo = now - DAY;
+      const inRange = (row: NewApiLogRow) => row.created_at >= dayAgo && row.created_at < now;
+      expectTotalsMatch((await get("/api/admin/ai-stats")).body.data, expectedTotals(rows, inRange));
+      expectTotalsMatch((await get("/api/admin/ai-stats?providerId=2")).body.data, expectedTotals(rows, (row) => inRange(row) && row.provider_id === 2));
+      expectTotalsMatch((await get("/api/admin/ai-stats?providerId=0")).body.data, expectedTotals(rows, (row) => inRange(row) && row.provider_id === null));
+      expectTotalsMatch((await get("/api/admin/ai-stats?keyId=11")).body.data, expectedTotals(rows, (row) => inRange(row) && row.key_id === 11));
+      expectTotalsMatch((await get("/api/admin/ai-stats?model=gpt-4.1-mini")).body.data, expectedTotals(rows, (row) => inRange(row) && row.model === "gpt-4.1-mini"));
+      expectTotalsMatch((await get("/api/admin/ai-stats?clientId=2&providerId=1")).body.data, expectedTotals(rows, (row) => inRange(row) && row.client_id === 2 && row.provider_id === 1));
+    });
+
+    it("serves hourly series per provider with every bucket filled", async () => {
+      const from = rollupAt - 6 * HOUR;
+      const { body } = await get(`/api/admin/ai-stats/timeseries?interval=hour&groupBy=provider&from=${from}&to=${now}`);
+      expect(body.data).toMatchObject({ interval: "hour", groupBy: "provider" });
+      const points = body.data.points as any[];
+      const groups = [0, 1, 2, 3];
+      expect(points).toHaveLength(8 * groups.length);
+      for (const point of points) {
+        const bucket = Date.parse(point.bucketStart);
+        const expected = expectedTotals(rows, (row) => row.created_at >= bucket && row.created_at < Math.min(bucket + HOUR, now) && (row.provider_id ?? 0) === point.group);
+        expectTotalsMatch(point, expected);
+      }
+      expect(points.find((point) => point.group === 1).label).toBe("OpenAI");
+      expect(points.find((point) => point.group === 0).label).toBe("(no provider)");
+    });
+
+    it("serves daily series in a local time zone", async () => {
+      const offset = 8 * HOUR;
+      const from = rollupAt - 3 * DAY;
+      const { body } = await get(`/api/admin/ai-stats/timeseries?interval=day&tzOffsetMinutes=480&from=${from}&to=${now}`);
+      const points = body.data.points as any[];
+      for (const point of points) {
+        const bucket = Date.parse(point.bucketStart);
+        expect((bucket + offset) % DAY).toBe(0);
+        expectTotalsMatch(point, expectedTotals(rows, (row) => row.created_at >= Math.max(bucket, from) && row.created_at < Math.min(bucket + DAY, now)));
+      }
+      expect(points.reduce((sum, point) => sum + point.requests, 0)).toBe(rows.filter((row) => row.created_at >= from && row.created_at < now).length);
+    });
+
+    it("lists the top errors", async () => {
+      const { body } = await get(`/api/admin/ai-stats/top-errors?from=${rollupAt - 3 * DAY}&limit=3`);
+      const counts = new Map<string, number>();
+      for (const row of rows.filter((row) => row.status !== "success")) {
+        const id = `${row.error_code}|${row.provider_id}`;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      const expected = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([, count]) => count);
+      expect(body.data.items.map((item: any) => item.count)).toEqual(expected);
+      expect(body.data.items[0]).toMatchObject({ errorCode: expect.any(String), lastSeenAt: expect.any(String) });
+    });
+
+    it("rejects bad parameters with the field named, and callers without a token", async () => {
+      const cases = [
+        "/api/admin/ai-stats?from=yesterday",
+        `/api/admin/ai-stats?from=${now}&to=${now - 1}`,
+        "/api/admin/ai-stats/timeseries?interval=week",
+        `/api/admin/ai-stats/timeseries?interval=hour&from=${now - 40 * DAY}&to=${now}`,
+        "/api/admin/ai-logs?limit=500",
+        "/api/admin/ai-logs?status=weird",
+      ];
+      for (const path of cases) {
+        const { status, body } = await get(path);
+        expect(status, path).toBe(400);
+        expect(body.code).toBe(400);
+        expect(body.errors?.length, path).toBeGreaterThan(0);
+      }
+      expect((await testApp.request("GET", "/api/admin/ai-stats")).status).toBe(401);
+    });
+
+    it("pages through logs newest first with a keyset cursor", async () => {
+      const expected = rows.filter((row) => row.provider_id === 2 && row.created_at >= now - 2 * DAY).sort((a, b) => b.created_at - a.created_at);
+      const seen: any[] = [];
+      let cursor: number | null = null;
+      do {
+        const { body }: { body: any } = await get(`/api/admin/ai-logs?providerId=2&from=${now - 2 * DAY}&limit=37${cursor ? `&cursor=${cursor}` : ""}`);
+        seen.push(...body.data.items);
+        cursor = body.data.nextCursor;
+      } while (cursor !== null);
+      expect(seen.map((item) => item.requestId)).toEqual(expected.map((row) => row.request_id));
+      expect(new Set(seen.map((item) => item.id)).size).toBe(seen.length);
+
+      const errors = await get("/api/admin/ai-logs?status=error&errorCode=rate_limited&limit=200");
+      expect(errors.body.data.items.length).toBe(Math.min(200, rows.filter((row) => row.status === "error" && row.error_code === "rate_limited").length));
+      expect(errors.body.data.items.every((item: any) => item.status === "error" && item.errorCode === "rate_limited")).toBe(true);
+      const byClient = await get(`/api/admin/ai-logs?clientId=1&model=deepseek-chat&limit=5`);
+      expect(byClient.body.data.items.every((item: any) => item.clientId === 1 && item.model === "deepseek-chat")).toBe(true);
+    });
+
+    it("answers rolled-up hours from usage stats, so purged logs still count", async () => {
+      const from = rollupAt - 3 * DAY;
+      const to = rollupAt - 2 * DAY;
+      await testApp.deps.database.db.deleteFrom("t_ai_api_logs").where("created_at", "<", to).execute();
+      const { body } = await get(`/api/admin/ai-stats?from=${from}&to=${to}`);
+      expectTotalsMatch(body.data, expectedTotals(rows, (row) => row.created_at >= from && row.created_at < to));
+      expect(body.data.requests).toBeGreaterThan(0);
+    });
+
+    it("shows one log with its attempt errors, and 404 for an unknown id", async () => {
+      const first = (await get("/api/admin/ai-logs?limit=1")).body.data.items[0];
+      await testApp.deps.database.db
+        .updateTable("t_ai_api_logs")
+        .set({ attempt_errors: JSON.stringify([{ keyId: 10, code: "rate_limited", status: 429, latencyMs: 12 }]) })
+        .where("id", "=", first.id)
+        .execute();
+      const { body } = await get(`/api/admin/ai-logs/${first.id}`);
+      expect(body.data).toMatchObject({ id: first.id, requestId: first.requestId, attemptErrors: [{ keyId: 10, code: "rate_limited", status: 429, latencyMs: 12 }] });
+      expect((await get("/api/admin/ai-logs/999999999")).status).toBe(404);
+    });
+  });
+}
