@@ -74,7 +74,12 @@ async function openPlanetScale(target: Extract<DatabaseTarget, { kind: "planetsc
     dialect: new PlanetScaleDialect({
       ...connection,
       fetch: target.fetch,
-      cast: (field, value) => (value !== null && NUMERIC_TYPES.has(field.type) ? Number(value) : cast(field, value)),
+      cast: (field, value) => {
+        if (value === null || !NUMERIC_TYPES.has(field.type)) return cast(field, value);
+        // Past 2^53 a number would silently lose digits: keep the exact string instead.
+        const number = Number(value);
+        return Number.isSafeInteger(number) || field.type === "DECIMAL" ? number : value;
+      },
     }),
   });
   return { db, dialect: "mysql", kind: "planetscale", close: () => db.destroy() };

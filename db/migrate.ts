@@ -6,14 +6,14 @@ import { Migrator, type Migration, type MigrationProvider } from "kysely";
 import type { DatabaseHandle, SqlDialect } from "./connection";
 import { initialMigration } from "./migrations/001-initial";
 import { alertsMigration } from "./migrations/002-alerts";
-import { jobStateMigration } from "./migrations/003-job-state";
+import { operationsMigration } from "./migrations/003-operations";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
   return {
     "001-initial": initialMigration(dialect),
     "002-alerts": alertsMigration(dialect),
-    "003-job-state": jobStateMigration(dialect),
+    "003-operations": operationsMigration(dialect),
   };
 }
 

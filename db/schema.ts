@@ -185,6 +185,30 @@ export interface AlertHistoryTable {
   created_at: EpochMs;
 }
 
+/** The hourly rollup per client (operations issue): `t_ai_usage_stats` plus a client dimension. */
+export interface ClientUsageStatsTable {
+  id: Generated<number>;
+  hour_start: EpochMs;
+  /** 0 for calls without a client key (admin JWT). */
+  client_id: number;
+  /** 0 when no provider was reached. */
+  provider_id: number;
+  /** 0 when no key was reached. */
+  key_id: number;
+  model: string;
+  request_count: number;
+  success_count: number;
+  error_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost: number;
+  /** Sum of latencies, so averages combine exactly across hours. */
+  latency_sum_ms: number;
+  max_latency_ms: number;
+  updated_at: EpochMs;
+}
+
 /** One row per scheduled job (`rollup`, `purge`, `error-rate`, `key-status`). */
 export interface JobStateTable {
   job_name: string;
@@ -213,6 +237,7 @@ export interface Database {
   t_alert_webhooks: AlertWebhooksTable;
   t_alert_history: AlertHistoryTable;
   t_sys_job_state: JobStateTable;
+  t_client_usage_stats: ClientUsageStatsTable;
 }
 
 export type ProviderRow = Selectable<ProvidersTable>;
@@ -228,4 +253,5 @@ export type ClientKeyRow = Selectable<ClientKeysTable>;
 export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
 export type AlertHistoryRow = Selectable<AlertHistoryTable>;
 export type JobStateRow = Selectable<JobStateTable>;
+export type ClientUsageStatsRow = Selectable<ClientUsageStatsTable>;
 export type { ColumnType };

@@ -3,8 +3,10 @@
  * thin handler in `functions/` and receives exactly the `event` configured here as its Lambda
  * event (no "Scheduled Event" envelope).
  *
- * None of them decrypts provider keys or signs tokens, so none gets `JWT_SECRET`, the admin
- * bootstrap or `KEY_ENCRYPTION_SECRET_ARN`, nor the IAM grants on the master key.
+ * Every job gets the database and Upstash: a run takes its lock in the shared store, so a Lambda
+ * run, a retry and an on-demand run from the admin API never overlap. None of them decrypts
+ * provider keys or signs tokens, so none gets `JWT_SECRET` or `KEY_ENCRYPTION_SECRET_ARN`, nor
+ * the IAM grants on the master key.
  */
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLERS, LAMBDA_RUNTIME, LOG_RETENTION_DAYS, NODEJS_BUNDLING } from "./lambda-defaults";
 import { alertEnvironment, databaseEnvironment, upstashEnvironment } from "./secrets";
@@ -32,7 +34,7 @@ const jobs: ScheduledJob[] = [
     schedule: "cron(0 * * * ? *)",
     timeout: "5 minutes",
     retries: 2,
-    environment: { ...databaseEnvironment },
+    environment: { ...databaseEnvironment, ...upstashEnvironment },
   },
   {
     name: "LogPurge",
@@ -43,7 +45,7 @@ const jobs: ScheduledJob[] = [
     // Bounded batches keep each statement short; a big backlog may still take a while.
     timeout: "15 minutes",
     retries: 2,
-    environment: { ...databaseEnvironment, LOG_RETENTION_DAYS },
+    environment: { ...databaseEnvironment, ...upstashEnvironment, LOG_RETENTION_DAYS },
   },
   {
     name: "ErrorRateCheck",

@@ -96,7 +96,7 @@ export const databaseEnvironment = {
   DATABASE_PASSWORD: databasePassword.value,
 };
 
-/** Upstash credentials: the API (limits, cooldowns) and the alert checks (deduplication state). */
+/** Upstash credentials: the API (limits, cooldowns) and every job (run locks, alert deduplication). */
 export const upstashEnvironment = {
   UPSTASH_REDIS_REST_URL: upstashRedisRestUrl.value,
   UPSTASH_REDIS_REST_TOKEN: upstashRedisRestToken.value,

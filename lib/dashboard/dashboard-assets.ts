@@ -46,12 +46,11 @@ export function chartLibraryCandidates(moduleUrl: string = import.meta.url, work
   } catch {
     // Not installed here (a Lambda bundle): the copied file below is the one to use.
   }
-  const moduleDirectory = dirname(fileURLToPath(moduleUrl));
-  candidates.push(
-    join(moduleDirectory, DASHBOARD_ASSET_COPY.to),
-    join(moduleDirectory, "..", DASHBOARD_ASSET_COPY.to),
-    join(workingDirectory, DASHBOARD_ASSET_COPY.to),
-  );
+  if (moduleUrl.startsWith("file:")) {
+    const moduleDirectory = dirname(fileURLToPath(moduleUrl));
+    candidates.push(join(moduleDirectory, DASHBOARD_ASSET_COPY.to), join(moduleDirectory, "..", DASHBOARD_ASSET_COPY.to));
+  }
+  candidates.push(join(workingDirectory, DASHBOARD_ASSET_COPY.to));
   return [...new Set(candidates)];
 }
 

@@ -1,5 +1,6 @@
 /**
- * Hourly rollup: `t_ai_api_logs` -> `t_ai_usage_stats`, one row per (hour, provider, key, model).
+ * Hourly rollup: `t_ai_api_logs` -> `t_ai_usage_stats`, one row per (hour, provider, key, model),
+ * and `t_client_usage_stats`, the same per client as well.
  *
  * Set-based: one `INSERT … SELECT … GROUP BY` per span of hours, computed inside the database
  * (p95 with window functions: MariaDB ≥ 10.2, MySQL 8, SQLite ≥ 3.25), upserted so re-running an
@@ -17,7 +18,7 @@
  * - recheck: the last `recheckHours` closed hours always, for a request that finished just
  *   before the hour and was written just after the run started.
  */
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { SqlDialect } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { HOUR_MS, hourStart, type JobContext } from "./job-context";
@@ -51,7 +52,7 @@ export interface RollupSummary {
   lastLogId: number;
 }
 
-const STATS_COLUMNS = [
+const USAGE_COLUMNS = [
   "hour_start",
   "provider_id",
   "key_id",
@@ -68,18 +69,36 @@ const STATS_COLUMNS = [
   "max_latency_ms",
   "updated_at",
 ] as const;
-const UPDATED_COLUMNS = STATS_COLUMNS.slice(4);
+const CLIENT_COLUMNS = [
+  "hour_start",
+  "client_id",
+  "provider_id",
+  "key_id",
+  "model",
+  "request_count",
+  "success_count",
+  "error_count",
+  "prompt_tokens",
+  "completion_tokens",
+  "total_tokens",
+  "cost",
+  "latency_sum_ms",
+  "max_latency_ms",
+  "updated_at",
+] as const;
 
 /**
- * Recomputes the usage rows of every hour in `[fromMs, toMs)` (hour-aligned) in one statement.
+ * Recomputes the usage rows of every hour in `[fromMs, toMs)` (hour-aligned): one statement for
+ * `t_ai_usage_stats`, one for `t_client_usage_stats`.
  * `error_count` counts every request that did not end in `success` (errors and broken streams).
  * p95 is the nearest-rank value: the latency at rank ⌈0.95·n⌉ in ascending order, compared in
- * integers (`rank·100 ≥ n·95`) so both databases agree exactly. A null provider or key is stored as 0.
+ * integers (`rank·100 ≥ n·95`) so both databases agree exactly. A null provider, key or client is stored as 0.
  */
 export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fromMs: number, toMs: number, now: number): Promise<void> {
   const bucketHour = sql`created_at - created_at % ${HOUR_MS}`;
   const partition = sql`PARTITION BY ${bucketHour}, COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
-  const aggregate = sql`
+  // The WHERE 1 = 1 is for SQLite: without it "ON CONFLICT" could parse as a join constraint.
+  const usage = sql`
     SELECT bucket_hour, bucket_provider, bucket_key, model,
       COUNT(*),
       SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END),
@@ -99,14 +118,39 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
     ) bucketed
     WHERE 1 = 1
     GROUP BY bucket_hour, bucket_provider, bucket_key, model`;
-  // SQLite needs the WHERE above: without it "ON CONFLICT" could parse as a join constraint.
-  const insert = db.insertInto("t_ai_usage_stats").columns([...STATS_COLUMNS]).expression(aggregate);
+  await upsert(db, dialect, "t_ai_usage_stats", USAGE_COLUMNS, ["hour_start", "provider_id", "key_id", "model"], usage);
+
+  const perClient = sql`
+    SELECT ${bucketHour}, COALESCE(client_id, 0), COALESCE(provider_id, 0), COALESCE(key_id, 0), model,
+      COUNT(*),
+      SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END),
+      SUM(CASE WHEN status = 'success' THEN 0 ELSE 1 END),
+      SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), SUM(cost),
+      SUM(latency_ms), MAX(latency_ms), ${now}
+    FROM t_ai_api_logs
+    WHERE created_at >= ${fromMs} AND created_at < ${toMs}
+    GROUP BY ${bucketHour}, COALESCE(client_id, 0), COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
+  await upsert(db, dialect, "t_client_usage_stats", CLIENT_COLUMNS, ["client_id", "hour_start", "provider_id", "key_id", "model"], perClient);
+}
+
+/** `INSERT … SELECT` that overwrites existing rows of the same bucket (idempotent recomputation). */
+async function upsert(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  table: "t_ai_usage_stats" | "t_client_usage_stats",
+  columns: readonly string[],
+  keyColumns: string[],
+  select: RawBuilder<unknown>,
+): Promise<void> {
+  const updated = columns.filter((column) => !keyColumns.includes(column));
+  // Untyped on purpose: one helper for both tables, over column lists that are constants of this module.
+  const untyped = db as unknown as Kysely<any>;
+  const insert = untyped.insertInto(table).columns([...columns]).expression(select);
   if (dialect === "mysql") {
-    const updates = Object.fromEntries(UPDATED_COLUMNS.map((column) => [column, sql`VALUES(${sql.ref(column)})`]));
-    await insert.onDuplicateKeyUpdate(updates).execute();
+    await insert.onDuplicateKeyUpdate(Object.fromEntries(updated.map((column) => [column, sql`VALUES(${sql.ref(column)})`]))).execute();
   } else {
-    const updates = Object.fromEntries(UPDATED_COLUMNS.map((column) => [column, sql`excluded.${sql.ref(column)}`]));
-    await insert.onConflict((conflict) => conflict.columns(["hour_start", "provider_id", "key_id", "model"]).doUpdateSet(updates)).execute();
+    const updates = Object.fromEntries(updated.map((column) => [column, sql`excluded.${sql.ref(column)}`]));
+    await insert.onConflict((conflict) => conflict.columns(keyColumns).doUpdateSet(updates)).execute();
   }
 }
 

@@ -5,7 +5,7 @@
  *
  * Common query parameters: `from`, `to` (epoch ms or ISO 8601; default the last 24 hours, `to`
  * exclusive, at most 400 days), `providerId`, `keyId` (0 = requests that reached no provider /
- * key), `model`, `clientId` (a client filter reads logs: see stats-query.ts).
+ * key), `model`, `clientId` (answered from the per-client rollup, `t_client_usage_stats`).
  */
 import { Hono } from "hono";
 import { sql } from "kysely";

@@ -4,8 +4,9 @@
  * stack gives them, PlanetScale through its HTTP simulator, Upstash through its REST bridge, and
  * the master key through the real Secrets Manager SDK client against the local JSON-1.1 server.
  */
+import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { isCi, mariadbAvailable, redisAvailable, skipNotice } from "../support/services";
+import { MARIADB_URL, isCi, mariadbAvailable, redisAvailable, skipNotice } from "../support/services";
 import { DEPLOYED_ADMIN, readStackFunctions, startDeployedStandIns, type DeployedStandIns } from "./deployed-stand-ins";
 import {
   installAwsLambdaGlobal,
@@ -111,7 +112,7 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     expect(providers.map((provider) => provider.code).sort()).toEqual(["anthropic", "deepseek", "openai"]);
   });
 
-  it("stores a provider key encrypted and never answers with it", async () => {
+  it("stores a provider key encrypted (master key from Secrets Manager) and never answers with it", async () => {
     const token = await login("api-gateway-v1-post-login");
     const apiKey = `sk-lambda-test-${"x".repeat(24)}abcd`;
     const event = withHeader(
@@ -126,6 +127,16 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     expect(result.statusCode).toBeLessThan(300);
     expect(resultText(result)).not.toContain(apiKey);
     expect(resultText(result)).toContain("abcd");
+
+    const connection = await createConnection(`${MARIADB_URL}/${standIns.databaseName}`);
+    try {
+      const [rows] = await connection.query("SELECT api_key FROM t_ai_api_keys WHERE key_name = 'lambda-test'");
+      const stored = (rows as Array<{ api_key: string }>).map((row) => row.api_key);
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).not.toContain(apiKey.slice(3));
+    } finally {
+      await connection.end();
+    }
   });
 
   it("streams through streamHandle with a REST event: prelude, then the body", async () => {

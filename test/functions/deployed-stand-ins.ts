@@ -12,7 +12,7 @@
  * is replaced by the matching stand-in's value. Used by test/functions/** and
  * scripts/bundle-functions.ts. Everything listens on 127.0.0.1.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -67,6 +67,8 @@ export const DEPLOYED_ADMIN = { username: "admin", password: "lambda-test-admin-
 /** The running stand-ins. */
 export interface DeployedStandIns {
   planetScale: PlanetScaleSimulator;
+  /** The MariaDB database behind the simulator (dropped on close). */
+  databaseName: string;
   upstash: UpstashBridge;
   secretsManager: SecretsManagerServer;
   /** ARN of the master-keyring secret, as the stack's `KeyEncryptionSecret` would have. */
@@ -125,9 +127,10 @@ export async function startDeployedStandIns(): Promise<DeployedStandIns> {
       return { ...environment, ...lambdaRuntimeEnvironment(fn) };
     };
 
-    initializeDatabase(stackTokens);
+    await initializeDatabase(stackTokens);
     return {
       planetScale,
+      databaseName: database,
       upstash,
       secretsManager,
       keyEncryptionSecretArn,
@@ -142,11 +145,15 @@ export async function startDeployedStandIns(): Promise<DeployedStandIns> {
   }
 }
 
-/** Runs `scripts/db-init.ts` (what `npm run db:init` runs) against the PlanetScale stand-in. */
-function initializeDatabase(stackTokens: Record<string, string>): void {
-  const result = spawnSync(process.execPath, [resolve(repositoryRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/db-init.ts"], {
+/**
+ * Runs `scripts/db-init.ts` (what `npm run db:init` runs) against the PlanetScale stand-in.
+ * Asynchronously: the simulator answering it lives in this process.
+ */
+function initializeDatabase(stackTokens: Record<string, string>): Promise<void> {
+  const tsx = resolve(repositoryRoot, "node_modules/tsx/dist/cli.mjs");
+  const options = {
     cwd: repositoryRoot,
-    encoding: "utf8",
+    timeout: 60_000,
     env: {
       PATH: process.env.PATH,
       DATABASE_HOST: stackTokens["<DatabaseHost.value>"],
@@ -155,6 +162,11 @@ function initializeDatabase(stackTokens: Record<string, string>): void {
       ADMIN_USERNAME: DEPLOYED_ADMIN.username,
       ADMIN_PASSWORD: DEPLOYED_ADMIN.password,
     },
+  };
+  return new Promise((resolveInit, reject) => {
+    execFile(process.execPath, [tsx, "scripts/db-init.ts"], options, (error, stdout, stderr) => {
+      if (error) reject(new Error(`db:init failed: ${stderr || stdout || error.message}`));
+      else resolveInit();
+    });
   });
-  if (result.status !== 0) throw new Error(`db:init failed (${result.status}): ${result.stderr || result.stdout}`);
 }

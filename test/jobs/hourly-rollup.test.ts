@@ -3,7 +3,7 @@ import type { NewApiLogRow } from "../../db/schema";
 import { contiguousSpans, ROLLUP_JOB, runHourlyRollup } from "../../lib/jobs/hourly-rollup";
 import { readJobState } from "../../lib/jobs/job-state";
 import { TEST_DATABASE_KINDS, testDatabaseAvailable } from "../support/test-databases";
-import { createJobHarness, expectUsageEqual, HOUR, insertLogs, logRow, randomLogs, readUsage, referenceRollup, seededRandom, type JobHarness } from "./job-fixtures";
+import { createJobHarness, expectClientUsageEqual, expectUsageEqual, referenceClientRollup, HOUR, insertLogs, logRow, randomLogs, readUsage, referenceRollup, seededRandom, type JobHarness } from "./job-fixtures";
 
 describe("contiguousSpans", () => {
   it("merges adjacent hours and splits at the chunk size", () => {
@@ -45,6 +45,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(summary).toMatchObject({ job: ROLLUP_JOB, rolledUpThrough: new Date(currentHour).toISOString(), hoursComputed: 30, lateHours: 0 });
       const expected = referenceRollup(generated, 0, currentHour);
       expectUsageEqual(await readUsage(harness.context), expected, expect);
+      await expectClientUsageEqual(harness.context, referenceClientRollup(generated, 0, currentHour), expect);
       const known = (await readUsage(harness.context)).get(`${firstHour}|2|99|claude-haiku-4-5`)!;
       expect(known).toMatchObject({ request_count: 20, p95_latency_ms: 19, max_latency_ms: 20, avg_latency_ms: 10.5 });
       const state = await readJobState(harness.context.db, ROLLUP_JOB);
@@ -84,7 +85,9 @@ for (const kind of TEST_DATABASE_KINDS) {
       harness.clock.advance(HOUR);
       const summary = await runHourlyRollup(harness.context);
       expect(summary.lateHours).toBe(1);
-      expectUsageEqual(await readUsage(harness.context), referenceRollup(generated, 0, harness.clock.now() - (harness.clock.now() % HOUR)), expect);
+      const closedEnd = harness.clock.now() - (harness.clock.now() % HOUR);
+      expectUsageEqual(await readUsage(harness.context), referenceRollup(generated, 0, closedEnd), expect);
+      await expectClientUsageEqual(harness.context, referenceClientRollup(generated, 0, closedEnd), expect);
       expect((await readUsage(harness.context)).get(`${oldHour}|0|0|late-model`)?.request_count).toBe(1);
     });
 

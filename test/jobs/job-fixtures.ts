@@ -225,3 +225,56 @@ export function expectUsageEqual(actual: Map<string, ExpectedUsage>, expected: M
     expectFn(gotAverage).toBeCloseTo(avg_latency_ms, 3);
   }
 }
+
+/** One expected per-client usage row. */
+export interface ExpectedClientUsage {
+  request_count: number;
+  success_count: number;
+  total_tokens: number;
+  cost: number;
+  latency_sum_ms: number;
+  max_latency_ms: number;
+}
+
+/** The per-client rollup computed in JavaScript; keyed `hour|client|provider|key|model`. */
+export function referenceClientRollup(rows: NewApiLogRow[], from: number, to: number): Map<string, ExpectedClientUsage> {
+  const result = new Map<string, ExpectedClientUsage>();
+  for (const row of rows) {
+    if (row.created_at < from || row.created_at >= to) continue;
+    const id = `${row.created_at - (row.created_at % HOUR)}|${row.client_id ?? 0}|${row.provider_id ?? 0}|${row.key_id ?? 0}|${row.model}`;
+    const entry = result.get(id) ?? { request_count: 0, success_count: 0, total_tokens: 0, cost: 0, latency_sum_ms: 0, max_latency_ms: 0 };
+    entry.request_count += 1;
+    entry.success_count += row.status === "success" ? 1 : 0;
+    entry.total_tokens += row.total_tokens ?? 0;
+    entry.cost += row.cost ?? 0;
+    entry.latency_sum_ms += row.latency_ms ?? 0;
+    entry.max_latency_ms = Math.max(entry.max_latency_ms, row.latency_ms ?? 0);
+    result.set(id, entry);
+  }
+  return result;
+}
+
+/** Asserts `t_client_usage_stats` equals the JavaScript per-client rollup. */
+export async function expectClientUsageEqual(context: JobContext, expected: Map<string, ExpectedClientUsage>, expectFn: (value: unknown) => any): Promise<void> {
+  const rows = await context.db.selectFrom("t_client_usage_stats").selectAll().execute();
+  const actual = new Map(
+    rows.map((row) => [
+      `${Number(row.hour_start)}|${row.client_id}|${row.provider_id}|${row.key_id}|${row.model}`,
+      {
+        request_count: Number(row.request_count),
+        success_count: Number(row.success_count),
+        total_tokens: Number(row.total_tokens),
+        cost: Number(row.cost),
+        latency_sum_ms: Number(row.latency_sum_ms),
+        max_latency_ms: Number(row.max_latency_ms),
+      },
+    ]),
+  );
+  expectFn([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [id, want] of expected) {
+    const { cost, ...integers } = want;
+    const { cost: gotCost, ...gotIntegers } = actual.get(id)!;
+    expectFn({ id, ...gotIntegers }).toEqual({ id, ...integers });
+    expectFn(gotCost).toBeCloseTo(cost, 9);
+  }
+}

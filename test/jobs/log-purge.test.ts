@@ -27,6 +27,9 @@ for (const kind of TEST_DATABASE_KINDS) {
       await runHourlyRollup(harness.context);
       const usageBefore = await readUsage(harness.context);
       expect(usageBefore.size).toBeGreaterThan(0);
+      const clientRows = async () => (await harness.context.db.selectFrom("t_client_usage_stats").selectAll().orderBy("id").execute()).length;
+      const clientRowsBefore = await clientRows();
+      expect(clientRowsBefore).toBeGreaterThan(0);
 
       const summary = await runLogPurge(harness.context, { batchSize: 500, pauseMs: 5 });
       expect(summary).toEqual({ job: "purge", cutoff: new Date(cutoff).toISOString(), deleted: 2346, batches: 5, complete: true });
@@ -38,6 +41,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(remaining.some((row) => row.model === "recent-late")).toBe(true);
       // Usage statistics outlive the logs.
       expect(await readUsage(harness.context)).toEqual(usageBefore);
+      expect(await clientRows()).toBe(clientRowsBefore);
     });
 
     it("stops after maxBatches and finishes on the next run", async () => {

@@ -73,7 +73,7 @@ for (const backend of await availableLimitBackends("router stream failover")) {
     });
 
     it("a cut after content is an in-band error too, never a clean close", async () => {
-      g.upstream.script(PRIMARY, reply.cut({ content: "alpha beta gamma", afterEvents: 3 }));
+      g.upstream.script(PRIMARY, reply.cut({ content: "alpha beta gamma", afterEvents: 3, chunkDelayMs: 20 }));
       const events = sseData(await (await g.chat(streamBody())).text());
       expect(assembled(events)).toBe("alpha beta ");
       expect(events).not.toContain("[DONE]");
@@ -101,11 +101,19 @@ for (const backend of await availableLimitBackends("router stream failover")) {
     });
 
     it("an idle gap after content ends the stream with idle_timeout", async () => {
-      g.upstream.script(PRIMARY, reply.ok({ content: "slow words here", chunkDelayMs: 700 }));
+      await g.close();
+      g = await startGatewayFixture({ limits: backend, gateway: { ttftTimeoutMs: 5000, idleTimeoutMs: 300 } });
+      await g.addKey("openai", PRIMARY, { priority: 10 });
+      await g.addKey("openai", BACKUP, { priority: 1 });
+      // Role chunk, then 500 ms per event: the first content arrives within the TTFT bound, the next one does not within the idle bound.
+      g.upstream.script(PRIMARY, reply.ok({ content: "slow words here", chunkDelayMs: 500 }));
       const events = sseData(await (await g.chat(streamBody())).text());
+      expect(assembled(events)).toBe("slow ");
       expect(events).not.toContain("[DONE]");
       expect((events.at(-1) as { error: { code: string } }).error.code).toBe("idle_timeout");
       expect(g.upstream.requestsFor(BACKUP)).toHaveLength(0);
+      const [log] = await g.logRows();
+      expect(log).toMatchObject({ status: "error", error_code: "idle_timeout" });
     });
 
     it("usage chunk only when the client asked for it; usage is logged either way", async () => {

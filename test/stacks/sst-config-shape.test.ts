@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { JOBS, isJobName } from "../../lib/jobs/job-registry";
 import { BUNDLE_EXTERNAL_PACKAGES, handlerSourceFile } from "../../stacks/lambda-defaults";
 import {
   defineSstApp,
@@ -60,6 +61,19 @@ const API_ENVIRONMENT = {
   KEY_ENCRYPTION_SECRET_ARN: "<KeyEncryptionSecret.arn>",
   LOG_RETENTION_DAYS: "90",
 };
+
+/**
+ * An EventBridge schedule as period and offset (UTC), for the forms the stack uses:
+ * `rate(N minutes)`, `cron(M * * * ? *)` (hourly) and `cron(M H * * ? *)` (daily).
+ */
+function schedulePeriod(schedule: string): { everyMs: number; offsetMs: number } {
+  const rate = /^rate\((\d+) minutes?\)$/.exec(schedule);
+  if (rate) return { everyMs: Number(rate[1]) * 60_000, offsetMs: 0 };
+  const cron = /^cron\((\d+) (\*|\d+) \* \* \? \*\)$/.exec(schedule);
+  if (!cron) throw new Error(`unsupported schedule ${schedule}`);
+  const minute = Number(cron[1]) * 60_000;
+  return cron[2] === "*" ? { everyMs: 3_600_000, offsetMs: minute } : { everyMs: 86_400_000, offsetMs: Number(cron[2]) * 3_600_000 + minute };
+}
 
 /** The function a CronV2 runs, as passed to it. */
 function cronFunction(cron: RecordedResource): Record<string, any> {
@@ -168,11 +182,21 @@ describe("sst.config.ts run() on a disposable stage", () => {
     ]);
   });
 
+  it("runs each job on the schedule the app itself uses for it (lib/jobs)", () => {
+    for (const cron of recording.ofType("sst.aws.CronV2")) {
+      const job = cron.args.event.job as string;
+      expect(isJobName(job), `${cron.name}: job ${job}`).toBe(true);
+      const { everyMs, offsetMs } = JOBS[job as keyof typeof JOBS].schedule;
+      expect(schedulePeriod(cron.args.schedule), cron.name).toEqual({ everyMs, offsetMs });
+    }
+    expect(new Set(recording.ofType("sst.aws.CronV2").map((cron) => cron.args.event.job))).toEqual(new Set(Object.keys(JOBS)));
+  });
+
   it("gives each job only the settings it needs and no link to the master key", () => {
     const environments = Object.fromEntries(recording.ofType("sst.aws.CronV2").map((cron) => [cron.name, cronFunction(cron).environment]));
     expect(environments).toEqual({
-      UsageRollup: DATABASE,
-      LogPurge: { ...DATABASE, LOG_RETENTION_DAYS: "90" },
+      UsageRollup: { ...DATABASE, ...UPSTASH },
+      LogPurge: { ...DATABASE, ...UPSTASH, LOG_RETENTION_DAYS: "90" },
       ErrorRateCheck: { ...DATABASE, ...UPSTASH, ...ALERTS },
       KeyStatusCheck: { ...DATABASE, ...UPSTASH, ...ALERTS },
     });

@@ -1,0 +1,10 @@
+import { catalogueChanged } from "./lib/catalogue/catalogue-version";
+import { startGatewayFixture } from "./test/gateway/gateway-fixtures";
+const upstreamUrl = process.argv[2];
+const g = await startGatewayFixture();
+await g.database.handle.db.updateTable("t_ai_providers").set({ base_url: `${upstreamUrl}/v1` }).where("code", "=", "openai").execute();
+await catalogueChanged(g.deps);
+await g.addKey("openai", "sk-bench-upstream-key-00000001");
+const client = await g.addClient({ rateLimitRpm: 1_000_000 });
+const base = await g.listen();
+process.stdout.write(JSON.stringify({ base, client }) + "\n");
