@@ -13,6 +13,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -201,7 +202,8 @@ async function main(): Promise<void> {
       if (failed.length > 0) problems.push(`GET /health answered ${failed.map((result) => result.statusCode).join(", ")} during cold init`);
       const totals = results.map((result) => result.importMs + result.firstRequestMs);
       const coldInit = median(totals);
-      console.log(`\nCold init of the api bundle, ${runs} fresh node ${process.version} processes (import + first GET /health, v2 event):`);
+      const load = loadavg().map((value) => value.toFixed(1)).join(" ");
+      console.log(`\nCold init of the api bundle, ${runs} fresh node ${process.version} processes (import + first GET /health, v2 event; ${cpus().length} CPUs, load ${load}):`);
       console.log(`  median ${milliseconds(coldInit)}  (import ${milliseconds(median(results.map((result) => result.importMs)))}, first request ${milliseconds(median(results.map((result) => result.firstRequestMs)))}; runs: ${totals.map(milliseconds).join(", ")})`);
       console.log(`  median including node's own start-up: ${milliseconds(median(results.map((result) => result.sinceProcessStartMs)))}`);
       if (coldInit > COLD_INIT_LIMIT_MS) problems.push(`cold init median ${milliseconds(coldInit)} is over ${COLD_INIT_LIMIT_MS} ms`);

@@ -6,6 +6,7 @@
  */
 import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { reply, startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 import { MARIADB_URL, isCi, mariadbAvailable, redisAvailable, skipNotice } from "../support/services";
 import { DEPLOYED_ADMIN, readStackFunctions, startDeployedStandIns, type DeployedStandIns } from "./deployed-stand-ins";
 import {
@@ -33,6 +34,7 @@ type BufferedHandler = (event: ApiGatewayEvent, context: unknown) => Promise<Pro
 
 describe.skipIf(!servicesUp)(SUITE, () => {
   let standIns: DeployedStandIns;
+  let upstream: FakeUpstream;
   let bufferedHandler: BufferedHandler;
   let streamingHandler: unknown;
   const savedEnvironment = { ...process.env };
@@ -45,6 +47,7 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     expect(streaming.environment).toEqual(buffered.environment);
 
     standIns = await startDeployedStandIns();
+    upstream = await startFakeUpstream();
     Object.assign(process.env, standIns.environmentFor(buffered));
     installAwsLambdaGlobal();
     vi.resetModules();
@@ -56,10 +59,18 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     removeAwsLambdaGlobal();
     for (const name of Object.keys(process.env)) if (!(name in savedEnvironment)) delete process.env[name];
     Object.assign(process.env, savedEnvironment);
+    await upstream?.close();
     await standIns?.close();
   });
 
   const invoke = (event: ApiGatewayEvent) => bufferedHandler(event, lambdaContext());
+
+  /** A REST event for an admin call, built from the login fixture (same API, same stage). */
+  function adminEvent(method: string, path: string, token: string, body: unknown): ApiGatewayEvent {
+    const base = { ...loadLambdaEvent("api-gateway-v1-post-login"), httpMethod: method, path, pathParameters: { proxy: path.slice(1) } };
+    base.requestContext = { ...base.requestContext, httpMethod: method, path: `/production${path}` };
+    return withHeader(withJsonBody(base, body), "Authorization", `Bearer ${token}`);
+  }
   const json = (result: ProxyResult) => JSON.parse(resultText(result)) as Record<string, any>;
 
   async function login(fixture: string): Promise<string> {
@@ -115,15 +126,7 @@ describe.skipIf(!servicesUp)(SUITE, () => {
   it("stores a provider key encrypted (master key from Secrets Manager) and never answers with it", async () => {
     const token = await login("api-gateway-v1-post-login");
     const apiKey = `sk-lambda-test-${"x".repeat(24)}abcd`;
-    const event = withHeader(
-      withJsonBody(
-        { ...loadLambdaEvent("api-gateway-v1-post-login"), path: "/api/admin/ai-providers/1/keys", pathParameters: { proxy: "api/admin/ai-providers/1/keys" } },
-        { keyName: "lambda-test", apiKey, priority: 1, isActive: true },
-      ),
-      "Authorization",
-      `Bearer ${token}`,
-    );
-    const result = await invoke(event);
+    const result = await invoke(adminEvent("POST", "/api/admin/ai-providers/1/keys", token, { keyName: "lambda-test", apiKey, priority: 1, isActive: true }));
     expect(result.statusCode).toBeLessThan(300);
     expect(resultText(result)).not.toContain(apiKey);
     expect(resultText(result)).toContain("abcd");
@@ -144,5 +147,34 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     expect(response.prelude.statusCode).toBe(200);
     expect(response.prelude.headers["content-type"]).toMatch(/^application\/json/);
     expect(JSON.parse(response.body)).toMatchObject({ status: "ok", database: "planetscale" });
+  });
+
+  it("streams a chat completion through streamHandle from a REST event, chunk by chunk", async () => {
+    const token = await login("api-gateway-v1-post-login");
+    const upstreamKey = `sk-lambda-stream-${"s".repeat(20)}wxyz`;
+    const provider = await invoke(adminEvent("PUT", "/api/admin/ai-providers/1", token, { baseUrl: upstream.baseUrlFor("openai") }));
+    expect(provider.statusCode).toBe(200);
+    const key = await invoke(adminEvent("POST", "/api/admin/ai-providers/1/keys", token, { keyName: "lambda-stream", apiKey: upstreamKey, priority: 0, isActive: true }));
+    expect(key.statusCode).toBeLessThan(300);
+    upstream.always(upstreamKey, reply.ok({ content: "Hello from the fake upstream", chunkDelayMs: 5 }));
+
+    const event = withHeader(loadLambdaEvent("api-gateway-v1-post-chat-completions"), "Authorization", `Bearer ${token}`);
+    const response = await invokeStreaming(streamingHandler, event, lambdaContext("modelgate-ci-ApiStreamHandler"));
+
+    expect(response.prelude.statusCode).toBe(200);
+    expect(response.prelude.headers["content-type"]).toMatch(/^text\/event-stream/);
+    const events = response.body.split("\n\n").filter((block) => block.startsWith("data: "));
+    expect(events.at(-1)).toBe("data: [DONE]");
+    const text = events
+      .slice(0, -1)
+      .map((block) => JSON.parse(block.slice("data: ".length)) as { object: string; choices: Array<{ delta?: { content?: string } }> })
+      .map((chunk) => chunk.choices[0]?.delta?.content ?? "")
+      .join("");
+    expect(text).toBe("Hello from the fake upstream");
+    // Written as the upstream produced it, not buffered into one piece.
+    expect(response.chunks.length).toBeGreaterThan(2);
+    const [sent] = upstream.requestsFor(upstreamKey);
+    expect(sent.headers.authorization).toBe(`Bearer ${upstreamKey}`);
+    expect(sent.body).toMatchObject({ model: "gpt-4o-mini", stream: true });
   });
 });

@@ -29,6 +29,7 @@ import { deleteKeysUnder, redisAvailableFor, redisUrl, uniquePrefix } from "../l
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge";
 import { createTestApp, type TestApp } from "../support/test-app";
+import type { TestDatabaseKind } from "../support/test-databases";
 
 /** Which shared-state backend the gateway runs on. */
 export type LimitBackendKind = "memory" | "upstash";
@@ -42,6 +43,8 @@ export async function availableLimitBackends(suite: string): Promise<LimitBacken
 export interface GatewayFixtureOptions {
   /** @default "memory" */
   limits?: LimitBackendKind;
+  /** @default "sqlite" */
+  database?: TestDatabaseKind;
   /** Gateway tunables; the version check defaults to every request so tests see changes at once. */
   gateway?: GatewayOptions;
   /** Captures fallback log lines (in addition to the fixture's own `logLines`). */
@@ -99,6 +102,7 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
     limits = new MemoryLimitStore();
   }
   const t = await createTestApp({
+    kind: options.database ?? "sqlite",
     limits,
     ...(requestLimiter ? { requestLimiter } : {}),
     app: {
