@@ -2,7 +2,7 @@
 
 /**
  * modelgate on AWS with SST v4: `npx sst deploy --stage production`.
- * This file only wires the stacks; each lives in `stacks/` by concern (see stacks/DEPLOY.md).
+ * This file only wires the stacks; each lives in `stacks/` by concern (README, "Deploy to AWS with SST").
  * Provider packages must not be imported here: SST provides `sst`, `aws` and `$…` as globals.
  */
 export default $config({

@@ -5,7 +5,7 @@
  * (`responseTransferMode: STREAM`), which lifts API Gateway's 29-second and 10 MB limits for
  * streamed and non-streamed completions alike; everything else (admin API, dashboard, health,
  * `/v1/models`) goes to a buffered one. API Gateway picks the most specific resource, so the two
- * literal chat paths win over `/{proxy+}`.
+ * literal chat paths win over the `{proxy+}` catch-alls.
  */
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLERS, LAMBDA_RUNTIME, LOG_RETENTION_DAYS, NODEJS_BUNDLING } from "./lambda-defaults";
 import {
@@ -73,8 +73,24 @@ export const api = new sst.aws.ApiGatewayV1("Api", {
 /** Literal paths of the routes that stream (DESIGN.md "HTTP API"). */
 export const STREAMING_PATHS = ["/v1/chat/completions", "/api/ai/chat/completions"] as const;
 
+/**
+ * Every literal resource above a streaming path (`/v1`, `/v1/chat`, `/api`, …). Once a request's
+ * first segment matches one of them, API Gateway descends into it; whether it then falls back to
+ * `/{proxy+}` higher up when the rest does not match is not documented, so each gets its own
+ * catch-all and `/v1/models` or `/api/admin/...` reach the app either way.
+ */
+const literalBranches = [
+  ...new Set(
+    STREAMING_PATHS.flatMap((path) => {
+      const segments = path.split("/").filter(Boolean);
+      return segments.slice(1).map((_, index) => `/${segments.slice(0, index + 1).join("/")}`);
+    }),
+  ),
+];
+
 api.route("ANY /", apiFunction.arn);
 api.route("ANY /{proxy+}", apiFunction.arn);
+for (const branch of literalBranches) api.route(`ANY ${branch}/{proxy+}`, apiFunction.arn);
 for (const path of STREAMING_PATHS) {
   // `streaming` on the route (not the function definition) because both routes share one
   // function passed by ARN instead of getting a copy each.

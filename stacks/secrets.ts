@@ -12,7 +12,7 @@
 export const jwtSecret = new sst.Secret("JwtSecret");
 /** `DATABASE_HOST`: PlanetScale host, e.g. `aws.connect.psdb.cloud`. */
 export const databaseHost = new sst.Secret("DatabaseHost");
-/** `DATABASE_USERNAME`: PlanetScale password username. */
+/** `DATABASE_USERNAME`: the username of a PlanetScale password. */
 export const databaseUsername = new sst.Secret("DatabaseUsername");
 /** `DATABASE_PASSWORD`: PlanetScale password. */
 export const databasePassword = new sst.Secret("DatabasePassword");

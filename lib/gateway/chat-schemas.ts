@@ -24,6 +24,7 @@ export const chatMessageSchema = z.looseObject({
   tool_calls: z.array(toolCallSchema).optional(),
   tool_call_id: z.string().optional(),
 });
+/** A validated chat message. */
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 const toolSchema = z.looseObject({
@@ -68,6 +69,7 @@ export const openAiChatBodySchema = z
     tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
   })
   .superRefine((body, context) => checkMessages(body.messages, context, "messages"));
+/** A validated `/v1/chat/completions` body. */
 export type OpenAiChatBody = z.infer<typeof openAiChatBodySchema>;
 
 /** `POST /api/ai/chat/completions`: camelCase options; other fields pass through as given. */
@@ -89,6 +91,7 @@ export const envelopeChatBodySchema = z
     user: z.string().max(256).optional(),
   })
   .superRefine((body, context) => checkMessages(body.messages, context, "messages"));
+/** A validated `/api/ai/chat/completions` body. */
 export type EnvelopeChatBody = z.infer<typeof envelopeChatBodySchema>;
 
 /** camelCase option -> OpenAI field. */

@@ -13,8 +13,7 @@
  * 3. When the candidates run out, router-errors.ts says why (429 / 502 / 503, never a bare 500).
  */
 import type { Clock } from "../deps";
-import type { WindowLimit } from "../limits/limit-store";
-import type { LimitStore } from "../limits/limit-store";
+import type { LimitStore, WindowLimit } from "../limits/limit-store";
 import type { ProviderError } from "../providers/provider-error";
 import type { ChatRequest, ChatResult, ProviderAdapter, ProviderCallContext, ProviderFormat } from "../providers/provider-spec";
 import type { CatalogueCache } from "./catalogue-cache";
@@ -160,8 +159,8 @@ export class KeyRouter {
         throw error;
       }
     });
-    const { result, ...rest } = routed;
-    return { ...rest, ...result };
+    const { result, ...call } = routed;
+    return { ...call, ...result };
   }
 
   /**

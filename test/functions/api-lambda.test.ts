@@ -67,7 +67,7 @@ describe.skipIf(!servicesUp)(SUITE, () => {
 
   /** A REST event for an admin call, built from the login fixture (same API, same stage). */
   function adminEvent(method: string, path: string, token: string, body: unknown): ApiGatewayEvent {
-    const base = { ...loadLambdaEvent("api-gateway-v1-post-login"), httpMethod: method, path, pathParameters: { proxy: path.slice(1) } };
+    const base: ApiGatewayEvent = { ...loadLambdaEvent("api-gateway-v1-post-login"), httpMethod: method, path, pathParameters: { proxy: path.slice(1) } };
     base.requestContext = { ...base.requestContext, httpMethod: method, path: `/production${path}` };
     return withHeader(withJsonBody(base, body), "Authorization", `Bearer ${token}`);
   }
@@ -154,8 +154,9 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     const upstreamKey = `sk-lambda-stream-${"s".repeat(20)}wxyz`;
     const provider = await invoke(adminEvent("PUT", "/api/admin/ai-providers/1", token, { baseUrl: upstream.baseUrlFor("openai") }));
     expect(provider.statusCode).toBe(200);
-    const key = await invoke(adminEvent("POST", "/api/admin/ai-providers/1/keys", token, { keyName: "lambda-stream", apiKey: upstreamKey, priority: 0, isActive: true }));
+    const key = await invoke(adminEvent("POST", "/api/admin/ai-providers/1/keys", token, { keyName: "lambda-stream", apiKey: upstreamKey, priority: 100, isActive: true }));
     expect(key.statusCode).toBeLessThan(300);
+    // Highest priority tier (100), so the router picks this key over the one added above.
     upstream.always(upstreamKey, reply.ok({ content: "Hello from the fake upstream", chunkDelayMs: 5 }));
 
     const event = withHeader(loadLambdaEvent("api-gateway-v1-post-chat-completions"), "Authorization", `Bearer ${token}`);

@@ -118,14 +118,21 @@ describe("sst.config.ts run() on a disposable stage", () => {
       streaming: route.args.streaming ?? false,
       integrationTimeout: route.args.transform?.integration?.timeoutMilliseconds,
     }));
+    const buffered = (route: string) => ({ route, handler: "<ApiHandler.arn>", streaming: false, integrationTimeout: undefined });
+    const streamed = (route: string) => ({ route, handler: "<ApiStreamHandler.arn>", streaming: true, integrationTimeout: 600_000 });
     expect(table).toEqual([
-      { route: "ANY /", handler: "<ApiHandler.arn>", streaming: false, integrationTimeout: undefined },
-      { route: "ANY /{proxy+}", handler: "<ApiHandler.arn>", streaming: false, integrationTimeout: undefined },
-      { route: "ANY /v1/chat/completions", handler: "<ApiStreamHandler.arn>", streaming: true, integrationTimeout: 600_000 },
-      { route: "ANY /api/ai/chat/completions", handler: "<ApiStreamHandler.arn>", streaming: true, integrationTimeout: 600_000 },
+      buffered("ANY /"),
+      buffered("ANY /{proxy+}"),
+      buffered("ANY /v1/{proxy+}"),
+      buffered("ANY /v1/chat/{proxy+}"),
+      buffered("ANY /api/{proxy+}"),
+      buffered("ANY /api/ai/{proxy+}"),
+      buffered("ANY /api/ai/chat/{proxy+}"),
+      streamed("ANY /v1/chat/completions"),
+      streamed("ANY /api/ai/chat/completions"),
     ]);
     // deploy() must come after the routes, or API Gateway deploys a stage without them.
-    expect(recording.deployments).toEqual([{ api: "Api", routeCount: 4 }]);
+    expect(recording.deployments).toEqual([{ api: "Api", routeCount: 9 }]);
   });
 
   it.each([
@@ -134,10 +141,14 @@ describe("sst.config.ts run() on a disposable stage", () => {
     ["/admin", "<ApiHandler.arn>"],
     ["/api/auth/login", "<ApiHandler.arn>"],
     ["/api/admin/ai-providers/1/keys", "<ApiHandler.arn>"],
+    ["/api/admin/ai-stats", "<ApiHandler.arn>"],
+    ["/api/ai/models", "<ApiHandler.arn>"],
     ["/v1/models", "<ApiHandler.arn>"],
+    ["/v1/chat/other", "<ApiHandler.arn>"],
+    ["/api/ai/chat/other", "<ApiHandler.arn>"],
     ["/v1/chat/completions", "<ApiStreamHandler.arn>"],
     ["/api/ai/chat/completions", "<ApiStreamHandler.arn>"],
-  ])("API Gateway sends %s to %s", (path, handler) => {
+  ])("API Gateway sends %s to %s, even without backtracking", (path, handler) => {
     expect(matchRestRoute(recording.routes, path)?.handler).toBe(handler);
   });
 

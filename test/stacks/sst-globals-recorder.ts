@@ -181,17 +181,24 @@ export function removeSstGlobals(): void {
 }
 
 /**
- * Which route API Gateway REST picks for a request path: a literal resource beats a greedy
- * `{proxy+}` one, and `/{proxy+}` does not match `/` itself.
+ * Which route API Gateway REST picks for a request path, modelled without backtracking (the
+ * cautious reading of the docs): walk the resource tree segment by segment, preferring a literal
+ * child; where none matches, take this level's `{proxy+}` child or fail (API Gateway's 403
+ * "Missing Authentication Token"). `/{proxy+}` never matches `/` itself.
  */
 export function matchRestRoute(routes: RecordedRoute[], path: string): RecordedRoute | undefined {
-  const routePath = (route: RecordedRoute) => route.route.slice(route.route.indexOf(" ") + 1);
-  const literal = routes.find((route) => routePath(route) === path);
-  if (literal) return literal;
-  const greedy = routes
-    .filter((route) => routePath(route).endsWith("/{proxy+}"))
-    .map((route) => ({ route, prefix: routePath(route).slice(0, -"{proxy+}".length) }))
-    .filter(({ prefix }) => path.startsWith(prefix) && path.length > prefix.length)
-    .sort((first, second) => second.prefix.length - first.prefix.length);
-  return greedy[0]?.route;
+  const byPath = new Map(routes.map((route) => [route.route.slice(route.route.indexOf(" ") + 1), route]));
+  const resourcePaths = [...byPath.keys()];
+  const segments = path.split("/").filter(Boolean);
+  let current = "";
+  for (const segment of segments) {
+    const literal = `${current}/${segment}`;
+    // A literal resource exists if some route lives at or below it.
+    if (resourcePaths.some((resource) => resource === literal || resource.startsWith(`${literal}/`))) {
+      current = literal;
+      continue;
+    }
+    return byPath.get(`${current}/{proxy+}`);
+  }
+  return byPath.get(current === "" ? "/" : current);
 }
