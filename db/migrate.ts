@@ -17,6 +17,9 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
   };
 }
 
+/** Names of every migration, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrationsFor("sqlite"));
+
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(handle.dialect) };

@@ -1,7 +1,7 @@
 /**
  * zod schemas for the admin API's bodies and path parameters.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** `:id`-style path parameters. */
 export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });

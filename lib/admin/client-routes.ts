@@ -3,7 +3,7 @@
  * afterwards just its hint. DELETE revokes (the row stays so logs keep their client).
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { ClientKeyRow } from "../../db/schema";
 import { clientKeyHint, generateClientKey, hashClientKey } from "../auth/client-keys";
 import type { AppDeps } from "../deps";

@@ -3,7 +3,7 @@
  * and the alert history. Webhook URLs carry vendor tokens, so responses show a hint only.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AlertHistoryRow, AlertWebhookRow } from "../../db/schema";
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";

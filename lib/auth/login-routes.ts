@@ -3,7 +3,7 @@
  * within 15 minutes lock that pair out for 15 minutes (shared state, so it holds across instances).
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppDeps } from "../deps";
 import { AuthenticationError, RateLimitError } from "../errors";
 import type { AppEnv } from "../http/app-env";

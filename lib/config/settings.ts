@@ -3,7 +3,7 @@
  * A wrong or missing value stops the start with a message naming the setting.
  * Only `functions/` passes `process.env` in; everything else receives `Settings`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { DatabaseTarget } from "../../db/connection";
 import { parseKeyringText } from "../crypto/master-key-source";
 
@@ -79,9 +79,14 @@ export class SettingsError extends Error {
 /**
  * Parses and validates settings from an environment map.
  * @param environment usually `process.env`
- * @param options.deployed true on Lambda: `JWT_SECRET` and a key-encryption source become required
+ * @param options.deployed true on Lambda: a real database is required, nothing is generated locally
+ * @param options.requireSecrets `JWT_SECRET` and a key-encryption source are required; scheduled jobs
+ *   never touch either, so their functions are not given them. @default options.deployed
  */
-export function parseSettings(environment: Record<string, string | undefined>, options: { deployed?: boolean } = {}): Readonly<Settings> {
+export function parseSettings(
+  environment: Record<string, string | undefined>,
+  options: { deployed?: boolean; requireSecrets?: boolean } = {},
+): Readonly<Settings> {
   const parsed = environmentSchema.safeParse(environment);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
@@ -123,11 +128,13 @@ export function parseSettings(environment: Record<string, string | undefined>, o
       ? { kind: "secrets-manager", secretArn: env.KEY_ENCRYPTION_SECRET_ARN }
       : { kind: "local-file" };
 
-  if (deployed) {
+  if (options.requireSecrets ?? deployed) {
     if (!env.JWT_SECRET) throw new SettingsError("Invalid settings: JWT_SECRET is required when deployed");
     if (keyEncryption.kind === "local-file") {
       throw new SettingsError("Invalid settings: KEY_ENCRYPTION_SECRET_ARN (or KEY_ENCRYPTION_KEY) is required when deployed");
     }
+  }
+  if (deployed) {
     if (database.kind === "sqlite") {
       throw new SettingsError("Invalid settings: DATABASE_HOST/USERNAME/PASSWORD (or DATABASE_URL) is required when deployed");
     }

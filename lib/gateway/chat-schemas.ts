@@ -3,7 +3,7 @@
  * the model (messages present and well-formed, numbers in range); any other OpenAI field is
  * passed through to the adapter untouched, so new upstream options work without a release.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { ChatRequest } from "../providers/provider-spec";
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;

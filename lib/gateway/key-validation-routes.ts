@@ -10,7 +10,7 @@
  * - anything else (upstream down, timeout): `valid: false` with the error, status unchanged.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { KeyStatus } from "../../db/schema";
 import { catalogueChanged } from "../catalogue/catalogue-version";
 import type { AppDeps } from "../deps";

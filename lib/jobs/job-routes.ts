@@ -2,7 +2,7 @@
  * /api/admin/jobs: the scheduled jobs, their last runs, and running one on demand.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";

@@ -2,7 +2,7 @@
  * zod schemas for the statistics, logs and alert-history query strings.
  * Times are accepted as epoch milliseconds or ISO 8601 strings.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { LOG_STATUSES } from "../../db/schema";
 
 /** Longest range any statistics query accepts. */
