@@ -7,7 +7,14 @@
  * `/v1/models`) goes to a buffered one. API Gateway picks the most specific resource, so the two
  * literal chat paths win over the `{proxy+}` catch-alls.
  */
-import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLERS, LAMBDA_RUNTIME, LOG_RETENTION_DAYS, NODEJS_BUNDLING } from "./lambda-defaults";
+import {
+  DASHBOARD_ASSET_COPY,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_HANDLERS,
+  LAMBDA_RUNTIME,
+  LOG_RETENTION_DAYS,
+  NODEJS_BUNDLING,
+} from "./lambda-defaults";
 import {
   adminEnvironment,
   alertEnvironment,
@@ -39,6 +46,8 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   // API Gateway gives a buffered integration 29 s at most; a longer Lambda timeout would only burn money.
   timeout: "30 seconds",
   nodejs: NODEJS_BUNDLING,
+  // The dashboard (served by this function) reads the chart library from here.
+  copyFiles: [DASHBOARD_ASSET_COPY],
   environment: apiEnvironment,
   link: [keyEncryptionAccess],
 });

@@ -60,3 +60,10 @@ export function handlerSourceFile(handler: string): string {
 
 /** Days of API call logs the daily purge keeps (DESIGN.md default). */
 export const LOG_RETENTION_DAYS = "90";
+
+/**
+ * The dashboard's chart library, copied next to the API bundle because node_modules is not
+ * shipped. Mirrors `DASHBOARD_ASSET_COPY` in lib/dashboard/dashboard-assets.ts (stacks/ imports
+ * nothing from lib/; a shape test keeps the two equal).
+ */
+export const DASHBOARD_ASSET_COPY = { from: "node_modules/chart.js/dist/chart.umd.js", to: "dashboard-assets/chart.umd.js" };

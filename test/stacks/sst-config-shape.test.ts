@@ -171,6 +171,13 @@ describe("sst.config.ts run() on a disposable stage", () => {
     expect(streaming.args).toMatchObject({ handler: "functions/api-stream.handler", timeout: "600 seconds", streaming: true });
   });
 
+  it("copies the dashboard's chart library next to the buffered API bundle, where the dashboard looks", async () => {
+    const { DASHBOARD_ASSET_COPY: fromLib } = await import("../../lib/dashboard/dashboard-assets");
+    const [buffered, streaming] = recording.ofType("sst.aws.Function");
+    expect(buffered.args.copyFiles).toEqual([{ ...fromLib }]);
+    expect(streaming.args.copyFiles).toBeUndefined();
+  });
+
   it("keeps the optional drivers and the runtime's AWS SDK out of every bundle", () => {
     expect(BUNDLE_EXTERNAL_PACKAGES).toEqual(["@aws-sdk/*", "better-sqlite3", "mysql2"]);
   });
