@@ -12,6 +12,7 @@ import { createDatabase, type DatabaseHandle } from "../db/connection";
 export interface BenchDatabase {
   name: string;
   handle: DatabaseHandle;
+  /** Closes the connections and drops the database. */
   drop(): Promise<void>;
 }
 

@@ -120,6 +120,10 @@ try {
   const failed = results.filter((result) => result.targetMs !== undefined && median(result.times) > result.targetMs);
   process.exitCode = failed.length ? 1 : 0;
 } finally {
-  if (process.env.BENCH_KEEP === "1") write(`kept database ${database.name}`);
-  else await database.drop();
+  if (process.env.BENCH_KEEP === "1") {
+    await database.handle.close();
+    write(`kept database ${database.name}`);
+  } else {
+    await database.drop();
+  }
 }
