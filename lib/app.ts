@@ -36,24 +36,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.onError(createErrorHandler(deps.logger));
   app.notFound(handleNotFound);
   app.use("*", requestContext({ newId: deps.newId }));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: deps.settings.maxBodyBytes,
-      onError: () => {
-        throw new GatewayError(413, "payload_too_large", `Request body exceeds ${deps.settings.maxBodyBytes} bytes`);
-      },
-    }),
-  );
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: deps.settings.maxBodyBytes,
-      onError: () => {
-        throw new GatewayError(413, "payload_too_large", `Request body exceeds ${deps.settings.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.settings.maxBodyBytes,
+    onError: () => {
+      throw new GatewayError(413, "payload_too_large", `Request body exceeds ${deps.settings.maxBodyBytes} bytes`);
+    },
+  });
+  app.use("/api/*", limitBody);
+  app.use("/v1/*", limitBody);
 
   app.get("/health", async (c) => {
     const checks: Record<string, string> = {};
