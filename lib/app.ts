@@ -3,7 +3,6 @@
  * the Lambda handlers behind API Gateway, and the tests.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { sql } from "kysely";
 import { clientRoutes } from "./admin/client-routes";
 import { modelRoutes } from "./admin/model-routes";
@@ -16,6 +15,7 @@ import type { AppDeps } from "./deps";
 import { GatewayError } from "./errors";
 import { createGateway, type GatewayOptions } from "./gateway/gateway";
 import type { AppEnv } from "./http/app-env";
+import { requestBodyLimit } from "./http/body-limit";
 import { clientIp } from "./http/client-ip";
 import { createErrorHandler, handleNotFound } from "./http/error-handler";
 import { requestContext } from "./http/request-context";
@@ -36,7 +36,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.onError(createErrorHandler(deps.logger));
   app.notFound(handleNotFound);
   app.use("*", requestContext({ newId: deps.newId }));
-  const limitBody = bodyLimit({
+  const limitBody = requestBodyLimit({
     maxSize: deps.settings.maxBodyBytes,
     onError: () => {
       throw new GatewayError(413, "payload_too_large", `Request body exceeds ${deps.settings.maxBodyBytes} bytes`);

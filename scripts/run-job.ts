@@ -17,6 +17,10 @@ if (!isJobName(name)) {
 
 async function main(jobName: JobName): Promise<boolean> {
   const runtime = await createRuntime(parseSettings(process.env));
+  if (runtime.bootstrap.created && runtime.bootstrap.generatedPassword) {
+    // A first run on a fresh local database creates the admin; like `npm start`, show its password once.
+    process.stderr.write(`Admin '${runtime.bootstrap.username}' created with password: ${runtime.bootstrap.generatedPassword} (shown once)\n`);
+  }
   try {
     const result = await runJob(jobName, jobContextFrom(runtime.deps));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -44,8 +44,9 @@ export function jobContextFrom(deps: AppDeps, overrides: Partial<JobContext> = {
   };
 }
 
-/** One hour and one day in milliseconds. */
+/** One hour in milliseconds. */
 export const HOUR_MS = 3_600_000;
+/** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
 
 /** Start of the hour holding `time` (UTC, epoch ms). */

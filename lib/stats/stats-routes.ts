@@ -13,11 +13,9 @@ import type { AppDeps } from "../deps";
 import { ValidationError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
+import { DAY_MS, HOUR_MS } from "../jobs/job-context";
 import { aggregateUsage, emptySums, queryStatsTotals, sumsView, type StatsFilter } from "./stats-query";
 import { MAX_HOURLY_RANGE_MS, resolveRange, statsFilterSchema, timeseriesQuerySchema, topErrorsQuerySchema, type StatsFilterQuery } from "./stats-schemas";
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 
 /** Routes mounted at /api/admin/ai-stats. */
 export function statsRoutes(deps: AppDeps) {

@@ -30,19 +30,43 @@ export interface CallScope {
  *   only covers the wait for response headers
  */
 export function openCallScope(provider: ProviderFormat, context: ProviderCallContext, deadlineMs?: number): CallScope {
-  // A cleared timer rather than AbortSignal.timeout(), which would stay armed long after a fast call.
-  const deadline = deadlineMs !== undefined ? new AbortController() : undefined;
-  const timer = deadline ? setTimeout(() => deadline.abort(), deadlineMs) : undefined;
-  const signals = [context.signal, deadline?.signal].filter((signal): signal is AbortSignal => signal !== undefined);
-  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const callerSignal = context.signal;
+  if (deadlineMs === undefined) {
+    return {
+      provider,
+      apiKey: context.apiKey,
+      signal: callerSignal,
+      callerSignal,
+      timedOut: () => false,
+      aborted: () => callerSignal?.aborted === true,
+      close: () => undefined,
+    };
+  }
+  // One controller that the caller and the deadline both abort, linked by hand and unlinked in
+  // close(). Not AbortSignal.any(): on Node 20 a composite signal that has an abort listener (the
+  // SDK adds one per call) stays in a process-wide set until it aborts, so every call that ended
+  // normally leaked it. A cleared timer rather than AbortSignal.timeout(), which would stay armed
+  // long after a fast call.
+  const controller = new AbortController();
+  let deadlinePassed = false;
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  const timer = setTimeout(() => {
+    deadlinePassed = true;
+    controller.abort();
+  }, deadlineMs);
+  if (callerSignal?.aborted) controller.abort(callerSignal.reason);
+  else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
   return {
     provider,
     apiKey: context.apiKey,
-    signal,
-    callerSignal: context.signal,
-    timedOut: () => deadline?.signal.aborted === true && context.signal?.aborted !== true,
-    aborted: () => signal?.aborted === true,
-    close: () => clearTimeout(timer),
+    signal: controller.signal,
+    callerSignal,
+    timedOut: () => deadlinePassed && callerSignal?.aborted !== true,
+    aborted: () => controller.signal.aborted,
+    close: () => {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+    },
   };
 }
 

@@ -1,0 +1,17 @@
+import OpenAI from "openai";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+const up = spawn("taskset", ["-c", "0", process.execPath, "--import", "tsx", "bench/bench-upstream.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+const [line] = await once(up.stdout!, "data");
+const base = `http://127.0.0.1:${JSON.parse(String(line)).port}/v1`;
+const body = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "Hello, how are you today?" }], max_tokens: 64 };
+const client = new OpenAI({ apiKey: "sk-x", baseURL: base, maxRetries: 0, timeout: 30000, organization: null, project: null });
+const mode = process.argv[2] ?? "sdk";
+const one = mode === "sdk" ? () => client.chat.completions.create(body) : async () => { const r = await fetch(`${base}/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer sk-x" }, body: JSON.stringify(body) }); return r.json(); };
+const c = Number(process.argv[3] ?? 10);
+for (let i = 0; i < 500; i++) await one();
+const t0 = performance.now(); let n = 0;
+await Promise.all(Array.from({ length: c }, async () => { while (performance.now() - t0 < 5000) { await one(); n++; } }));
+const cpu = process.cpuUsage();
+console.log(mode, "c", c, "rps", (n / 5).toFixed(0));
+up.kill();
