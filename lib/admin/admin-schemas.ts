@@ -71,7 +71,8 @@ export type KeyUpdate = z.infer<typeof keyUpdateSchema>;
 
 const price = z.number().min(0).max(100_000);
 
-export const modelCreateSchema = z.object({
+/** Model fields without defaults: an update must only touch what it names (zod keeps defaults in `.partial()`). */
+const modelFields = {
   providerId: z.number().int().positive(),
   modelCode: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, "must be 1-100 letters, digits or ._:/-"),
   displayName: z.string().trim().min(1).max(100),
@@ -79,14 +80,23 @@ export const modelCreateSchema = z.object({
   maxOutputTokens: z.number().int().positive().max(10_000_000),
   inputPricePerM: price,
   outputPricePerM: price,
-  supportsStreaming: z.boolean().default(true),
-  supportsTools: z.boolean().default(false),
-  supportsVision: z.boolean().default(false),
-  isActive: z.boolean().default(true),
+  supportsStreaming: z.boolean(),
+  supportsTools: z.boolean(),
+  supportsVision: z.boolean(),
+  isActive: z.boolean(),
+};
+
+export const modelCreateSchema = z.object({
+  ...modelFields,
+  supportsStreaming: modelFields.supportsStreaming.default(true),
+  supportsTools: modelFields.supportsTools.default(false),
+  supportsVision: modelFields.supportsVision.default(false),
+  isActive: modelFields.isActive.default(true),
 });
 export type ModelCreate = z.infer<typeof modelCreateSchema>;
 
-export const modelUpdateSchema = modelCreateSchema
+export const modelUpdateSchema = z
+  .object(modelFields)
   .omit({ providerId: true })
   .partial()
   .strict()

@@ -171,6 +171,9 @@ for (const kind of ["sqlite", "mariadb", "planetscale"] as TestDatabaseKind[]) {
         expect((await t.request("POST", "/api/admin/ai-models", { ...body, providerId: 77 }, token)).status).toBe(400);
         const updated = await t.request("PUT", `/api/admin/ai-models/${model.id}`, { outputPricePerM: 0.3, isActive: false }, token);
         expect(((await updated.json()) as { data: object }).data).toMatchObject({ outputPricePerM: 0.3, isActive: false });
+        const renamed = await t.request("PUT", `/api/admin/ai-models/${model.id}`, { displayName: "Renamed" }, token);
+        // A partial update touches only what it names: flags set earlier stay as they were.
+        expect(((await renamed.json()) as { data: object }).data).toMatchObject({ displayName: "Renamed", isActive: false, supportsStreaming: true, outputPricePerM: 0.3 });
         expect((await t.request("DELETE", `/api/admin/ai-models/${model.id}`, undefined, token)).status).toBe(200);
         expect((await t.request("GET", `/api/admin/ai-models/${model.id}`, undefined, token)).status).toBe(404);
       });
