@@ -2,15 +2,13 @@
  * The five t_ai_* tables plus admin users and client keys, with the indexes their queries need.
  * Written with Kysely's schema builder so SQLite and MySQL/MariaDB/PlanetScale share one migration.
  */
-import { sql, type Kysely, type CreateTableBuilder } from "kysely";
+import type { CreateTableBuilder, Kysely } from "kysely";
 import type { SqlDialect } from "../connection";
+import { ddlFor } from "./migration-helpers";
 
 /** Builds the up/down pair for a dialect (SQLite and MySQL differ in id columns and table options). */
 export function initialMigration(dialect: SqlDialect) {
-  const idType = dialect === "sqlite" ? "integer" : "bigint";
-  // MariaDB defaults to latin1 on many installs; provider names and messages need utf8mb4.
-  const tableOptions = <T extends string, C extends string>(builder: CreateTableBuilder<T, C>) =>
-    dialect === "mysql" ? builder.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`) : builder;
+  const { idType, tableOptions } = ddlFor(dialect);
   const id = <T extends string, C extends string>(builder: CreateTableBuilder<T, C>) =>
     builder.addColumn("id", idType, (column) => column.primaryKey().autoIncrement());
 

@@ -1,14 +1,13 @@
 /**
  * Alert webhooks configured by admins and the alert history (operations issue).
  */
-import { sql, type Kysely, type CreateTableBuilder } from "kysely";
+import type { Kysely } from "kysely";
 import type { SqlDialect } from "../connection";
+import { ddlFor } from "./migration-helpers";
 
 /** Builds the up/down pair for a dialect. */
 export function alertsMigration(dialect: SqlDialect) {
-  const idType = dialect === "sqlite" ? "integer" : "bigint";
-  const tableOptions = <T extends string, C extends string>(builder: CreateTableBuilder<T, C>) =>
-    dialect === "mysql" ? builder.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`) : builder;
+  const { idType, tableOptions } = ddlFor(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await tableOptions(
