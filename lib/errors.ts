@@ -92,8 +92,16 @@ export class RateLimitError extends GatewayError {
 /** 503: no usable upstream key or a dependency is down. */
 export class UnavailableError extends GatewayError {
   override name = "UnavailableError";
-  constructor(message: string, retryAfterMs?: number) {
-    super(503, "service_unavailable", message, { retryAfterMs, openAiType: "service_unavailable" });
+  /**
+   * @param options.needsOperator nothing changes until an admin acts (no keys, all invalid): tells
+   *   the OpenAI SDKs not to retry (`x-should-retry: false`) instead of waiting out `Retry-After`.
+   */
+  constructor(message: string, retryAfterMs?: number, options: { needsOperator?: boolean } = {}) {
+    super(503, "service_unavailable", message, {
+      retryAfterMs,
+      openAiType: "service_unavailable",
+      headers: options.needsOperator ? { "x-should-retry": "false" } : undefined,
+    });
   }
 }
 

@@ -94,18 +94,20 @@ export class FailureTally {
     if (this.#invalid > 0) parts.push(`${this.#invalid} invalid (validate or replace them)`);
     if (this.#quotaUntil.length > 0) parts.push(`${this.#quotaUntil.length} out of quota or balance`);
     const retryAfterMs = this.#quotaUntil.length > 0 && this.#invalid === 0 ? Math.max(1, Math.min(...this.#quotaUntil) - this.now) : OPERATOR_RETRY_AFTER_MS;
-    return new UnavailableError(`No usable API key for provider '${code}': ${parts.join(", ") || "none available"}`, retryAfterMs);
+    return new UnavailableError(`No usable API key for provider '${code}': ${parts.join(", ") || "none available"}`, retryAfterMs, {
+      needsOperator: retryAfterMs === OPERATOR_RETRY_AFTER_MS,
+    });
   }
 }
 
 /** 503 for a provider without a single active key. */
 export function noKeysConfigured(provider: CatalogueProvider): UnavailableError {
-  return new UnavailableError(`No API keys are configured for provider '${provider.code}'`, OPERATOR_RETRY_AFTER_MS);
+  return new UnavailableError(`No API keys are configured for provider '${provider.code}'`, OPERATOR_RETRY_AFTER_MS, { needsOperator: true });
 }
 
 /** 503 for a provider whose format no adapter speaks. */
 export function noAdapter(provider: CatalogueProvider): UnavailableError {
-  return new UnavailableError(`Provider '${provider.code}' uses an API format this gateway cannot speak`, OPERATOR_RETRY_AFTER_MS);
+  return new UnavailableError(`Provider '${provider.code}' uses an API format this gateway cannot speak`, OPERATOR_RETRY_AFTER_MS, { needsOperator: true });
 }
 
 /** 503 when the shared limit store does not answer: limits cannot be enforced, so nothing is sent. */

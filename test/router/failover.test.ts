@@ -156,12 +156,15 @@ for (const backend of await availableLimitBackends("router failover")) {
       const none = await g.chat(chatBody(MODEL));
       expect(none.status).toBe(503);
       expect(none.headers.get("retry-after")).not.toBeNull();
+      // Nothing changes until an admin acts: the OpenAI SDKs must not sit out Retry-After twice.
+      expect(none.headers.get("x-should-retry")).toBe("false");
       expect(((await none.json()) as { error: { message: string } }).error.message).toBe("No API keys are configured for provider 'openai'");
 
       await g.addKey("deepseek", PRIMARY);
       g.upstream.script(PRIMARY, reply.invalidKey());
       const invalid = await g.chat(chatBody("deepseek-chat"));
       expect(invalid.status).toBe(503);
+      expect(invalid.headers.get("x-should-retry")).toBe("false");
       expect(((await invalid.json()) as { error: { message: string } }).error.message).toMatch(/No usable API key for provider 'deepseek': 1 invalid/);
 
       await g.addKey("anthropic", BACKUP);
