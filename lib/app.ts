@@ -88,7 +88,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/admin/jobs", jobRoutes(deps));
   app.route("/admin", dashboardRoutes(deps));
   // Chat routes (/v1/*, /api/ai/*) and POST /api/admin/ai-providers/keys/:keyId/validate.
-  createGateway(deps, options.gateway).mount(app);
+  const { firstTokenTimeoutMs, idleTimeoutMs } = deps.settings.streaming;
+  createGateway(deps, { ttftTimeoutMs: firstTokenTimeoutMs, idleTimeoutMs, ...options.gateway }).mount(app);
 
   return app;
 }

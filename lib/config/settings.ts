@@ -40,6 +40,8 @@ const environmentSchema = z.object({
   ALERT_SUCCESS_RATE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.95),
   ALERT_MIN_REQUESTS: positiveInt(20),
   MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024),
+  STREAM_FIRST_TOKEN_TIMEOUT_MS: positiveInt(60_000),
+  STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
 });
 
 /** Where the provider-key master key comes from. */
@@ -69,6 +71,8 @@ export interface Settings {
   rateLimit: { windowMs: number; max: number };
   alerts: { successRateThreshold: number; minRequests: number };
   maxBodyBytes: number;
+  /** Bounds on a streamed answer: wait for the first content, and the longest gap between chunks. */
+  streaming: { firstTokenTimeoutMs: number; idleTimeoutMs: number };
 }
 
 /** Thrown when a setting is missing or wrong; the message names it and never echoes secret values. */
@@ -159,5 +163,6 @@ export function parseSettings(
     rateLimit: { windowMs: env.RATE_LIMIT_WINDOW_MS, max: env.RATE_LIMIT_MAX },
     alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS },
     maxBodyBytes: env.MAX_BODY_BYTES,
+    streaming: { firstTokenTimeoutMs: env.STREAM_FIRST_TOKEN_TIMEOUT_MS, idleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS },
   });
 }
