@@ -87,6 +87,14 @@ export async function startUpstream(cpu?: number): Promise<{ process: BenchProce
   return { process: upstream, baseUrl: `http://127.0.0.1:${port}/v1` };
 }
 
+/** Starts the bare pass-through proxy (bench-proxy.ts) in front of the upstream; resolves with its `/v1` base URL. */
+export async function startBareProxy(upstreamBaseUrl: string, cpu?: number): Promise<{ process: BenchProcess; baseUrl: string }> {
+  const [command, args] = pinned(cpu, process.execPath, ["--import", "tsx", "bench/bench-proxy.ts", upstreamBaseUrl]);
+  const proxy = track(spawn(command, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] }));
+  const port = await firstLine(proxy, (line) => (line.startsWith("{") ? (JSON.parse(line) as { port: number }).port : undefined), "bare proxy");
+  return { process: proxy, baseUrl: `http://127.0.0.1:${port}/v1` };
+}
+
 /** Settings of {@link startGateway}. */
 export interface GatewayProcessOptions {
   dataDir: string;

@@ -13,9 +13,12 @@
  * the upstream get the same CPU either way, and the gateway gets one core of its own, like a
  * deployed instance. `BENCH_PIN=0` lets the OS schedule all three freely instead.
  *
- * Settings: `BENCH_ROUNDS` (default 3), `BENCH_ROUND_MS` (per side and round, default 4000),
+ * A reference row measures the floor of any Node.js proxy here: a bare `node:http` pass-through
+ * (bench-proxy.ts) in the gateway's CPU slot, with no framework, SDK, auth, limits or logging.
+ *
+ * Settings: `BENCH_ROUNDS` (default 3), `BENCH_ROUND_MS` (per side and round, default 3000),
  * `BENCH_WARMUP_MS` (default 2000), `BENCH_PIN` (default 1), `BENCH_PROFILE=1` writes a
- * `--cpu-prof` profile of the gateway into ./bench-profiles, `BENCH_STRICT=1` exits 1 when a
+ * `--cpu-prof` profile of the gateway into <tmp>/modelgate-bench-profiles, `BENCH_STRICT=1` exits 1 when a
  * target is missed.
  */
 import { randomBytes } from "node:crypto";
@@ -23,12 +26,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { LoadJob } from "./bench-load";
+import type { LoadJob, LoadResult } from "./bench-load";
 import { compare, renderScenarioTable, renderTargets, type ScenarioRuns, type TargetCheck } from "./gateway-bench-report";
 import {
   canPin,
   configureGateway,
   residentMegabytes,
+  startBareProxy,
   startGateway,
   startLoadGenerator,
   startUpstream,
@@ -36,11 +40,12 @@ import {
 } from "./gateway-bench-processes";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const roundMs = Number(process.env.BENCH_ROUND_MS ?? 4000);
+const roundMs = Number(process.env.BENCH_ROUND_MS ?? 3000);
 const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 2000);
 const cpuCount = availableParallelism();
 const pin = process.env.BENCH_PIN !== "0" && canPin(cpuCount);
 const write = (line = "") => process.stdout.write(`${line}\n`);
+const profileDir = join(tmpdir(), "modelgate-bench-profiles");
 
 /** The scenarios, in the order they run and print. */
 const scenarios: Array<Pick<ScenarioRuns, "name" | "concurrency" | "measure"> & { stream: boolean }> = [
@@ -69,7 +74,7 @@ try {
     dataDir,
     ...{ adminUsername: admin.username, adminPassword: admin.password },
     cpu: pin ? 1 : undefined,
-    nodeFlags: process.env.BENCH_PROFILE === "1" ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : [],
+    nodeFlags: process.env.BENCH_PROFILE === "1" ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
   });
   started.push(gateway.process);
   const setup = await configureGateway(gateway.origin, upstream.baseUrl, admin);
@@ -101,7 +106,6 @@ try {
   write();
 
   let gatewayRequests = 0;
-  let measuredGatewayRequests = 0;
   const runGateway = async (job: LoadJob) => {
     const result = await load.run(job);
     gatewayRequests += result.requests;
@@ -111,23 +115,32 @@ try {
   await runGateway(gatewayJob(scenarios[0], warmupMs * 2));
   await runGateway(gatewayJob(scenarios[3], warmupMs));
   const rssBefore = residentMegabytes(gateway.process.child.pid);
+  const requestsBefore = gatewayRequests;
 
-  const summaries = [];
-  for (const scenario of scenarios) {
-    const runs: ScenarioRuns = { name: scenario.name, concurrency: scenario.concurrency, measure: scenario.measure, direct: [], gateway: [] };
-    await runGateway(gatewayJob(scenario, warmupMs));
+  /** Warm-up, then rounds that alternate the sides, so a drift in machine load favours neither. */
+  const measure = async (
+    scenario: (typeof scenarios)[number],
+    name: string,
+    otherJob: (durationMs: number) => LoadJob,
+    runOther: (job: LoadJob) => Promise<LoadResult>,
+  ): Promise<ScenarioRuns> => {
+    const runs: ScenarioRuns = { name, concurrency: scenario.concurrency, measure: scenario.measure, direct: [], gateway: [] };
+    await runOther(otherJob(warmupMs));
     await load.run(directJob(scenario, warmupMs));
     for (let round = 0; round < rounds; round++) {
-      // Alternate which side goes first so a drift in machine load does not favour one.
       const order = round % 2 === 0 ? (["direct", "gateway"] as const) : (["gateway", "direct"] as const);
       for (const side of order) {
-        const result = side === "direct" ? await load.run(directJob(scenario, roundMs)) : await runGateway(gatewayJob(scenario, roundMs));
-        if (side === "gateway") measuredGatewayRequests += result.requests;
-        if (result.firstError) write(`  ${scenario.name} ${side}: ${result.errors} errors, first: ${result.firstError}`);
+        const result = side === "direct" ? await load.run(directJob(scenario, roundMs)) : await runOther(otherJob(roundMs));
+        if (result.firstError) write(`  ${name} ${side}: ${result.errors} errors, first: ${result.firstError}`);
         runs[side].push(result);
       }
     }
-    summaries.push(compare(runs));
+    return runs;
+  };
+
+  const summaries = [];
+  for (const scenario of scenarios) {
+    summaries.push(compare(await measure(scenario, scenario.name, (durationMs) => gatewayJob(scenario, durationMs), runGateway)));
   }
   const rssAfter = residentMegabytes(gateway.process.child.pid);
 
@@ -137,7 +150,14 @@ try {
   const logRows = Number((database.prepare("SELECT COUNT(*) AS count FROM t_ai_api_logs").get() as { count: number }).count);
   database.close();
 
-  write(renderScenarioTable(summaries));
+  // The floor: a bare node:http pass-through proxy in the gateway's CPU slot (bench-proxy.ts).
+  const proxy = await startBareProxy(upstream.baseUrl, pin ? 1 : undefined);
+  started.push(proxy.process);
+  const floor = compare(
+    await measure(scenarios[0], "reference: bare node:http proxy, c=10", (durationMs) => ({ ...directJob(scenarios[0], durationMs), url: `${proxy.baseUrl}/chat/completions` }), (job) => load.run(job)),
+  );
+
+  write(renderScenarioTable([...summaries, floor]));
   write();
   const [c10, c50, , streaming10, streaming1] = summaries;
   const checks: TargetCheck[] = [
@@ -149,9 +169,10 @@ try {
   ];
   write(renderTargets(checks));
   write();
-  write(`gateway RSS: ${rssBefore.toFixed(1)} MiB after warm-up, ${rssAfter.toFixed(1)} MiB after ${measuredGatewayRequests.toLocaleString("en-US")} more requests`);
+  write(`gateway RSS: ${rssBefore.toFixed(1)} MiB after warm-up, ${rssAfter.toFixed(1)} MiB after ${(gatewayRequests - requestsBefore).toLocaleString("en-US")} more requests`);
   write(`log rows in SQLite after shutdown: ${logRows.toLocaleString("en-US")} for ${gatewayRequests.toLocaleString("en-US")} successful gateway requests (warm-ups included)`);
   const errors = summaries.reduce((sum, summary) => sum + summary.direct.errors + summary.gateway.errors, 0);
+  if (process.env.BENCH_PROFILE === "1") write(`gateway CPU profile written to ${profileDir}`);
   if (errors > 0 || logRows < gatewayRequests) process.exitCode = 1;
   if (process.env.BENCH_STRICT === "1" && checks.some((check) => !check.passed)) process.exitCode = 1;
 } finally {

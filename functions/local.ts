@@ -5,10 +5,14 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "../lib/app";
 import { parseSettings, SettingsError } from "../lib/config/settings";
+import { ApiLogWriter } from "../lib/gateway/api-log-writer";
 import { jobContextFrom } from "../lib/jobs/job-context";
 import { runJob } from "../lib/jobs/job-registry";
 import { startJobScheduler } from "../lib/jobs/job-scheduler";
 import { createRuntime } from "../lib/runtime/create-runtime";
+
+/** Longest wait for running requests at shutdown before the log queue is written and the process ends. */
+const SHUTDOWN_GRACE_MS = 5000;
 
 async function main(): Promise<void> {
   const settings = parseSettings(process.env);
@@ -21,7 +25,9 @@ async function main(): Promise<void> {
         "  It is shown only this once. Set ADMIN_USERNAME/ADMIN_PASSWORD before the first start to choose your own.\n\n",
     );
   }
-  const app = createApp(deps);
+  // Request-log rows are written behind the responses, in batches; close() writes the rest at shutdown.
+  const logWriter = new ApiLogWriter({ db: deps.database.db, logger: deps.logger, writeBehind: {} });
+  const app = createApp(deps, { gateway: { logWriter } });
   const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
     deps.logger.info("modelgate listening", {
       url: `http://${settings.host}:${info.port}`,
@@ -35,8 +41,13 @@ async function main(): Promise<void> {
   const scheduler = startJobScheduler({ run: (name) => runJob(name, jobContext), clock: deps.clock, logger: deps.logger });
   const shutdown = () => {
     scheduler.stop();
-    server.close();
-    void runtime.close().finally(() => process.exit(0));
+    // Requests still running get a moment to finish (and queue their log rows), then the queue is written.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+    void Promise.race([closed, grace])
+      .then(() => logWriter.close())
+      .then(() => runtime.close())
+      .finally(() => process.exit(0));
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);

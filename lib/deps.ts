@@ -30,7 +30,10 @@ export interface AppDeps {
   clock: Clock;
   /** Request ids and similar; unique per call. */
   newId(): string;
-  /** Used for upstream provider calls and webhooks. */
+  /**
+   * Used for webhooks. Provider calls go through the provider clients' keep-alive fetch
+   * (lib/providers/shared/upstream-fetch.ts; `GatewayOptions.upstreamFetch` overrides it).
+   */
   fetch: typeof fetch;
   logger: Logger;
 }

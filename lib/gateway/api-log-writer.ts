@@ -3,6 +3,14 @@
  * nothing: the row goes to stdout as one JSON line, `{"type":"api_log","row":{…}}`, which
  * `scripts/replay-logs.ts` inserts later. Replays are idempotent through the unique index on
  * `request_id`, so a row whose slow insert did land after all is not duplicated.
+ *
+ * Two modes. By default every `write()` inserts its row and resolves once it is stored (or on
+ * stdout): what Lambda needs, since it freezes the process as soon as the handler returns. With
+ * `writeBehind` (the long-running local server), `write()` only queues the row and the queue is
+ * inserted a few milliseconds later, many rows per statement: one SQLite commit rewrites the
+ * table's and every index's pages, so a commit per row cost more than the rest of a request.
+ * `close()` (at shutdown) writes whatever is queued; a batch that fails is retried row by row, so
+ * one bad row (a duplicate request id) does not send its neighbours to stdout.
  */
 import type { Kysely } from "kysely";
 import type { Database, NewApiLogRow } from "../../db/schema";
@@ -10,6 +18,20 @@ import type { Logger } from "../logging/logger";
 
 /** The `type` of a fallback log line. */
 export const API_LOG_LINE_TYPE = "api_log";
+
+/** Write-behind settings of {@link ApiLogWriter}. */
+export interface WriteBehindOptions {
+  /**
+   * Longest time a row waits in the queue, in ms.
+   * @default 10
+   */
+  maxDelayMs?: number;
+  /**
+   * Rows per insert statement; a full queue is written at once.
+   * @default 200
+   */
+  maxRows?: number;
+}
 
 /** Options of {@link ApiLogWriter}. */
 export interface ApiLogWriterOptions {
@@ -21,10 +43,21 @@ export interface ApiLogWriterOptions {
    */
   writeLine?: (line: string) => void;
   /**
-   * How long an insert may take before the row goes to the fallback line instead, in ms.
+   * How long an insert may take before its rows go to the fallback lines instead, in ms.
    * @default 5000
    */
   timeoutMs?: number;
+  /**
+   * Queue rows and insert them in batches after the response instead of one by one before it.
+   * Only for a process that lives on and calls {@link ApiLogWriter.close} at shutdown.
+   * @default undefined (each write is awaited)
+   */
+  writeBehind?: WriteBehindOptions;
+}
+
+/** Thrown inside the writer when an insert outlives `timeoutMs`. */
+class InsertTimeoutError extends Error {
+  override name = "InsertTimeoutError";
 }
 
 /** Inserts log rows, falling back to stdout lines. */
@@ -33,26 +66,91 @@ export class ApiLogWriter {
   readonly #logger: Logger;
   readonly #writeLine: (line: string) => void;
   readonly #timeoutMs: number;
+  readonly #maxDelayMs: number;
+  readonly #maxRows: number;
+  #writeBehind: boolean;
+  #queue: NewApiLogRow[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
 
-  /** @throws RangeError on a non-positive timeout. */
-  constructor({ db, logger, writeLine = (line) => void process.stdout.write(`${line}\n`), timeoutMs = 5000 }: ApiLogWriterOptions) {
+  /** @throws RangeError on a non-positive timeout, delay or batch size. */
+  constructor({ db, logger, writeLine = (line) => void process.stdout.write(`${line}\n`), timeoutMs = 5000, writeBehind }: ApiLogWriterOptions) {
     if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
+    const { maxDelayMs = 10, maxRows = 200 } = writeBehind ?? {};
+    if (!(maxDelayMs > 0)) throw new RangeError(`writeBehind.maxDelayMs must be > 0, got ${maxDelayMs}`);
+    if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new RangeError(`writeBehind.maxRows must be a positive integer, got ${maxRows}`);
     this.#db = db;
     this.#logger = logger;
     this.#writeLine = writeLine;
     this.#timeoutMs = timeoutMs;
+    this.#writeBehind = writeBehind !== undefined;
+    this.#maxDelayMs = maxDelayMs;
+    this.#maxRows = maxRows;
   }
 
-  /** Inserts `row`; never rejects. */
-  async write(row: NewApiLogRow): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Rows queued and not yet handed to the database. */
+  get queuedRows(): number {
+    return this.#queue.length;
+  }
+
+  /**
+   * Stores `row`: now (resolving once it is stored or on stdout), or, in write-behind mode, in
+   * the next batch (resolving at once). Never rejects.
+   */
+  write(row: NewApiLogRow): Promise<void> {
+    if (!this.#writeBehind) return this.#insert([row]);
+    this.#queue.push(row);
+    if (this.#queue.length >= this.#maxRows) this.#drain();
+    else this.#timer ??= setTimeout(() => this.#drain(), this.#maxDelayMs);
+    return Promise.resolve();
+  }
+
+  /** Writes the queued rows now and waits for every insert in flight. Never rejects. */
+  async flush(): Promise<void> {
+    this.#drain();
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+  }
+
+  /** Flushes, and makes later writes direct (awaited): call at shutdown, before the database closes. */
+  async close(): Promise<void> {
+    this.#writeBehind = false;
+    await this.flush();
+  }
+
+  /** Hands the queue to the database in batches of `maxRows`. */
+  #drain(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.length <= this.#maxRows ? this.#queue : this.#queue.slice(0, this.#maxRows);
+      this.#queue = this.#queue.length <= this.#maxRows ? [] : this.#queue.slice(this.#maxRows);
+      const insert = this.#insert(batch);
+      this.#inFlight.add(insert);
+      void insert.finally(() => this.#inFlight.delete(insert));
+    }
+  }
+
+  /** Inserts rows in one statement; on failure retries them one by one, then falls back. */
+  async #insert(rows: NewApiLogRow[]): Promise<void> {
     try {
-      const timeout = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`log insert took longer than ${this.#timeoutMs} ms`)), this.#timeoutMs);
-      });
-      await Promise.race([this.#db.insertInto("t_ai_api_logs").values(row).execute(), timeout]);
+      await this.#withTimeout(this.#db.insertInto("t_ai_api_logs").values(rows).execute());
     } catch (error) {
-      this.#fallBack(row, error);
+      // A timed-out batch may still land: its rows go to stdout (replays skip what exists).
+      if (rows.length === 1 || error instanceof InsertTimeoutError) {
+        for (const row of rows) this.#fallBack(row, error);
+        return;
+      }
+      for (const row of rows) await this.#insert([row]);
+    }
+  }
+
+  async #withTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new InsertTimeoutError(`log insert took longer than ${this.#timeoutMs} ms`)), this.#timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
     }

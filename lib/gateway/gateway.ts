@@ -54,15 +54,26 @@ export interface GatewayOptions extends KeyHealthOptions {
    */
   validateTimeoutMs?: number;
   /**
-   * How long a log insert may take before the row goes to stdout instead, in ms.
+   * How long a log insert may take before the row goes to stdout instead, in ms (default writer).
    * @default 5000
    */
   logWriteTimeoutMs?: number;
   /**
-   * Where fallback log lines go.
+   * Where fallback log lines go (default writer).
    * @default process.stdout, one line each
    */
   writeLogLine?: (line: string) => void;
+  /**
+   * The request-log writer, when the front door owns it: the local server passes a write-behind
+   * writer and closes it at shutdown.
+   * @default a writer that stores each row before its request completes (what Lambda needs)
+   */
+  logWriter?: ApiLogWriter;
+  /**
+   * `fetch` for provider calls (tests that need to see or break them).
+   * @default the provider clients' keep-alive fetch (lib/providers/shared/upstream-fetch.ts)
+   */
+  upstreamFetch?: typeof fetch;
   /**
    * The adapter for a provider format.
    * @default the provider registry (lib/providers/provider-registry.ts)
@@ -91,6 +102,8 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
     validateTimeoutMs = 15_000,
     logWriteTimeoutMs = 5000,
     writeLogLine,
+    logWriter,
+    upstreamFetch,
     adapterFor = registryAdapter,
     ...healthOptions
   } = options;
@@ -111,10 +124,10 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   });
   const health = new KeyHealth({ db, limits: deps.limits, cache, logger: deps.logger }, healthOptions);
   const router = new KeyRouter(
-    { cache, limits: deps.limits, health, clock: deps.clock, adapterFor, fetch: deps.fetch },
+    { cache, limits: deps.limits, health, clock: deps.clock, adapterFor, fetch: upstreamFetch },
     { ttftTimeoutMs, rateLimitCooldownMs, quotaCooldownMs },
   );
-  const writer = new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
+  const writer = logWriter ?? new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
   const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens };
 
   const middleware: ChatRouteMiddleware = {
@@ -146,7 +159,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
       app.route("/api/ai", envelopeRoutes(services, middleware));
       app.route(
         "/api/admin/ai-providers",
-        keyValidationRoutes(deps, { cache, adapterFor, timeoutMs: validateTimeoutMs, quotaCooldownMs, rateLimitCooldownMs }),
+        keyValidationRoutes(deps, { cache, adapterFor, upstreamFetch, timeoutMs: validateTimeoutMs, quotaCooldownMs, rateLimitCooldownMs }),
       );
     },
   };

@@ -29,6 +29,8 @@ const keyIdParamSchema = z.object({ keyId: z.coerce.number().int().positive() })
 export interface KeyValidationOptions {
   cache: CatalogueCache;
   adapterFor(format: ProviderFormat): ProviderAdapter | undefined;
+  /** `fetch` for the validation call; the provider clients' keep-alive fetch when absent. */
+  upstreamFetch?: typeof fetch;
   /** Upper bound of the validation call, in ms (the provider's own timeout when shorter). */
   timeoutMs: number;
   /** Cooldown for a key found out of quota, in ms. */
@@ -65,7 +67,7 @@ export function keyValidationRoutes(deps: AppDeps, options: KeyValidationOptions
         apiKey,
         baseUrl: provider.base_url,
         timeoutMs: Math.min(Number(provider.timeout_ms), options.timeoutMs),
-        fetch: deps.fetch,
+        ...(options.upstreamFetch ? { fetch: options.upstreamFetch } : {}),
       });
     } catch (error) {
       failure = asProviderError(error);

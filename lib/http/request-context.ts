@@ -4,6 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
+import { setLateHeader } from "./late-header";
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -17,8 +18,8 @@ export function requestContext({ newId }: { newId: () => string }): MiddlewareHa
     c.set("startedAt", startedAt);
     c.set("upstreamMs", 0);
     await next();
-    c.header("x-request-id", requestId);
+    setLateHeader(c, "x-request-id", requestId);
     const overhead = performance.now() - startedAt - c.get("upstreamMs");
-    c.header("x-gateway-overhead-ms", Math.max(0, overhead).toFixed(2));
+    setLateHeader(c, "x-gateway-overhead-ms", Math.max(0, overhead).toFixed(2));
   };
 }

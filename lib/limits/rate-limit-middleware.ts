@@ -10,6 +10,7 @@
 import type { Context, Env, MiddlewareHandler } from "hono";
 import { RateLimitError, UnavailableError } from "../errors";
 import { clientIp } from "../http/client-ip";
+import { setLateHeader } from "../http/late-header";
 import { RequestLimiterUnavailableError, type RequestLimiter } from "./request-limiter";
 
 /** A value known at construction or computed per request; `undefined` skips limiting. */
@@ -88,6 +89,6 @@ export function rateLimit<E extends Env = Env>({
     }
     await next();
     // Set after the handler: a handler that returns a fresh Response would drop earlier headers.
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    for (const [name, value] of Object.entries(headers)) setLateHeader(c, name, value);
   };
 }

@@ -69,7 +69,7 @@ export interface ProviderCallContext {
    * idle timeout) and that error is what the call or the iterator throws.
    */
   signal?: AbortSignal;
-  /** `fetch` the SDK uses; the global one when absent. */
+  /** `fetch` the SDK uses; the keep-alive upstream fetch (shared/upstream-fetch.ts) when absent. */
   fetch?: typeof fetch;
 }
 

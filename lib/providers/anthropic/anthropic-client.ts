@@ -4,10 +4,12 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ProviderCallContext } from "../provider-spec";
 import { ProviderClientCache } from "../shared/provider-client-cache";
+import { upstreamFetch } from "../shared/upstream-fetch";
 
 /**
  * A client for one key. `baseURL` is the provider's base URL without `/v1` (the SDK appends
- * `/v1/messages`); `maxRetries: 0` because the key router is the only retry loop.
+ * `/v1/messages`); `maxRetries: 0` because the key router is the only retry loop; the keep-alive
+ * upstream fetch unless the call context brings its own.
  */
 function createAnthropicClient(context: ProviderCallContext): Anthropic {
   return new Anthropic({
@@ -15,7 +17,7 @@ function createAnthropicClient(context: ProviderCallContext): Anthropic {
     baseURL: context.baseUrl,
     maxRetries: 0,
     timeout: context.timeoutMs,
-    ...(context.fetch ? { fetch: context.fetch } : {}),
+    fetch: context.fetch ?? upstreamFetch,
   });
 }
 

@@ -2,7 +2,6 @@
  * One SDK client per key, reused across requests: building a client per request costs an
  * allocation storm on the hot path and throws away connection reuse.
  */
-import { createHash } from "node:crypto";
 import type { ProviderCallContext } from "../provider-spec";
 
 /** Options of {@link ProviderClientCache}. */
@@ -14,26 +13,25 @@ export interface ProviderClientCacheOptions {
   maxEntries?: number;
 }
 
-/** Distinguishes injected `fetch` functions without holding them alive. */
-const fetchIds = new WeakMap<typeof fetch, number>();
-let nextFetchId = 1;
-
-function fetchId(fetchFunction: typeof fetch | undefined): number {
-  if (!fetchFunction) return 0;
-  let id = fetchIds.get(fetchFunction);
-  if (id === undefined) {
-    id = nextFetchId++;
-    fetchIds.set(fetchFunction, id);
-  }
-  return id;
+/** A cached client and the context fields it was built for. */
+interface CacheEntry<Client> {
+  keyId: number;
+  apiKey: string;
+  baseUrl: string;
+  timeoutMs: number;
+  fetch: typeof fetch | undefined;
+  client: Client;
 }
 
 /**
- * A bounded LRU map of clients keyed by (keyId, baseUrl, timeoutMs, key fingerprint, fetch).
- * The fingerprint (a SHA-256 prefix, never the key itself) makes a rotated key get a new client.
+ * A bounded LRU cache of clients per (keyId, baseUrl, timeoutMs, key, fetch). Lookups go by key
+ * id and compare the other fields, so the hot path neither hashes the key nor builds a string
+ * (and the secret never becomes part of a map key); a rotated key gets a new client.
  */
 export class ProviderClientCache<Client> {
-  private readonly clients = new Map<string, Client>();
+  private readonly entriesByKeyId = new Map<number, CacheEntry<Client>[]>();
+  /** Every entry, least recently used first (a Set keeps insertion order). */
+  private readonly recency = new Set<CacheEntry<Client>>();
   private readonly maxEntries: number;
 
   /**
@@ -50,36 +48,47 @@ export class ProviderClientCache<Client> {
 
   /** The cached client for this context, built on first use. */
   get(context: ProviderCallContext): Client {
-    const cacheKey = [
-      context.keyId,
-      context.baseUrl,
-      context.timeoutMs,
-      createHash("sha256").update(context.apiKey).digest("hex").slice(0, 16),
-      fetchId(context.fetch),
-    ].join("\u0000");
-    const cached = this.clients.get(cacheKey);
+    const sameKey = this.entriesByKeyId.get(context.keyId);
+    const cached = sameKey?.find(
+      (entry) => entry.apiKey === context.apiKey && entry.baseUrl === context.baseUrl && entry.timeoutMs === context.timeoutMs && entry.fetch === context.fetch,
+    );
     if (cached !== undefined) {
-      // Re-insert so Map order tracks recency.
-      this.clients.delete(cacheKey);
-      this.clients.set(cacheKey, cached);
-      return cached;
+      // Re-insert so the Set's order tracks recency.
+      this.recency.delete(cached);
+      this.recency.add(cached);
+      return cached.client;
     }
-    const client = this.createClient(context);
-    this.clients.set(cacheKey, client);
-    if (this.clients.size > this.maxEntries) {
-      const oldest = this.clients.keys().next().value;
-      if (oldest !== undefined) this.clients.delete(oldest);
-    }
-    return client;
+    const entry: CacheEntry<Client> = {
+      keyId: context.keyId,
+      apiKey: context.apiKey,
+      baseUrl: context.baseUrl,
+      timeoutMs: context.timeoutMs,
+      fetch: context.fetch,
+      client: this.createClient(context),
+    };
+    if (sameKey) sameKey.push(entry);
+    else this.entriesByKeyId.set(context.keyId, [entry]);
+    this.recency.add(entry);
+    if (this.recency.size > this.maxEntries) this.evict(this.recency.values().next().value!);
+    return entry.client;
   }
 
   /** Number of cached clients. */
   get size(): number {
-    return this.clients.size;
+    return this.recency.size;
   }
 
-  /** Drops every cached client (tests; key rotation is handled by the fingerprint). */
+  /** Drops every cached client (tests; key rotation is handled by comparing the key). */
   clear(): void {
-    this.clients.clear();
+    this.entriesByKeyId.clear();
+    this.recency.clear();
+  }
+
+  private evict(entry: CacheEntry<Client>): void {
+    this.recency.delete(entry);
+    const sameKey = this.entriesByKeyId.get(entry.keyId);
+    const remaining = sameKey?.filter((candidate) => candidate !== entry) ?? [];
+    if (remaining.length > 0) this.entriesByKeyId.set(entry.keyId, remaining);
+    else this.entriesByKeyId.delete(entry.keyId);
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * A `Response` over a body that has already arrived whole, for the upstream fetch
+ * (upstream-fetch.ts). The platform `Response` wraps even a finished buffer in a web stream and
+ * reads it back through the stream machinery on `json()`; the SDKs call `json()` or `text()` on
+ * every non-streamed answer, so this one decodes the bytes directly and builds a stream only if
+ * `body` is actually read. It follows the fetch rules the SDKs can observe: the body is used once
+ * (a second read rejects), `clone()` of a used body throws, and members it does not implement
+ * itself (`formData`) are answered by a platform `Response` built on demand.
+ */
+
+const decoder = new TextDecoder();
+
+/** A platform-compatible response whose body is in memory. */
+export class BufferedResponse {
+  readonly type = "basic";
+  readonly redirected = false;
+  readonly url: string;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly #bytes: Uint8Array;
+  #used = false;
+  #stream: ReadableStream<Uint8Array> | undefined;
+
+  /**
+   * @param bytes the whole body
+   * @param init status, status text and headers as received
+   * @param url the URL the response came from
+   */
+  constructor(bytes: Uint8Array, init: { status: number; statusText: string; headers: Headers }, url: string) {
+    this.#bytes = bytes;
+    this.status = init.status;
+    this.statusText = init.statusText;
+    this.headers = init.headers;
+    this.url = url;
+  }
+
+  /** True for a 2xx status. */
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299;
+  }
+
+  /** The body as a stream (built on first access; reading it uses the body up). */
+  get body(): ReadableStream<Uint8Array> {
+    if (this.#stream === undefined) {
+      const bytes = this.#bytes;
+      const alreadyUsed = this.#used;
+      this.#stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (!alreadyUsed && bytes.byteLength > 0) controller.enqueue(bytes);
+          controller.close();
+        },
+      });
+    }
+    return this.#stream;
+  }
+
+  /** True once the body was read (or its stream locked). */
+  get bodyUsed(): boolean {
+    return this.#used || this.#stream?.locked === true;
+  }
+
+  /** The body as text (UTF-8). */
+  async text(): Promise<string> {
+    return decoder.decode(this.#take());
+  }
+
+  /** The body parsed as JSON. */
+  async json(): Promise<unknown> {
+    return JSON.parse(decoder.decode(this.#take()));
+  }
+
+  /** The body's bytes. */
+  async bytes(): Promise<Uint8Array> {
+    return this.#take().slice();
+  }
+
+  /** The body's bytes in a fresh ArrayBuffer. */
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#take().slice().buffer as ArrayBuffer;
+  }
+
+  /** The body as a Blob typed by the Content-Type header. */
+  async blob(): Promise<Blob> {
+    return new Blob([this.#take().slice()], { type: this.headers.get("content-type") ?? "" });
+  }
+
+  /** The body parsed as form data, by a platform `Response`. */
+  async formData(): Promise<FormData> {
+    const bytes = this.#take();
+    return new Response(bytes.slice(), { status: this.status, statusText: this.statusText, headers: this.headers }).formData();
+  }
+
+  /** An independent copy. @throws TypeError when the body was already used. */
+  clone(): BufferedResponse {
+    if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
+    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) }, this.url);
+  }
+
+  /** Marks the body used and returns it. @throws TypeError (as a rejection) on a second read. */
+  #take(): Uint8Array {
+    if (this.bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
+    this.#used = true;
+    return this.#bytes;
+  }
+}

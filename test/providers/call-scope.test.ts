@@ -1,0 +1,49 @@
+/**
+ * The per-call abort scope links the caller's signal and the deadline by hand and unlinks them
+ * at close: nothing stays attached to a long-lived caller signal (AbortSignal.any() kept every
+ * composite signal alive on Node 20 once the SDK listened on it).
+ */
+import { getEventListeners } from "node:events";
+import { describe, expect, it } from "vitest";
+import { ProviderError } from "../../lib/providers/provider-error";
+import { abortedCallError, openCallScope } from "../../lib/providers/shared/call-scope";
+
+const context = { keyId: 1, apiKey: "sk-scope-key-00000001", baseUrl: "http://127.0.0.1:9/v1", timeoutMs: 1000 };
+
+describe("call scope", () => {
+  it("aborts on the caller's signal with its reason, and detaches at close", () => {
+    const caller = new AbortController();
+    const scope = openCallScope("openai", { ...context, signal: caller.signal }, 10_000);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(1);
+    const reason = new ProviderError({ kind: "transient", status: 0, code: "idle_timeout", message: "idle" });
+    caller.abort(reason);
+    expect(scope.aborted()).toBe(true);
+    expect(scope.timedOut()).toBe(false);
+    expect(scope.signal?.reason).toBe(reason);
+    expect(abortedCallError(scope)).toBe(reason);
+    scope.close();
+
+    const longLived = new AbortController();
+    for (let index = 0; index < 100; index++) openCallScope("openai", { ...context, signal: longLived.signal }, 10_000).close();
+    expect(getEventListeners(longLived.signal, "abort")).toHaveLength(0);
+  });
+
+  it("times out on its deadline, which the caller's later abort does not turn into a timeout", async () => {
+    const caller = new AbortController();
+    const scope = openCallScope("openai", { ...context, signal: caller.signal }, 10);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect([scope.aborted(), scope.timedOut()]).toEqual([true, true]);
+    expect(abortedCallError(scope).code).toBe("upstream_timeout");
+    caller.abort();
+    expect(scope.timedOut()).toBe(false);
+    scope.close();
+  });
+
+  it("without a deadline hands on the caller's own signal", () => {
+    const caller = new AbortController();
+    const scope = openCallScope("openai", { ...context, signal: caller.signal });
+    expect(scope.signal).toBe(caller.signal);
+    caller.abort();
+    expect([scope.aborted(), scope.timedOut()]).toEqual([true, false]);
+  });
+});

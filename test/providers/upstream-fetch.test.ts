@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
+
+/** A server whose routes exercise the fetch; it counts the connections it accepted. */
+let server: Server;
+let origin = "";
+let connections = 0;
+const received: Array<{ method: string; path: string; headers: IncomingMessage["headers"]; body: string }> = [];
+
+function route(request: IncomingMessage, response: ServerResponse, body: string): void {
+  received.push({ method: request.method ?? "", path: request.url ?? "", headers: request.headers, body });
+  switch (request.url) {
+    case "/json":
+      response.writeHead(201, { "content-type": "application/json", "x-request-id": "req_1" });
+      return void response.end(JSON.stringify({ echo: body, method: request.method }));
+    case "/gzip":
+      response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      return void response.end(gzipSync(JSON.stringify({ compressed: true })));
+    case "/empty":
+      response.writeHead(204);
+      return void response.end();
+    case "/sse":
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      return void response.end("data: one\n\ndata: [DONE]\n\n");
+    case "/sse-slow":
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write("data: first\n\n");
+      return;
+    case "/hang":
+      return;
+    case "/cut":
+      response.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      response.write('{"partial":');
+      setTimeout(() => response.socket?.destroy(), 20);
+      return;
+    case "/moved":
+      response.writeHead(307, { location: "/json" });
+      return void response.end();
+    default:
+      response.writeHead(404, { "content-type": "application/json" });
+      return void response.end(JSON.stringify({ error: { message: "not found" } }));
+  }
+}
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const parts: Buffer[] = [];
+    request.on("data", (part: Buffer) => parts.push(part));
+    request.on("end", () => route(request, response, Buffer.concat(parts).toString("utf8")));
+  });
+  server.on("connection", () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe("upstream fetch", () => {
+  const upstreamFetch = createUpstreamFetch();
+
+  it("sends method, headers and body, and answers with status, headers and a JSON body read once", async () => {
+    const response = await upstreamFetch(`${origin}/json`, {
+      method: "post",
+      headers: new Headers({ "content-type": "application/json", authorization: "Bearer sk-test" }),
+      body: '{"hello":"wörld"}',
+    });
+    expect(response.status).toBe(201);
+    expect(response.ok).toBe(true);
+    expect(response.headers.get("x-request-id")).toBe("req_1");
+    expect(await response.json()).toEqual({ echo: '{"hello":"wörld"}', method: "POST" });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    const last = received.at(-1)!;
+    expect(last.headers.authorization).toBe("Bearer sk-test");
+    expect(last.headers["content-length"]).toBe(String(Buffer.byteLength('{"hello":"wörld"}')));
+  });
+
+  it("reuses one keep-alive connection for calls in sequence", async () => {
+    await (await upstreamFetch(`${origin}/json`, { method: "POST", body: "a" })).text();
+    const before = connections;
+    for (let index = 0; index < 5; index++) await (await upstreamFetch(`${origin}/json`, { method: "POST", body: "b" })).text();
+    expect(connections).toBe(before);
+  });
+
+  it("decodes a gzip body, gives a 204 no body, and a 404 its error body", async () => {
+    expect(await (await upstreamFetch(`${origin}/gzip`)).json()).toEqual({ compressed: true });
+    const empty = await upstreamFetch(`${origin}/empty`, { method: "DELETE" });
+    expect([empty.status, empty.body]).toEqual([204, null]);
+    const missing = await upstreamFetch(`${origin}/nowhere`);
+    expect([missing.status, missing.ok]).toEqual([404, false]);
+    expect(await missing.json()).toEqual({ error: { message: "not found" } });
+  });
+
+  it("streams an event stream, and a reader that stops at [DONE] leaves the connection reusable", async () => {
+    await (await upstreamFetch(`${origin}/json`)).text();
+    const before = connections;
+    const response = await upstreamFetch(`${origin}/sse`, { method: "POST", body: "{}" });
+    const reader = response.body!.getReader();
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain("data: [DONE]");
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await (await upstreamFetch(`${origin}/json`)).text();
+    expect(connections).toBe(before);
+  });
+
+  it("rejects with the signal's reason when aborted before or while waiting, and errors a stream aborted mid-way", async () => {
+    const aborted = new AbortController();
+    aborted.abort(new Error("gone already"));
+    await expect(upstreamFetch(`${origin}/json`, { signal: aborted.signal })).rejects.toThrow("gone already");
+
+    const waiting = new AbortController();
+    const pending = upstreamFetch(`${origin}/hang`, { signal: waiting.signal });
+    setTimeout(() => waiting.abort(), 30);
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+
+    const streaming = new AbortController();
+    const response = await upstreamFetch(`${origin}/sse-slow`, { signal: streaming.signal });
+    const reader = response.body!.getReader();
+    await reader.read();
+    streaming.abort();
+    await expect(reader.read()).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("fails like fetch on a refused connection and on a body cut short", async () => {
+    const refused = createUpstreamFetch();
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await expect(refused(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ name: "TypeError", message: "fetch failed" });
+    await expect(upstreamFetch(`${origin}/cut`)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it("leaves redirects, Request inputs and streamed bodies to the platform fetch", async () => {
+    const calls: string[] = [];
+    const fallback: typeof fetch = async (input, init) => {
+      calls.push(input instanceof Request ? `request ${input.url}` : String(input));
+      return globalThis.fetch(input, init);
+    };
+    const withFallback = createUpstreamFetch({ fallback });
+    expect(await (await withFallback(`${origin}/moved`, { method: "POST", body: "x" })).json()).toMatchObject({ method: "POST" });
+    await (await withFallback(new Request(`${origin}/json`))).text();
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("streamed"));
+        controller.close();
+      },
+    });
+    await (await withFallback(`${origin}/json`, { method: "POST", body: stream, duplex: "half" } as RequestInit)).text();
+    expect(calls).toEqual([`${origin}/moved`, `request ${origin}/json`, `${origin}/json`]);
+  });
+});
