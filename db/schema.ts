@@ -112,6 +112,31 @@ export interface ApiLogsTable {
   created_at: EpochMs;
 }
 
+/** Every column of a log row but its id, in table order (replay and listing share it). */
+export const API_LOG_COLUMNS = [
+  "request_id",
+  "client_id",
+  "client_name",
+  "provider_id",
+  "key_id",
+  "model",
+  "status",
+  "http_status",
+  "error_code",
+  "error_message",
+  "prompt_tokens",
+  "completion_tokens",
+  "total_tokens",
+  "tokens_estimated",
+  "cost",
+  "latency_ms",
+  "ttft_ms",
+  "attempts",
+  "attempt_errors",
+  "is_stream",
+  "created_at",
+] as const satisfies ReadonlyArray<keyof ApiLogsTable>;
+
 export interface UsageStatsTable {
   id: Generated<number>;
   /** Start of the hour, epoch ms. */

@@ -13,7 +13,7 @@
  * one bad row (a duplicate request id) does not send its neighbours to stdout.
  */
 import type { Kysely } from "kysely";
-import type { Database, NewApiLogRow } from "../../db/schema";
+import { API_LOG_COLUMNS, type Database, type NewApiLogRow } from "../../db/schema";
 import type { Logger } from "../logging/logger";
 
 /** The `type` of a fallback log line. */
@@ -177,29 +177,7 @@ export interface ReplayResult {
 }
 
 /** Columns a replayed row may set; anything else in a line is ignored. */
-const ROW_COLUMNS = [
-  "request_id",
-  "client_id",
-  "client_name",
-  "provider_id",
-  "key_id",
-  "model",
-  "status",
-  "http_status",
-  "error_code",
-  "error_message",
-  "prompt_tokens",
-  "completion_tokens",
-  "total_tokens",
-  "tokens_estimated",
-  "cost",
-  "latency_ms",
-  "ttft_ms",
-  "attempts",
-  "attempt_errors",
-  "is_stream",
-  "created_at",
-] as const;
+const ROW_COLUMNS = API_LOG_COLUMNS;
 
 /**
  * Finds the api_log row in one line of output. The line may carry a prefix (CloudWatch adds a

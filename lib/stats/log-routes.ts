@@ -7,7 +7,7 @@
  * million rows, lessons-from-peers §2.7). The cursor is the last item's id; its time is looked up.
  */
 import { Hono } from "hono";
-import type { ApiLogRow } from "../../db/schema";
+import { API_LOG_COLUMNS, type ApiLogRow } from "../../db/schema";
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
@@ -41,29 +41,8 @@ export function logView(row: Omit<ApiLogRow, "attempt_errors">) {
   };
 }
 
-const LIST_COLUMNS = [
-  "id",
-  "request_id",
-  "created_at",
-  "client_id",
-  "client_name",
-  "provider_id",
-  "key_id",
-  "model",
-  "status",
-  "http_status",
-  "error_code",
-  "error_message",
-  "prompt_tokens",
-  "completion_tokens",
-  "total_tokens",
-  "tokens_estimated",
-  "cost",
-  "latency_ms",
-  "ttft_ms",
-  "attempts",
-  "is_stream",
-] as const;
+/** Listing leaves out the failed-attempt details; a single row (GET /:id) has them. */
+const LIST_COLUMNS = ["id", ...API_LOG_COLUMNS.filter((column) => column !== "attempt_errors")] as const;
 
 /** Routes mounted at /api/admin/ai-logs. */
 export function logRoutes(deps: AppDeps) {
