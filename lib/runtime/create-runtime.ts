@@ -12,7 +12,8 @@ import { ensureBootstrapAdmin, type BootstrapResult } from "../auth/bootstrap-ad
 import type { Settings } from "../config/settings";
 import { KeyCipher } from "../crypto/key-cipher";
 import { loadOrCreateLocalSecret } from "../crypto/local-secret-file";
-import { loadKeyring } from "../crypto/master-key-source";
+import { clearKeyringCache, loadKeyring } from "../crypto/master-key-source";
+import { ReloadingKeyCipher } from "../crypto/reloading-key-cipher";
 import { systemClock, type AppDeps, type Clock } from "../deps";
 import { createLimitStore } from "../limits/create-limit-store";
 import { createLogger, type Logger } from "../logging/logger";
@@ -56,13 +57,24 @@ export async function createRuntime(settings: Readonly<Settings>, options: Runti
       });
     }
     const keyEncryption = settings.keyEncryption;
-    const keyring = await loadKeyring({
-      secretArn: keyEncryption.kind === "secrets-manager" ? keyEncryption.secretArn : undefined,
-      encryptionKey: keyEncryption.kind === "env" ? keyEncryption.base64Key : undefined,
-      dataDir: settings.dataDir,
-      allowLocalKey: !settings.deployed,
-      secretsManager: options.secretsManager,
-      logger: warn,
+    const loadCipher = async () =>
+      new KeyCipher(
+        await loadKeyring({
+          secretArn: keyEncryption.kind === "secrets-manager" ? keyEncryption.secretArn : undefined,
+          encryptionKey: keyEncryption.kind === "env" ? keyEncryption.base64Key : undefined,
+          dataDir: settings.dataDir,
+          allowLocalKey: !settings.deployed,
+          secretsManager: options.secretsManager,
+          logger: warn,
+        }),
+      );
+    const cipher = new ReloadingKeyCipher(await loadCipher(), {
+      reload: () => {
+        clearKeyringCache();
+        return loadCipher();
+      },
+      now: () => clock.now(),
+      onReloadError: (message) => logger.error("master keyring reload failed", { reason: message }),
     });
     const jwtSecret = settings.jwtSecret ?? (await loadOrCreateLocalSecret(settings.dataDir, "jwt.secret", 48, warn)).toString("base64");
     const { store, requestLimiter } = createLimitStore({
@@ -77,7 +89,7 @@ export async function createRuntime(settings: Readonly<Settings>, options: Runti
       database,
       limits: store,
       requestLimiter,
-      cipher: new KeyCipher(keyring),
+      cipher,
       jwtSecret,
       clock,
       newId: randomUUID,
