@@ -102,6 +102,12 @@ export interface KeyRouterOptions {
    * @default 3_600_000
    */
   quotaCooldownMs?: number;
+  /**
+   * How long one request holds the right to probe a key back from a cooldown, in ms; others skip
+   * the key meanwhile. Released as soon as the probe ends.
+   * @default 30_000
+   */
+  probeTtlMs?: number;
 }
 
 /** Everything the router needs. */
@@ -125,10 +131,16 @@ export class KeyRouter {
   readonly #rotation = new WeightedRotation();
   readonly #ttftTimeoutMs: number;
   readonly #cooldownMs: { rateLimit: number; quota: number };
+  readonly #probeTtlMs: number;
 
   /** @throws RangeError on a non-positive timeout. */
-  constructor(dependencies: KeyRouterDependencies, { ttftTimeoutMs = 60_000, rateLimitCooldownMs = 60_000, quotaCooldownMs = 3_600_000 }: KeyRouterOptions = {}) {
+  constructor(
+    dependencies: KeyRouterDependencies,
+    { ttftTimeoutMs = 60_000, rateLimitCooldownMs = 60_000, quotaCooldownMs = 3_600_000, probeTtlMs = 30_000 }: KeyRouterOptions = {},
+  ) {
     if (!(ttftTimeoutMs > 0)) throw new RangeError(`ttftTimeoutMs must be > 0, got ${ttftTimeoutMs}`);
+    if (!(probeTtlMs > 0)) throw new RangeError(`probeTtlMs must be > 0, got ${probeTtlMs}`);
+    this.#probeTtlMs = probeTtlMs;
     this.#dependencies = dependencies;
     this.#ttftTimeoutMs = ttftTimeoutMs;
     this.#cooldownMs = { rateLimit: rateLimitCooldownMs, quota: quotaCooldownMs };
@@ -204,13 +216,20 @@ export class KeyRouter {
 
     for (const key of order.candidates) {
       if (signal?.aborted) throw new ClientClosedRequestError();
+      // A key back from a cooldown is probed by one request at a time (half-open), across instances.
+      const probe = key.status === "normal" ? null : `probe:${keySubject(key.id)}`;
       let admission;
       try {
+        if (probe && !(await limits.claim(probe, this.#probeTtlMs, clock.now()))) {
+          tally.denied({ allowed: false, retryAfterMs: this.#probeTtlMs, deniedBy: "probe", remaining: {}, resetAt: {} }, false);
+          continue;
+        }
         admission = await limits.admit(keySubject(key.id), windowsFor(key, reservedTokens), clock.now());
       } catch {
         throw limitStoreDown();
       }
       if (!admission.allowed) {
+        if (probe) trace.defer(limits.release(probe).catch(() => undefined));
         tally.denied(admission, key.status === "quota_exceeded");
         continue;
       }
@@ -230,7 +249,9 @@ export class KeyRouter {
       };
       const startedAt = performance.now();
       try {
-        const result = await call(adapter, context, controller, release);
+        const result = await call(adapter, context, controller, release).finally(() => {
+          if (probe) trace.defer(limits.release(probe).catch(() => undefined));
+        });
         trace.upstreamMs += performance.now() - startedAt;
         return { key, reservedTokens, result };
       } catch (thrown) {

@@ -50,6 +50,20 @@ for (const backend of await availableLimitBackends("router failover")) {
       expect(await g.keyRow(primary)).toMatchObject({ status: "normal", cooldown_until: null, consecutive_failures: 0 });
     });
 
+    it("after a cooldown only one request at a time probes the key; the others go to the backup", async () => {
+      await g.addKey("openai", PRIMARY, { priority: 10 });
+      await g.addKey("openai", BACKUP, { priority: 1 });
+      g.upstream.script(PRIMARY, [reply.rateLimited({ retryAfterSeconds: 5 }), reply.slow(300, reply.ok({ content: "probe" }))]);
+      expect((await g.chat(chatBody(MODEL))).status).toBe(200);
+      g.clock.advance(6000);
+
+      const answers = await Promise.all([g.chat(chatBody(MODEL)), g.chat(chatBody(MODEL)), g.chat(chatBody(MODEL))]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+      const afterCooldown = keysCalled(g).slice(2);
+      expect(afterCooldown.filter((key) => key === PRIMARY)).toHaveLength(1);
+      expect(afterCooldown.filter((key) => key === BACKUP)).toHaveLength(2);
+    });
+
     it("401 -> key invalid, out of rotation until validated; validation puts it back", async () => {
       const primary = await g.addKey("openai", PRIMARY, { priority: 10 });
       await g.addKey("openai", BACKUP, { priority: 1 });
