@@ -4,7 +4,7 @@
  */
 import { serve } from "@hono/node-server";
 import { createApp } from "../lib/app";
-import { parseSettings, SettingsError } from "../lib/config/settings";
+import { parseSettings } from "../lib/config/settings";
 import { ApiLogWriter } from "../lib/gateway/api-log-writer";
 import { jobContextFrom } from "../lib/jobs/job-context";
 import { runJob } from "../lib/jobs/job-registry";
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Settings and start-up errors name the problem; no stack trace for configuration mistakes.
-  const message = error instanceof SettingsError || error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`modelgate failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -3,8 +3,9 @@
  */
 import * as z from "zod";
 
-/** `:id`-style path parameters. */
+/** `:id` path parameter (a positive integer). */
 export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
+/** `:keyId` path parameter of the provider-key routes. */
 export const keyIdParamSchema = z.object({ keyId: z.coerce.number().int().positive() });
 
 const httpUrl = z
@@ -17,6 +18,7 @@ const httpUrl = z
 /** Per-key limits: a positive integer, or null for no limit. */
 const limitValue = z.number().int().positive().max(1_000_000_000).nullable();
 
+/** `POST /api/admin/ai-providers` body. */
 export const providerCreateSchema = z.object({
   code: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{1,31}$/, "must be 2-32 lowercase letters, digits, _ or -"),
   name: z.string().trim().min(1).max(100),
@@ -25,8 +27,10 @@ export const providerCreateSchema = z.object({
   isActive: z.boolean().default(true),
   timeout: z.number().int().min(1000).max(900_000).default(60_000),
 });
+/** A validated provider-create body. */
 export type ProviderCreate = z.infer<typeof providerCreateSchema>;
 
+/** `PUT /api/admin/ai-providers/:id` body: any of name, baseUrl, isActive, timeout. */
 export const providerUpdateSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
@@ -37,8 +41,10 @@ export const providerUpdateSchema = z
   .partial()
   .strict()
   .refine((value) => Object.keys(value).length > 0, "at least one of name, baseUrl, isActive, timeout is required");
+/** A validated provider-update body. */
 export type ProviderUpdate = z.infer<typeof providerUpdateSchema>;
 
+/** `POST /api/admin/ai-providers/:id/keys` body. */
 export const keyCreateSchema = z.object({
   keyName: z.string().trim().min(1).max(100),
   apiKey: z.string().trim().min(8, "must be at least 8 characters").max(512),
@@ -49,8 +55,10 @@ export const keyCreateSchema = z.object({
   rateLimitRpd: limitValue.default(null),
   isActive: z.boolean().default(true),
 });
+/** A validated key-create body. */
 export type KeyCreate = z.infer<typeof keyCreateSchema>;
 
+/** `PUT /api/admin/ai-providers/keys/:keyId` body: any key field, at least one. */
 export const keyUpdateSchema = z
   .object({
     keyName: z.string().trim().min(1).max(100),
@@ -67,6 +75,7 @@ export const keyUpdateSchema = z
   .partial()
   .strict()
   .refine((value) => Object.keys(value).length > 0, "at least one field is required");
+/** A validated key-update body. */
 export type KeyUpdate = z.infer<typeof keyUpdateSchema>;
 
 const price = z.number().min(0).max(100_000);
@@ -86,6 +95,7 @@ const modelFields = {
   isActive: z.boolean(),
 };
 
+/** `POST /api/admin/ai-models` body. */
 export const modelCreateSchema = z.object({
   ...modelFields,
   supportsStreaming: modelFields.supportsStreaming.default(true),
@@ -93,16 +103,20 @@ export const modelCreateSchema = z.object({
   supportsVision: modelFields.supportsVision.default(false),
   isActive: modelFields.isActive.default(true),
 });
+/** A validated model-create body. */
 export type ModelCreate = z.infer<typeof modelCreateSchema>;
 
+/** `PUT /api/admin/ai-models/:id` body: any model field but the provider, at least one. */
 export const modelUpdateSchema = z
   .object(modelFields)
   .omit({ providerId: true })
   .partial()
   .strict()
   .refine((value) => Object.keys(value).length > 0, "at least one field is required");
+/** A validated model-update body. */
 export type ModelUpdate = z.infer<typeof modelUpdateSchema>;
 
+/** `GET /api/admin/ai-models` query: optional `providerId` and `active` filters. */
 export const modelListQuerySchema = z.object({
   providerId: z.coerce.number().int().positive().optional(),
   active: z.enum(["true", "false"]).optional(),

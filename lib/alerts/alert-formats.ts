@@ -14,6 +14,7 @@
 
 /** Formats an admin can pick for a webhook. */
 export const ALERT_FORMATS = ["generic", "slack", "feishu", "dingtalk", "wecom"] as const;
+/** One of {@link ALERT_FORMATS}. */
 export type AlertFormat = (typeof ALERT_FORMATS)[number];
 
 /** One alert or recovery message, before formatting. */

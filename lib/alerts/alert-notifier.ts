@@ -48,14 +48,15 @@ export interface DispatchReport {
 export class AlertNotifier {
   readonly #context: JobContext;
   readonly #repeatAfterMs: number;
-  readonly #openTtlMs: number;
   readonly #delivery: Omit<DeliveryOptions, "fetch" | "sleep">;
+  /** How long an open incident is remembered (the `openTtlMs` option or its default). */
+  readonly openTtlMs: number;
 
   constructor(context: JobContext, { repeatAfterMs = 3_600_000, openTtlMs = 604_800_000, delivery = {} }: AlertNotifierOptions = {}) {
     if (!(repeatAfterMs > 0) || !(openTtlMs >= repeatAfterMs)) throw new RangeError("need 0 < repeatAfterMs <= openTtlMs");
     this.#context = context;
     this.#repeatAfterMs = repeatAfterMs;
-    this.#openTtlMs = openTtlMs;
+    this.openTtlMs = openTtlMs;
     this.#delivery = delivery;
   }
 
@@ -65,7 +66,7 @@ export class AlertNotifier {
    */
   async openIncident(incidentKey: string): Promise<boolean> {
     const { limits, clock } = this.#context;
-    await limits.claim(`alert:open:${incidentKey}`, this.#openTtlMs, clock.now());
+    await limits.claim(`alert:open:${incidentKey}`, this.openTtlMs, clock.now());
     return limits.claim(`alert:window:${incidentKey}`, this.#repeatAfterMs, clock.now());
   }
 
@@ -88,10 +89,21 @@ export class AlertNotifier {
   /** Sends an alert if one is due for its incident; returns whether it was sent. */
   async fire(message: Omit<AlertMessage, "state" | "time">): Promise<"sent" | "suppressed"> {
     if (!(await this.openIncident(message.incidentKey))) return "suppressed";
-    const report = await this.dispatch({ ...message, state: "firing", time: this.#context.clock.now() });
-    // Nobody got it although someone should have: try again on the next run instead of in an hour.
-    if (!report.delivered && report.targets > 0) await this.forgetWindow(message.incidentKey);
+    await this.dispatchFiring({ ...message, state: "firing", time: this.#context.clock.now() }, [message.incidentKey]);
     return "sent";
+  }
+
+  /**
+   * Sends an alert for incidents {@link openIncident} found due. When it reached none of the
+   * configured targets, their windows are forgotten so the next run tries again instead of in
+   * `repeatAfterMs`.
+   */
+  async dispatchFiring(message: AlertMessage, incidentKeys: readonly string[]): Promise<DispatchReport> {
+    const report = await this.dispatch(message);
+    if (!report.delivered && report.targets > 0) {
+      for (const incidentKey of incidentKeys) await this.forgetWindow(incidentKey);
+    }
+    return report;
   }
 
   /** Sends a recovery message if the incident was open; returns whether it was. */

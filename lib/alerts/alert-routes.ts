@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { AlertHistoryRow, AlertWebhookRow } from "../../db/schema";
+import { idParamSchema } from "../admin/admin-schemas";
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
@@ -49,8 +50,6 @@ export const historyQuerySchema = z.object({
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-
-const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
 
 /** A webhook as the API shows it: `urlHint`, never the full URL. */
 export function webhookView(row: AlertWebhookRow) {

@@ -52,8 +52,7 @@ export async function deliverWebhook(url: string, format: AlertFormat, body: unk
     } catch (caught) {
       error = describeFailure(caught);
     }
-    if (!retryable) return { ok: false, attempts: attempt, error };
-    if (attempt === attempts) return { ok: false, attempts: attempt, error };
+    if (!retryable || attempt === attempts) return { ok: false, attempts: attempt, error };
   }
   return { ok: false, attempts, error };
 }
@@ -61,15 +60,18 @@ export async function deliverWebhook(url: string, format: AlertFormat, body: unk
 /** The error a chat tool reports inside a 200 answer, or null. */
 function vendorErrorOf(format: AlertFormat, text: string): string | null {
   if (format === "generic" || format === "slack") return null;
-  let parsed: Record<string, unknown>;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as Record<string, unknown>;
+    parsed = JSON.parse(text);
   } catch {
     return null;
   }
-  const code = parsed.errcode ?? parsed.code ?? parsed.StatusCode;
+  // `null` is valid JSON too, and reading a field of it would throw.
+  if (typeof parsed !== "object" || parsed === null) return null;
+  const fields = parsed as Record<string, unknown>;
+  const code = fields.errcode ?? fields.code ?? fields.StatusCode;
   if (code === undefined || code === 0 || code === "0") return null;
-  const reason = parsed.errmsg ?? parsed.msg ?? parsed.StatusMessage ?? "";
+  const reason = fields.errmsg ?? fields.msg ?? fields.StatusMessage ?? "";
   return `vendor error ${String(code)}: ${String(reason).slice(0, 200)}`;
 }
 

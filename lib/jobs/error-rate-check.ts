@@ -50,6 +50,8 @@ export async function runErrorRateCheck(context: JobContext, options: ErrorRateO
   const now = clock.now();
   const since = now - windowMs;
   const notifier = new AlertNotifier(context, options.notifier);
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const minutes = Math.round(windowMs / 60_000);
 
   const [counts, errorCodes, providers] = await Promise.all([
     db
@@ -104,8 +106,6 @@ export async function runErrorRateCheck(context: JobContext, options: ErrorRateO
             : "insufficient"
           : "healthy";
     const incidentKey = `error_rate:${scope.scope}`;
-    const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
-    const minutes = Math.round(windowMs / 60_000);
     let action: ErrorRateScope["action"] = "none";
     if (verdict === "failing") {
       const topErrors = [...scope.errors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);

@@ -87,6 +87,9 @@ const CLIENT_COLUMNS = [
   "updated_at",
 ] as const;
 
+/** Start of the hour of a log row's `created_at`, in SQL (integer arithmetic on both dialects). */
+const BUCKET_HOUR = sql<number>`created_at - created_at % ${HOUR_MS}`;
+
 /**
  * Recomputes the usage rows of every hour in `[fromMs, toMs)` (hour-aligned): one statement for
  * `t_ai_usage_stats`, one for `t_client_usage_stats`.
@@ -107,8 +110,7 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
     .executeTakeFirst();
   if (bounds?.lowId == null || bounds.highId == null) return;
   const inSpan = sql`created_at >= ${fromMs} AND created_at < ${toMs} AND id BETWEEN ${Number(bounds.lowId)} AND ${Number(bounds.highId)}`;
-  const bucketHour = sql`created_at - created_at % ${HOUR_MS}`;
-  const partition = sql`PARTITION BY ${bucketHour}, COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
+  const partition = sql`PARTITION BY ${BUCKET_HOUR}, COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
   // The WHERE 1 = 1 is for SQLite: without it "ON CONFLICT" could parse as a join constraint.
   const usage = sql`
     SELECT bucket_hour, bucket_provider, bucket_key, model,
@@ -121,7 +123,7 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
       MAX(latency_ms),
       ${now}
     FROM (
-      SELECT ${bucketHour} AS bucket_hour, COALESCE(provider_id, 0) AS bucket_provider, COALESCE(key_id, 0) AS bucket_key,
+      SELECT ${BUCKET_HOUR} AS bucket_hour, COALESCE(provider_id, 0) AS bucket_provider, COALESCE(key_id, 0) AS bucket_key,
         model, status, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms,
         ROW_NUMBER() OVER (${partition} ORDER BY latency_ms) AS latency_rank,
         COUNT(*) OVER (${partition}) AS bucket_size
@@ -133,7 +135,7 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
   await upsert(db, dialect, "t_ai_usage_stats", USAGE_COLUMNS, ["hour_start", "provider_id", "key_id", "model"], usage);
 
   const perClient = sql`
-    SELECT ${bucketHour}, COALESCE(client_id, 0), COALESCE(provider_id, 0), COALESCE(key_id, 0), model,
+    SELECT ${BUCKET_HOUR}, COALESCE(client_id, 0), COALESCE(provider_id, 0), COALESCE(key_id, 0), model,
       COUNT(*),
       SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END),
       SUM(CASE WHEN status = 'success' THEN 0 ELSE 1 END),
@@ -141,7 +143,7 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
       SUM(latency_ms), MAX(latency_ms), ${now}
     FROM t_ai_api_logs
     WHERE ${inSpan}
-    GROUP BY ${bucketHour}, COALESCE(client_id, 0), COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
+    GROUP BY ${BUCKET_HOUR}, COALESCE(client_id, 0), COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
   await upsert(db, dialect, "t_client_usage_stats", CLIENT_COLUMNS, ["client_id", "hour_start", "provider_id", "key_id", "model"], perClient);
 }
 
@@ -198,7 +200,7 @@ export async function runHourlyRollup(context: JobContext, options: RollupOption
   if (!firstRun) {
     const lateRows = await db
       .selectFrom("t_ai_api_logs")
-      .select(sql<number>`created_at - created_at % ${HOUR_MS}`.as("hour"))
+      .select(BUCKET_HOUR.as("hour"))
       .distinct()
       .where("id", ">", scanFromId)
       .where("id", "<=", maxId)

@@ -7,13 +7,15 @@
 import { performance } from "node:perf_hooks";
 import { runErrorRateCheck, ERROR_RATE_JOB } from "./error-rate-check";
 import { runHourlyRollup, ROLLUP_JOB } from "./hourly-rollup";
-import type { JobContext } from "./job-context";
+import { DAY_MS, HOUR_MS, type JobContext } from "./job-context";
 import { writeJobState } from "./job-state";
 import { runKeyStatusCheck, KEY_STATUS_JOB } from "./key-status-check";
 import { runLogPurge, PURGE_JOB } from "./log-purge";
+import { redactSecrets } from "../logging/logger";
 
 /** Names accepted by `npm run job -- <name>` and `POST /api/admin/jobs/:name/run`. */
 export const JOB_NAMES = [ROLLUP_JOB, PURGE_JOB, ERROR_RATE_JOB, KEY_STATUS_JOB] as const;
+/** A scheduled job's name. */
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** When a job runs: every `everyMs`, at `offsetMs` past each multiple of it (UTC). */
@@ -37,13 +39,13 @@ export const JOBS: Readonly<Record<JobName, JobDefinition>> = Object.freeze({
   [ROLLUP_JOB]: {
     name: ROLLUP_JOB,
     description: "Rolls closed hours of t_ai_api_logs up into t_ai_usage_stats (catch-up and late rows included)",
-    schedule: { everyMs: 3_600_000, offsetMs: 0, cron: "0 * * * *" },
+    schedule: { everyMs: HOUR_MS, offsetMs: 0, cron: "0 * * * *" },
     run: (context) => runHourlyRollup(context),
   },
   [PURGE_JOB]: {
     name: PURGE_JOB,
     description: "Deletes logs older than LOG_RETENTION_DAYS in batches; usage statistics are kept",
-    schedule: { everyMs: 86_400_000, offsetMs: 2 * 3_600_000, cron: "0 2 * * *" },
+    schedule: { everyMs: DAY_MS, offsetMs: 2 * HOUR_MS, cron: "0 2 * * *" },
     run: (context) => runLogPurge(context),
   },
   [ERROR_RATE_JOB]: {
@@ -104,7 +106,8 @@ export async function runJob(name: JobName, context: JobContext, { lockTtlMs = 9
     return { ...base, status: "ok", durationMs, summary };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
-    const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : "unknown error";
+    // Shown in the admin API and stored: driver messages can quote SQL, so mask anything key-shaped.
+    const reason = error instanceof Error ? redactSecrets(`${error.name}: ${error.message}`).slice(0, 300) : "unknown error";
     logger.error("job failed", { job: name, durationMs, error });
     try {
       await writeJobState(db, dialect, name, { lastRunAt: startedAtMs, lastStatus: "failed", lastSummary: { error: reason } }, clock.now());

@@ -44,14 +44,11 @@ export interface KeyStatusSummary {
   recovered: number[];
 }
 
-const DEFAULT_OPEN_TTL_MS = 604_800_000;
-
 /** Lists broken keys, alerts on the due ones and resolves the recovered ones. */
 export async function runKeyStatusCheck(context: JobContext, options: KeyStatusOptions = {}): Promise<KeyStatusSummary> {
   const { db, clock } = context;
   const now = clock.now();
   const notifier = new AlertNotifier(context, options.notifier);
-  const openTtlMs = options.notifier?.openTtlMs ?? DEFAULT_OPEN_TTL_MS;
 
   const rows = await db
     .selectFrom("t_ai_api_keys as key")
@@ -90,24 +87,24 @@ export async function runKeyStatusCheck(context: JobContext, options: KeyStatusO
     if (await notifier.openIncident(`key_status:${key.keyId}`)) alerted.push(key.keyId);
   }
   if (alerted.length > 0) {
-    const report = await notifier.dispatch({
-      kind: "key_status",
-      incidentKey: `key_status:${alerted.join(",")}`,
-      state: "firing",
-      title: `${broken.length} provider key${broken.length === 1 ? "" : "s"} not normal`,
-      lines: broken.map((key) => `- ${describeKey(key)}${alerted.includes(key.keyId) ? "" : " (already reported)"}`),
-      details: { keys: broken },
-      time: now,
-    });
-    if (!report.delivered && report.targets > 0) {
-      for (const keyId of alerted) await notifier.forgetWindow(`key_status:${keyId}`);
-    }
+    await notifier.dispatchFiring(
+      {
+        kind: "key_status",
+        incidentKey: `key_status:${alerted.join(",")}`,
+        state: "firing",
+        title: `${broken.length} provider key${broken.length === 1 ? "" : "s"} not normal`,
+        lines: broken.map((key) => `- ${describeKey(key)}${alerted.includes(key.keyId) ? "" : " (already reported)"}`),
+        details: { keys: broken },
+        time: now,
+      },
+      alerted.map((keyId) => `key_status:${keyId}`),
+    );
   }
 
   // Keys not broken now whose state changed recently may have an open incident to close.
   const brokenIds = new Set(broken.map((key) => key.keyId));
   const recentlyChanged = rows.filter(
-    (row) => !brokenIds.has(row.id) && Math.max(Number(row.status_changed_at ?? 0), Number(row.updated_at)) >= now - openTtlMs,
+    (row) => !brokenIds.has(row.id) && Math.max(Number(row.status_changed_at ?? 0), Number(row.updated_at)) >= now - notifier.openTtlMs,
   );
   const recovered: Array<{ keyId: number; text: string }> = [];
   for (const row of recentlyChanged) {

@@ -10,7 +10,7 @@
  * `idx_ai_api_logs_client_time` instead measured about 1 s for one busy client over 30 days of a
  * 1 M-row table, growing with traffic (bench/rollup-bench.ts).
  */
-import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool } from "kysely";
 import type { Database } from "../../db/schema";
 import { HOUR_MS, hourStart } from "../jobs/job-context";
 import { ROLLUP_JOB } from "../jobs/hourly-rollup";
@@ -146,6 +146,19 @@ const LOG_GROUP_COLUMN: Record<Exclude<StatsGroupBy, "none">, RawBuilder<unknown
   model: sql.ref("model"),
 };
 
+/**
+ * The provider, key, model and client filters on `t_ai_api_logs` as one condition (true when none
+ * is set). A provider or key id of 0 means "none": requests that never reached one.
+ */
+export function logFilterCondition(eb: ExpressionBuilder<Database, "t_ai_api_logs">, filter: Omit<StatsFilter, "from" | "to">): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filter.providerId !== undefined) conditions.push(filter.providerId === 0 ? eb("provider_id", "is", null) : eb("provider_id", "=", filter.providerId));
+  if (filter.keyId !== undefined) conditions.push(filter.keyId === 0 ? eb("key_id", "is", null) : eb("key_id", "=", filter.keyId));
+  if (filter.model !== undefined) conditions.push(eb("model", "=", filter.model));
+  if (filter.clientId !== undefined) conditions.push(eb("client_id", "=", filter.clientId));
+  return eb.and(conditions);
+}
+
 /** Aggregates raw logs over one range (the tail, partial hours, or everything for a client filter). */
 async function sumLogs(db: Kysely<Database>, range: { from: number; to: number }, filter: StatsFilter, groupBy: StatsGroupBy, bucketing: Bucketing | null): Promise<GroupedSums[]> {
   let query = db
@@ -165,14 +178,7 @@ async function sumLogs(db: Kysely<Database>, range: { from: number; to: number }
     ])
     .where("created_at", ">=", range.from)
     .where("created_at", "<", range.to);
-  query = query.where((eb) => {
-    const conditions: Expression<SqlBool>[] = [];
-    if (filter.providerId !== undefined) conditions.push(filter.providerId === 0 ? eb("provider_id", "is", null) : eb("provider_id", "=", filter.providerId));
-    if (filter.keyId !== undefined) conditions.push(filter.keyId === 0 ? eb("key_id", "is", null) : eb("key_id", "=", filter.keyId));
-    if (filter.model !== undefined) conditions.push(eb("model", "=", filter.model));
-    if (filter.clientId !== undefined) conditions.push(eb("client_id", "=", filter.clientId));
-    return eb.and(conditions);
-  });
+  query = query.where((eb) => logFilterCondition(eb, filter));
   if (bucketing) query = query.groupBy(sql`bucket`);
   if (groupBy !== "none") query = query.groupBy(sql`grp`);
   return (await query.execute()).filter((row) => Number(row.requests) > 0).map(toGroupedSums);

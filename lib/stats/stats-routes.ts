@@ -14,7 +14,7 @@ import { ValidationError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
 import { DAY_MS, HOUR_MS } from "../jobs/job-context";
-import { aggregateUsage, emptySums, queryStatsTotals, sumsView, type StatsFilter } from "./stats-query";
+import { aggregateUsage, emptySums, logFilterCondition, queryStatsTotals, sumsView, type StatsFilter } from "./stats-query";
 import { MAX_HOURLY_RANGE_MS, resolveRange, statsFilterSchema, timeseriesQuerySchema, topErrorsQuerySchema, type StatsFilterQuery } from "./stats-schemas";
 
 /** Routes mounted at /api/admin/ai-stats. */
@@ -83,7 +83,7 @@ export function statsRoutes(deps: AppDeps) {
   app.get("/top-errors", validate("query", topErrorsQuerySchema), async (c) => {
     const query = c.req.valid("query");
     const filter = filterOf(query);
-    let select = db
+    const select = db
       .selectFrom("t_ai_api_logs")
       .select((eb) => [
         "error_code",
@@ -94,11 +94,8 @@ export function statsRoutes(deps: AppDeps) {
       ])
       .where("status", "in", ["error", "partial"])
       .where("created_at", ">=", filter.from)
-      .where("created_at", "<", filter.to);
-    if (filter.providerId !== undefined) select = filter.providerId === 0 ? select.where("provider_id", "is", null) : select.where("provider_id", "=", filter.providerId);
-    if (filter.keyId !== undefined) select = filter.keyId === 0 ? select.where("key_id", "is", null) : select.where("key_id", "=", filter.keyId);
-    if (filter.model !== undefined) select = select.where("model", "=", filter.model);
-    if (filter.clientId !== undefined) select = select.where("client_id", "=", filter.clientId);
+      .where("created_at", "<", filter.to)
+      .where((eb) => logFilterCondition(eb, filter));
     const rows = await select.groupBy(["error_code", "provider_id"]).orderBy(sql`count(*)`, "desc").orderBy("error_code").limit(query.limit).execute();
     const items = rows.map((row) => ({
       errorCode: row.error_code,

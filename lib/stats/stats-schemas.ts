@@ -4,11 +4,12 @@
  */
 import * as z from "zod";
 import { LOG_STATUSES } from "../../db/schema";
+import { DAY_MS } from "../jobs/job-context";
 
 /** Longest range any statistics query accepts. */
-export const MAX_RANGE_MS = 400 * 86_400_000;
+export const MAX_RANGE_MS = 400 * DAY_MS;
 /** Longest range of an hourly time series (about 745 buckets per group). */
-export const MAX_HOURLY_RANGE_MS = 31 * 86_400_000;
+export const MAX_HOURLY_RANGE_MS = 31 * DAY_MS;
 
 /** A point in time: epoch ms (digits) or an ISO 8601 string; becomes epoch ms. */
 export const timeParamSchema = z
@@ -36,6 +37,7 @@ export const statsFilterSchema = z.object({
   model: z.string().trim().min(1).max(100).optional(),
   clientId: positiveId.optional(),
 });
+/** A validated statistics filter query. */
 export type StatsFilterQuery = z.infer<typeof statsFilterSchema>;
 
 /** `GET /api/admin/ai-stats/timeseries`. */
@@ -72,8 +74,8 @@ export const logIdParamSchema = z.object({ id: positiveId });
 /** Resolves optional `from`/`to` against the clock and checks the range. */
 export function resolveRange(query: { from?: number; to?: number }, now: number, maxRangeMs = MAX_RANGE_MS): { from: number; to: number } | string {
   const to = query.to ?? now;
-  const from = query.from ?? to - 86_400_000;
+  const from = query.from ?? to - DAY_MS;
   if (from >= to) return "from must be before to";
-  if (to - from > maxRangeMs) return `the range may span at most ${Math.round(maxRangeMs / 86_400_000)} days`;
+  if (to - from > maxRangeMs) return `the range may span at most ${Math.round(maxRangeMs / DAY_MS)} days`;
   return { from, to };
 }

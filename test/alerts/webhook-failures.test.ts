@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertNotifier } from "../../lib/alerts/alert-notifier";
+import { deliverWebhook } from "../../lib/alerts/webhook-delivery";
 import { runErrorRateCheck } from "../../lib/jobs/error-rate-check";
 import { createJobHarness, insertLogs, logRow, MINUTE, type JobHarness } from "../jobs/job-fixtures";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
@@ -90,5 +91,16 @@ describe("failing webhooks", () => {
     await insertLogs(harness.context, Array.from({ length: 10 }, (_, index) => logRow({ created_at: harness.clock.now() - MINUTE + index, status: "error" })));
     // Nobody received it, so the next run tries again instead of waiting out the window.
     expect((await runErrorRateCheck(harness.context)).scopes.find((scope) => scope.scope === "overall")?.action).toBe("sent");
+  });
+});
+
+describe("deliverWebhook", () => {
+  it("counts a 200 whose body is JSON without an error object (`null`) as delivered, on the first try", async () => {
+    const answer: typeof fetch = async () => new Response("null", { status: 200 });
+    const result = await deliverWebhook("https://oapi.dingtalk.com/robot/send?access_token=secret", "dingtalk", { msgtype: "text" }, {
+      fetch: answer,
+      sleep: async () => undefined,
+    });
+    expect(result).toEqual({ ok: true, attempts: 1 });
   });
 });
