@@ -28,11 +28,12 @@ export interface CallerAuthOptions {
 export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, cacheSize = 10_000 }: CallerAuthOptions): MiddlewareHandler<AppEnv> {
   const cache = new Map<string, { caller: Caller | null; expiresAt: number }>();
 
-  const lookupClient = async (key: string): Promise<Caller | null> => {
+  /** The client for a key, and the advisory `last_used_at` write it started, if any. */
+  const lookupClient = async (key: string): Promise<{ caller: Caller | null; touch?: Promise<unknown> }> => {
     const hash = hashClientKey(key);
     const cached = cache.get(hash);
     const at = now();
-    if (cached && cached.expiresAt > at) return cached.caller;
+    if (cached && cached.expiresAt > at) return { caller: cached.caller };
     const row = await db.selectFrom("t_client_keys").selectAll().where("key_hash", "=", hash).executeTakeFirst();
     const caller: Caller | null =
       row && row.is_active === 1 && row.revoked_at === null
@@ -40,25 +41,30 @@ export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, ca
         : null;
     if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
     cache.set(hash, { caller, expiresAt: at + cacheTtlMs });
-    if (row && caller) {
-      // last_used_at is advisory: at most one write per client per cache period.
-      void db.updateTable("t_client_keys").set({ last_used_at: at }).where("id", "=", row.id).execute().catch(() => undefined);
-    }
-    return caller;
+    if (!row || !caller) return { caller };
+    // last_used_at is advisory: at most one write per client per cache period, never failing the request.
+    const touch = db.updateTable("t_client_keys").set({ last_used_at: at }).where("id", "=", row.id).execute().catch(() => undefined);
+    return { caller, touch };
   };
 
   return async function authenticateCallerMiddleware(c, next) {
     const token = bearerToken(c.req.header("authorization")) ?? c.req.header("x-api-key")?.trim() ?? null;
     if (!token) throw new AuthenticationError("Missing API key: send 'Authorization: Bearer <client key>'");
     let caller: Caller | null = null;
+    let touch: Promise<unknown> | undefined;
     if (looksLikeJwt(token)) {
       const claims = await verifyAdminToken(token, jwtSecret, now());
       if (claims) caller = { kind: "admin", userId: claims.uid, username: claims.sub, role: claims.role };
     } else {
-      caller = await lookupClient(token);
+      ({ caller, touch } = await lookupClient(token));
     }
     if (!caller) throw new AuthenticationError("Invalid API key");
     c.set("caller", caller);
-    await next();
+    try {
+      await next();
+    } finally {
+      // The write runs alongside the request; it is awaited because Lambda freezes once the response is out.
+      await touch;
+    }
   };
 }

@@ -30,7 +30,8 @@ export function loginRoutes(deps: AppDeps) {
   app.post("/login", validate("json", loginSchema), async (c) => {
     const { username, password } = c.req.valid("json");
     const now = deps.clock.now();
-    const subject = `login:${username.toLowerCase()}:${clientIp(c)}`;
+    const ip = clientIp(c);
+    const subject = `login:${username.toLowerCase()}:${ip}`;
     const locked = (await deps.limits.getCooldowns([subject], now)).get(subject);
     if (locked) throw new RateLimitError("Too many failed logins; try again later", locked - now);
 
@@ -40,7 +41,7 @@ export function loginRoutes(deps: AppDeps) {
     if (!user || !valid || user.is_active !== 1) {
       const failures = await deps.limits.admit(`${subject}:failures`, [{ name: "fail", limit: LOGIN_FAILURE_LIMIT - 1, windowMs: LOGIN_LOCKOUT_MS, cost: 1 }], now);
       if (!failures.allowed) await deps.limits.setCooldown(subject, now + LOGIN_LOCKOUT_MS, now);
-      deps.logger.warn("login failed", { username, ip: clientIp(c), requestId: c.get("requestId") });
+      deps.logger.warn("login failed", { username, ip, requestId: c.get("requestId") });
       throw new AuthenticationError("Invalid username or password");
     }
 

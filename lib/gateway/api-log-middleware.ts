@@ -6,8 +6,8 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Clock } from "../deps";
-import { GatewayError } from "../errors";
 import type { AppEnv } from "../http/app-env";
+import { toGatewayError } from "../http/error-handler";
 import { ApiLogRecord, type RequestOutcome } from "./api-log-record";
 import type { ApiLogWriter } from "./api-log-writer";
 
@@ -22,12 +22,14 @@ export async function completeRequestLog(writer: ApiLogWriter, record: ApiLogRec
   await Promise.all([record.settled(), writer.write(record.toRow(outcome, latencyMs))]);
 }
 
-/** The outcome of a request answered with `status`, after `error` if one was thrown. */
+/**
+ * The outcome of a request answered with `status`, after `error` if one was thrown. The error is
+ * read the way `onError` rendered it (lib/http/error-handler.ts), so the row says what the client got.
+ */
 export function outcomeOf(status: number, error: unknown): RequestOutcome {
-  const kind = status === 499 ? "partial" : status < 400 ? "success" : "error";
-  if (status < 400) return { status: kind, httpStatus: status };
-  if (error instanceof GatewayError) return { status: kind, httpStatus: status, errorCode: error.code, errorMessage: error.message };
-  return { status: kind, httpStatus: status, errorCode: "internal_error", errorMessage: "Internal server error" };
+  if (status < 400) return { status: "success", httpStatus: status };
+  const shown = toGatewayError(error);
+  return { status: status === 499 ? "partial" : "error", httpStatus: status, errorCode: shown.code, errorMessage: shown.message };
 }
 
 /** Middleware factory; mount after `authenticateCaller`. */

@@ -176,9 +176,6 @@ export interface ReplayResult {
   invalid: number;
 }
 
-/** Columns a replayed row may set; anything else in a line is ignored. */
-const ROW_COLUMNS = API_LOG_COLUMNS;
-
 /**
  * Finds the api_log row in one line of output. The line may carry a prefix (CloudWatch adds a
  * timestamp and the Lambda request id before the JSON), so the JSON is located by its type tag.
@@ -191,7 +188,8 @@ export function parseApiLogLine(line: string): NewApiLogRow | "invalid" | undefi
     const source = parsed.row;
     if (!source || typeof source.request_id !== "string" || typeof source.created_at !== "number") return "invalid";
     const row: Record<string, unknown> = {};
-    for (const column of ROW_COLUMNS) if (source[column] !== undefined) row[column] = source[column];
+    // Only the table's columns; anything else in a line is ignored.
+    for (const column of API_LOG_COLUMNS) if (source[column] !== undefined) row[column] = source[column];
     return row as unknown as NewApiLogRow;
   } catch {
     return "invalid";

@@ -10,7 +10,7 @@ import type { ChatRequest, ChatResult } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
 import type { KeyRouter } from "../router/key-router";
 import { assertModelAllowed, resolveModel, type RouteTarget } from "../router/model-resolver";
-import { estimatePromptTokens, outputBudget, promptCharacters } from "../router/token-estimate";
+import { estimatePromptTokens, outputBudget, outputCharacters } from "../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "./api-log-middleware";
 import type { ApiLogWriter } from "./api-log-writer";
 import type { StreamEncoder } from "./stream-encoders";
@@ -61,12 +61,14 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   record.model = input.request.model;
   record.isStream = input.stream;
 
-  const target = resolveModel(await services.cache.snapshot(), { model: input.request.model, providerCode: input.providerCode });
+  const snapshot = await services.cache.snapshot();
+  const target = resolveModel(snapshot, { model: input.request.model, providerCode: input.providerCode });
   assertModelAllowed(caller, target);
   record.setTarget(target);
   const request: ChatRequest = { ...input.request, model: target.model.code };
-  record.estimatedPromptTokens = estimatePromptTokens(request, promptCharacters(request));
+  record.estimatedPromptTokens = estimatePromptTokens(request);
   const route = {
+    snapshot,
     target,
     request,
     promptTokens: record.estimatedPromptTokens,
@@ -79,7 +81,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     const call = await services.router.complete(route).finally(() => c.set("upstreamMs", record.upstreamMs));
     const { completion } = call.result;
     if (completion.usage) record.usage = call.result.usage;
-    else record.outputCharacters = completionCharacters(call.result);
+    else for (const choice of completion.choices) record.outputCharacters += outputCharacters(choice.message);
     const tokens = record.tokens("success");
     record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion));
     record.defer(services.router.recordSuccess(call.key));
@@ -97,14 +99,4 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     idleTimeoutMs: services.idleTimeoutMs,
     complete: (outcome) => completeRequestLog(services.writer, record, outcome),
   });
-}
-
-function completionCharacters(result: ChatResult): number {
-  let characters = 0;
-  for (const choice of result.completion.choices) {
-    const message = choice.message as { content?: string | null; reasoning_content?: string | null; tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> };
-    characters += (message.content?.length ?? 0) + (message.reasoning_content?.length ?? 0);
-    for (const call of message.tool_calls ?? []) characters += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
-  }
-  return characters;
 }

@@ -83,9 +83,6 @@ export interface GatewayOptions extends KeyHealthOptions {
 
 /** What {@link createGateway} built; `mount` adds its routes to the app. */
 export interface Gateway {
-  cache: CatalogueCache;
-  router: KeyRouter;
-  writer: ApiLogWriter;
   mount(app: Hono<AppEnv>): void;
 }
 
@@ -110,8 +107,6 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
   if (!(defaultOutputTokens > 0)) throw new RangeError(`defaultOutputTokens must be > 0, got ${defaultOutputTokens}`);
   const { db } = deps.database;
-  const rateLimitCooldownMs = healthOptions.rateLimitCooldownMs ?? 60_000;
-  const quotaCooldownMs = healthOptions.quotaCooldownMs ?? 3_600_000;
 
   const cache = new CatalogueCache({
     db,
@@ -124,8 +119,8 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   });
   const health = new KeyHealth({ db, limits: deps.limits, cache, logger: deps.logger }, healthOptions);
   const router = new KeyRouter(
-    { cache, limits: deps.limits, health, clock: deps.clock, adapterFor, fetch: upstreamFetch },
-    { ttftTimeoutMs, rateLimitCooldownMs, quotaCooldownMs },
+    { limits: deps.limits, health, clock: deps.clock, adapterFor, fetch: upstreamFetch },
+    { ttftTimeoutMs },
   );
   const writer = logWriter ?? new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
   const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens };
@@ -151,15 +146,12 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   };
 
   return {
-    cache,
-    router,
-    writer,
     mount(app) {
       app.route("/v1", openAiRoutes(services, middleware));
       app.route("/api/ai", envelopeRoutes(services, middleware));
       app.route(
         "/api/admin/ai-providers",
-        keyValidationRoutes(deps, { cache, adapterFor, upstreamFetch, timeoutMs: validateTimeoutMs, quotaCooldownMs, rateLimitCooldownMs }),
+        keyValidationRoutes(deps, { cache, adapterFor, upstreamFetch, timeoutMs: validateTimeoutMs, cooldownMs: health.cooldownMs }),
       );
     },
   };

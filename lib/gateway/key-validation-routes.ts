@@ -18,7 +18,7 @@ import { NotFoundError, UnavailableError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
 import type { ProviderError } from "../providers/provider-error";
-import { providerFormats, type ProviderAdapter, type ProviderFormat } from "../providers/provider-spec";
+import { providerFormatOf, type ProviderAdapter, type ProviderFormat } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
 import { keySubject } from "../router/key-health";
 import { asProviderError } from "../router/router-errors";
@@ -33,10 +33,8 @@ export interface KeyValidationOptions {
   upstreamFetch?: typeof fetch;
   /** Upper bound of the validation call, in ms (the provider's own timeout when shorter). */
   timeoutMs: number;
-  /** Cooldown for a key found out of quota, in ms. */
-  quotaCooldownMs: number;
-  /** Cooldown for a key found rate limited without a retry-after, in ms. */
-  rateLimitCooldownMs: number;
+  /** The router's cooldowns (ms) for a key found rate limited without a retry-after, or out of quota. */
+  cooldownMs: { rateLimit: number; quota: number };
 }
 
 /** Routes mounted at `/api/admin/ai-providers` (behind the admin guard). */
@@ -49,7 +47,7 @@ export function keyValidationRoutes(deps: AppDeps, options: KeyValidationOptions
     const key = await db.selectFrom("t_ai_api_keys").selectAll().where("id", "=", keyId).executeTakeFirst();
     if (!key) throw new NotFoundError(`Key ${keyId} not found`);
     const provider = await db.selectFrom("t_ai_providers").selectAll().where("id", "=", key.provider_id).executeTakeFirstOrThrow();
-    const format = (providerFormats as readonly string[]).includes(provider.api_format) ? (provider.api_format as ProviderFormat) : undefined;
+    const format = providerFormatOf(provider.api_format);
     const adapter = format ? options.adapterFor(format) : undefined;
     if (!adapter) throw new UnavailableError(`Provider '${provider.code}' uses an API format this gateway cannot speak`);
 
@@ -79,9 +77,9 @@ export function keyValidationRoutes(deps: AppDeps, options: KeyValidationOptions
     let change: { status: KeyStatus; reason: string | null; cooldownUntil: number | null } | undefined;
     if (!failure) change = { status: "normal", reason: null, cooldownUntil: null };
     else if (failure.kind === "invalid_key") change = { status: "invalid", reason: `${failure.code}: ${failure.message}`, cooldownUntil: null };
-    else if (failure.kind === "quota_exceeded") change = { status: "quota_exceeded", reason: `${failure.code}: ${failure.message}`, cooldownUntil: now + options.quotaCooldownMs };
+    else if (failure.kind === "quota_exceeded") change = { status: "quota_exceeded", reason: `${failure.code}: ${failure.message}`, cooldownUntil: now + options.cooldownMs.quota };
     else if (failure.kind === "rate_limited") {
-      change = { status: "rate_limited", reason: `${failure.code}: ${failure.message}`, cooldownUntil: now + (failure.retryAfterMs ?? options.rateLimitCooldownMs) };
+      change = { status: "rate_limited", reason: `${failure.code}: ${failure.message}`, cooldownUntil: now + (failure.retryAfterMs ?? options.cooldownMs.rateLimit) };
     }
 
     if (change) {

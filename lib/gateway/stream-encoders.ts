@@ -78,15 +78,3 @@ export function envelopeStreamEncoder({ provider }: { provider: string }): Strea
     error: (info) => `data: ${JSON.stringify({ error: { code: info.code, message: info.message } })}\n\n`,
   };
 }
-
-/** Characters of client-visible output in a chunk (for token estimates when usage is missing). */
-export function outputCharactersOf(chunk: ChatCompletionChunk): number {
-  let characters = 0;
-  for (const choice of chunk.choices) {
-    const delta = choice.delta as ChatCompletionChunkDelta | undefined;
-    if (!delta) continue;
-    characters += (delta.content?.length ?? 0) + (delta.reasoning_content?.length ?? 0) + (delta.refusal?.length ?? 0);
-    if (delta.tool_calls) for (const call of delta.tool_calls) characters += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
-  }
-  return characters;
-}

@@ -9,13 +9,14 @@
  * - the log row (and the key bookkeeping) is written BEFORE the stream closes, so Lambda's
  *   response-streaming handler does not finish (and freeze) with the write still pending.
  */
-import { isUsageChunk, type ChatCompletionChunk } from "../providers/provider-spec";
+import { isUsageChunk, type ChatCompletionChunk, type ChatCompletionChunkDelta } from "../providers/provider-spec";
 import { normalizeCompletionUsage, type ProviderCompletionUsage } from "../providers/shared/usage-normalize";
 import type { KeyRouter, RoutedStream } from "../router/key-router";
 import { asProviderError, clientGoneReason } from "../router/router-errors";
 import { idleTimeoutError } from "../router/stream-opening";
+import { outputCharacters } from "../router/token-estimate";
 import type { ApiLogRecord, RequestOutcome } from "./api-log-record";
-import { outputCharactersOf, type StreamEncoder } from "./stream-encoders";
+import type { StreamEncoder } from "./stream-encoders";
 
 /** Inputs of {@link streamingResponse}. */
 export interface StreamingResponseOptions {
@@ -36,7 +37,7 @@ const encoder = new TextEncoder();
 /** Notes what a chunk tells the log (usage, output size). */
 function observe(record: ApiLogRecord, chunk: ChatCompletionChunk): void {
   if (isUsageChunk(chunk)) record.usage = normalizeCompletionUsage(chunk.usage as ProviderCompletionUsage);
-  else record.outputCharacters += outputCharactersOf(chunk);
+  else for (const choice of chunk.choices) record.outputCharacters += outputCharacters(choice.delta as ChatCompletionChunkDelta | undefined);
 }
 
 /** The SSE response for a committed stream. */

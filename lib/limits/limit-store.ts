@@ -39,6 +39,7 @@ export interface WindowAdjustment {
   amount: number;
 }
 
+/** Shared state for limits, cooldowns, claims and versions; every method may reject when the backend is down. */
 export interface LimitStore {
   /** "memory" (single instance) or "upstash" (shared). */
   readonly kind: "memory" | "upstash";

@@ -119,7 +119,8 @@ return #KEYS
 /**
  * Sets a deadline unless a later one is already in place (extend, never shorten). The key's value
  * is the deadline and its PX ttl ends it, so a reader with an injected clock compares the value.
- * Used for cooldowns (deadline = cooldown end) and claims (deadline = claim expiry).
+ * Used for cooldowns (deadline = cooldown end); claims use {@link claimScript}, which also takes
+ * over an expired deadline.
  *
  * KEYS: [key]
  * ARGV: [deadline, now]

@@ -19,6 +19,11 @@ export type ProviderFormat = "openai" | "anthropic" | "deepseek";
 /** Every format the registry knows, in a stable order. */
 export const providerFormats: readonly ProviderFormat[] = ["openai", "anthropic", "deepseek"];
 
+/** The format a provider row's `api_format` names, or `null` when it is none of {@link providerFormats}. */
+export function providerFormatOf(apiFormat: string): ProviderFormat | null {
+  return (providerFormats as readonly string[]).includes(apiFormat) ? (apiFormat as ProviderFormat) : null;
+}
+
 /**
  * A canonical chat request: OpenAI's `ChatCompletionCreateParams`. The router fills `model` with
  * the upstream model code. `stream` is ignored: {@link ProviderAdapter.chat} never streams and

@@ -5,7 +5,7 @@
  * own status changes at once instead of waiting for the next reload.
  */
 import type { ApiKeyRow, KeyStatus, ModelRow, ProviderRow } from "../../db/schema";
-import { providerFormats, type ProviderFormat } from "../providers/provider-spec";
+import { providerFormatOf, type ProviderFormat } from "../providers/provider-spec";
 
 /** A provider as the router sees it. */
 export interface CatalogueProvider {
@@ -98,7 +98,7 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
       code: row.code,
       name: row.name,
       baseUrl: row.base_url,
-      format: (providerFormats as readonly string[]).includes(row.api_format) ? (row.api_format as ProviderFormat) : null,
+      format: providerFormatOf(row.api_format),
       isActive: row.is_active === 1,
       timeoutMs: Number(row.timeout_ms),
     };

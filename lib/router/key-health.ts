@@ -60,6 +60,8 @@ export class KeyHealth {
   readonly #cache: CatalogueCache;
   readonly #logger: Logger;
   readonly #options: Required<KeyHealthOptions>;
+  /** The cooldowns this instance applies (ms): after a 429 without retry-after, and after an exhausted quota. */
+  readonly cooldownMs: { readonly rateLimit: number; readonly quota: number };
 
   constructor(
     dependencies: { db: Kysely<Database>; limits: LimitStore; cache: CatalogueCache; logger: Logger },
@@ -77,6 +79,7 @@ export class KeyHealth {
     this.#cache = dependencies.cache;
     this.#logger = dependencies.logger;
     this.#options = { rateLimitCooldownMs, quotaCooldownMs, transientFailureThreshold, transientCooldownMs, lastUsedWriteIntervalMs };
+    this.cooldownMs = { rateLimit: rateLimitCooldownMs, quota: quotaCooldownMs };
   }
 
   /** Records a failed call. Client errors and client disconnects are not the key's fault and change nothing. */

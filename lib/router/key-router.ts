@@ -16,8 +16,7 @@ import type { Clock } from "../deps";
 import type { LimitStore, WindowLimit } from "../limits/limit-store";
 import type { ProviderError } from "../providers/provider-error";
 import type { ChatRequest, ChatResult, ProviderAdapter, ProviderCallContext, ProviderFormat } from "../providers/provider-spec";
-import type { CatalogueCache } from "./catalogue-cache";
-import type { CatalogueKey } from "./catalogue-snapshot";
+import type { CatalogueKey, CatalogueSnapshot } from "./catalogue-snapshot";
 import { keySubject, type KeyHealth } from "./key-health";
 import { orderKeys, WeightedRotation } from "./key-order";
 import type { RouteTarget } from "./model-resolver";
@@ -58,6 +57,8 @@ export interface AttemptTrace {
 
 /** One chat request to route. */
 export interface RouteRequest {
+  /** The catalogue snapshot `target` was resolved from; its keys of the provider are the candidates. */
+  snapshot: CatalogueSnapshot;
   target: RouteTarget;
   /** The canonical request, `model` already the upstream model code. */
   request: ChatRequest;
@@ -93,16 +94,6 @@ export interface KeyRouterOptions {
    */
   ttftTimeoutMs?: number;
   /**
-   * Cooldown after an upstream 429 that named no retry-after (must match key-health's), in ms.
-   * @default 60_000
-   */
-  rateLimitCooldownMs?: number;
-  /**
-   * Cooldown after an exhausted quota (must match key-health's), in ms.
-   * @default 3_600_000
-   */
-  quotaCooldownMs?: number;
-  /**
    * How long one request holds the right to probe a key back from a cooldown, in ms; others skip
    * the key meanwhile. Released as soon as the probe ends.
    * @default 30_000
@@ -112,7 +103,6 @@ export interface KeyRouterOptions {
 
 /** Everything the router needs. */
 export interface KeyRouterDependencies {
-  cache: CatalogueCache;
   limits: LimitStore;
   health: KeyHealth;
   clock: Clock;
@@ -130,20 +120,18 @@ export class KeyRouter {
   readonly #dependencies: KeyRouterDependencies;
   readonly #rotation = new WeightedRotation();
   readonly #ttftTimeoutMs: number;
-  readonly #cooldownMs: { rateLimit: number; quota: number };
   readonly #probeTtlMs: number;
 
   /** @throws RangeError on a non-positive timeout. */
   constructor(
     dependencies: KeyRouterDependencies,
-    { ttftTimeoutMs = 60_000, rateLimitCooldownMs = 60_000, quotaCooldownMs = 3_600_000, probeTtlMs = 30_000 }: KeyRouterOptions = {},
+    { ttftTimeoutMs = 60_000, probeTtlMs = 30_000 }: KeyRouterOptions = {},
   ) {
     if (!(ttftTimeoutMs > 0)) throw new RangeError(`ttftTimeoutMs must be > 0, got ${ttftTimeoutMs}`);
     if (!(probeTtlMs > 0)) throw new RangeError(`probeTtlMs must be > 0, got ${probeTtlMs}`);
     this.#probeTtlMs = probeTtlMs;
     this.#dependencies = dependencies;
     this.#ttftTimeoutMs = ttftTimeoutMs;
-    this.#cooldownMs = { rateLimit: rateLimitCooldownMs, quota: quotaCooldownMs };
   }
 
   /** A non-streaming chat call with failover. */
@@ -200,10 +188,9 @@ export class KeyRouter {
     route: RouteRequest,
     call: (adapter: ProviderAdapter, context: ProviderCallContext, controller: AbortController, release: () => void) => Promise<Result>,
   ): Promise<RoutedCall & { result: Result }> {
-    const { cache, limits, health, clock } = this.#dependencies;
-    const { target, trace, signal } = route;
+    const { limits, health, clock } = this.#dependencies;
+    const { snapshot, target, trace, signal } = route;
     const provider = target.provider;
-    const snapshot = await cache.snapshot();
     const keys = snapshot.keysByProvider.get(provider.id) ?? [];
     if (keys.length === 0) throw noKeysConfigured(provider);
     const adapter = provider.format ? this.#dependencies.adapterFor(provider.format) : undefined;
@@ -264,7 +251,7 @@ export class KeyRouter {
         trace.attemptErrors.push({ keyId: key.id, kind: error.kind, code: error.code, status: error.status, latencyMs: Math.round(latencyMs) });
         if (error.kind === "client_error") throw clientErrorResponse(error);
         trace.defer(health.recordFailure(key, error, clock.now()));
-        tally.failed(error, this.#cooldownMs);
+        tally.failed(error, health.cooldownMs);
       }
     }
     throw tally.toError();

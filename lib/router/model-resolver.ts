@@ -68,13 +68,11 @@ function resolveInProvider(snapshot: CatalogueSnapshot, providerCode: string, mo
  * @throws PermissionError 403 naming the model.
  */
 export function assertModelAllowed(caller: Caller, target: RouteTarget): void {
-  if (caller.kind !== "client" || caller.allowedModels === null) return;
-  const qualified = `${target.provider.code}/${target.model.code}`;
-  if (caller.allowedModels.includes(target.model.code) || caller.allowedModels.includes(qualified)) return;
-  throw new PermissionError(`This client key may not use model '${qualified}'`);
+  if (isModelAllowed(caller, target.provider, target.model)) return;
+  throw new PermissionError(`This client key may not use model '${target.provider.code}/${target.model.code}'`);
 }
 
-/** True when a client may see the model in `/v1/models`. */
+/** True when the caller may use (and see in `/v1/models`) the model; see {@link assertModelAllowed}. */
 export function isModelAllowed(caller: Caller, provider: CatalogueProvider, model: CatalogueModel): boolean {
   if (caller.kind !== "client" || caller.allowedModels === null) return true;
   return caller.allowedModels.includes(model.code) || caller.allowedModels.includes(`${provider.code}/${model.code}`);

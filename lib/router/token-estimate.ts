@@ -16,24 +16,42 @@ export function tokensForCharacters(characters: number): number {
   return Math.ceil(characters / CHARACTERS_PER_TOKEN);
 }
 
+/** The text-bearing fields of a message, or of a streamed delta. */
+interface TextFields {
+  content?: unknown;
+  reasoning_content?: string | null;
+  refusal?: string | null;
+  tool_calls?: ReadonlyArray<{ type?: string; function?: { name?: string; arguments?: string } }>;
+}
+
 /** Characters of prompt text in a request: message contents, tool calls and tool definitions. */
 export function promptCharacters(request: ChatRequest): number {
   let characters = 0;
-  for (const message of request.messages) {
-    characters += contentCharacters((message as { content?: unknown }).content);
-    const toolCalls = (message as { tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> }).tool_calls;
-    if (toolCalls) {
-      for (const call of toolCalls) characters += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
-    }
-  }
+  for (const message of request.messages as TextFields[]) characters += contentCharacters(message.content) + toolCallCharacters(message);
   // Tool schemas are sent as text too; their JSON length is a fair stand-in.
   if (request.tools && request.tools.length > 0) characters += JSON.stringify(request.tools).length;
   return characters;
 }
 
 /** Estimated prompt tokens of a request. */
-export function estimatePromptTokens(request: ChatRequest, characters = promptCharacters(request)): number {
-  return tokensForCharacters(characters) + TOKENS_PER_MESSAGE * request.messages.length;
+export function estimatePromptTokens(request: ChatRequest): number {
+  return tokensForCharacters(promptCharacters(request)) + TOKENS_PER_MESSAGE * request.messages.length;
+}
+
+/**
+ * Characters a model generated in a completion's message or a stream chunk's delta: content,
+ * reasoning, refusal and tool calls (for estimates when the upstream reported no usage).
+ */
+export function outputCharacters(output: TextFields | undefined): number {
+  if (!output) return 0;
+  const content = typeof output.content === "string" ? output.content.length : 0;
+  return content + (output.reasoning_content?.length ?? 0) + (output.refusal?.length ?? 0) + toolCallCharacters(output);
+}
+
+function toolCallCharacters({ tool_calls: toolCalls }: TextFields): number {
+  let characters = 0;
+  for (const call of toolCalls ?? []) characters += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
+  return characters;
 }
 
 /**

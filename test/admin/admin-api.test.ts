@@ -36,6 +36,17 @@ for (const kind of ["sqlite", "mariadb", "planetscale"] as TestDatabaseKind[]) {
         expect(body.errors.map((error) => error.field)).toContain("password");
       });
 
+      it("answers 401, not 500, for a user whose stored hash scrypt refuses", async () => {
+        const now = t.clock.now();
+        await t.database.handle.db
+          .insertInto("t_admin_users")
+          .values({ username: "broken-hash", password_hash: "scrypt$abc$8$1$c2FsdA==$aGFzaA==", role: "admin", is_active: 1, created_at: now, updated_at: now })
+          .execute();
+        const response = await t.request("POST", "/api/auth/login", { username: "broken-hash", password: "anything" });
+        expect(response.status).toBe(401);
+        expect(await response.json()).toEqual({ code: 401, message: "Invalid username or password" });
+      });
+
       it("locks a user/IP pair out after five failures, with Retry-After", async () => {
         for (let attempt = 0; attempt < 5; attempt++) {
           const response = await t.request("POST", "/api/auth/login", { username: "locked-user", password: "bad" });

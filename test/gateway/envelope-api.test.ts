@@ -91,6 +91,8 @@ describe("the envelope chat API", () => {
     const malformed = await g.chat("{not json", { path: PATH });
     expect(malformed.status).toBe(400);
     expect(g.upstream.requests).toHaveLength(0);
+    // The log row says what the client was told, not a 500's "internal_error".
+    expect((await g.logRows()).at(-1)).toMatchObject({ status: "error", http_status: 400, error_code: "bad_request" });
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { anthropicMaxTokensCap, toAnthropicRequest } from "../../lib/providers/anthropic/anthropic-request-convert";
+import { ProviderError } from "../../lib/providers/provider-error";
 import type { ChatRequest } from "../../lib/providers/provider-spec";
 
 const tinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
@@ -176,5 +177,24 @@ describe("toAnthropicRequest", () => {
       { role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }, { type: "text", text: "c" }] },
     ]);
     expect(warnings).toEqual(["an empty assistant message was dropped"]);
+  });
+
+  it("rejects parts too malformed to convert as a client error, not an adapter failure", () => {
+    const base: ChatRequest = { model: "m", messages: [{ role: "user", content: "x" }] };
+    const malformed = [
+      { ...base, tools: [{ type: "function" }] },
+      { ...base, messages: [{ role: "user", content: [{ type: "image_url" }] }] },
+      { ...base, tools: [{ type: "function", function: { name: "f" } }], tool_choice: { type: "function" } },
+    ] as unknown as ChatRequest[];
+    for (const request of malformed) {
+      let thrown: unknown;
+      try {
+        toAnthropicRequest(request);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ProviderError);
+      expect(thrown).toMatchObject({ kind: "client_error", status: 400, code: "invalid_request", provider: "anthropic" });
+    }
   });
 });

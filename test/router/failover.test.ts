@@ -148,6 +148,17 @@ for (const backend of await availableLimitBackends("router failover")) {
       expect(keysCalled(g)).toEqual([PRIMARY, PRIMARY]);
     });
 
+    it("a request the adapter cannot convert -> 400, no upstream call, and no key is blamed", async () => {
+      const primary = await g.addKey("anthropic", PRIMARY, { priority: 10 });
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const response = await g.chat(chatBody("claude-haiku-4-5", "Hello", { tools: [{ type: "function" }] }));
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
+      }
+      expect(keysCalled(g)).toEqual([]);
+      expect(await g.keyRow(primary)).toMatchObject({ status: "normal", consecutive_failures: 0, cooldown_until: null });
+    });
+
     it("all keys busy -> 429 whose Retry-After is the soonest recovery", async () => {
       await g.addKey("openai", PRIMARY, { priority: 10 });
       await g.addKey("openai", BACKUP, { priority: 1 });

@@ -3,6 +3,7 @@
  * provider-apis.md §4.3. Options Anthropic lacks become warnings, never exceptions.
  */
 import type { MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
+import { isProviderError, ProviderError } from "../provider-error";
 import type { ChatRequest } from "../provider-spec";
 import { toAnthropicConversation } from "./anthropic-message-convert";
 import { toAnthropicTools } from "./anthropic-tool-convert";
@@ -50,8 +51,29 @@ const unsupportedOptions: { name: keyof ChatRequest; isUnset?: (value: unknown) 
   { name: "function_call" },
 ];
 
-/** Converts a canonical request into an Anthropic Messages request. */
+/**
+ * Converts a canonical request into an Anthropic Messages request.
+ *
+ * @throws ProviderError (`client_error`, 400) when a part of the request is too malformed to
+ *   convert (e.g. a `function` tool without `function`, an `image_url` part without its URL): the
+ *   request's fault, so the router answers 400 instead of failing over and blaming every key.
+ */
 export function toAnthropicRequest(request: ChatRequest): AnthropicConvertedRequest {
+  try {
+    return convertRequest(request);
+  } catch (error) {
+    if (isProviderError(error)) throw error;
+    throw new ProviderError({
+      kind: "client_error",
+      status: 400,
+      code: "invalid_request",
+      message: "The request cannot be converted for Anthropic: a message, tool or tool_choice is malformed",
+      provider: "anthropic",
+    });
+  }
+}
+
+function convertRequest(request: ChatRequest): AnthropicConvertedRequest {
   const warnings: string[] = [];
   const { system, messages } = toAnthropicConversation(request.messages, warnings);
   const params: AnthropicMessageRequest = {

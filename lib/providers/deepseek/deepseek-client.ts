@@ -13,8 +13,3 @@ const deepSeekClients = new ProviderClientCache<OpenAI>(createOpenAICompatibleCl
 export function deepSeekClientFor(context: ProviderCallContext): OpenAI {
   return deepSeekClients.get(context);
 }
-
-/** Number of cached DeepSeek clients (for tests and diagnostics). */
-export function deepSeekClientCount(): number {
-  return deepSeekClients.size;
-}
