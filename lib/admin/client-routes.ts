@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { ClientKeyRow } from "../../db/schema";
-import { clientKeyHint, generateClientKey, hashClientKey } from "../auth/client-keys";
+import { clientKeyHint, generateClientKey, hashClientKey, parseAllowedModels } from "../auth/client-keys";
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
@@ -31,16 +31,6 @@ const clientUpdateSchema = z
   .strict()
   .refine((value) => Object.keys(value).length > 0, "at least one field is required");
 
-/** Parses the stored allowed-model list (JSON text or null). */
-export function parseAllowedModels(stored: string | null): string[] | null {
-  if (stored === null) return null;
-  try {
-    const parsed: unknown = JSON.parse(stored);
-    return Array.isArray(parsed) ? parsed.map(String) : null;
-  } catch {
-    return null;
-  }
-}
 
 /** A client key as the admin API shows it (never the key or its hash). */
 export function clientView(row: ClientKeyRow) {

@@ -6,11 +6,10 @@
 import type { Kysely } from "kysely";
 import type { MiddlewareHandler } from "hono";
 import type { Database } from "../../db/schema";
-import { parseAllowedModels } from "../admin/client-routes";
 import { AuthenticationError } from "../errors";
 import type { AppEnv, Caller } from "../http/app-env";
 import { looksLikeJwt, verifyAdminToken } from "./admin-token";
-import { hashClientKey } from "./client-keys";
+import { hashClientKey, parseAllowedModels } from "./client-keys";
 import { bearerToken } from "./require-admin";
 
 /** Options for {@link authenticateCaller}. */

@@ -21,3 +21,14 @@ export function hashClientKey(key: string): string {
 export function clientKeyHint(key: string): string {
   return `${CLIENT_KEY_PREFIX}…${key.slice(-4)}`;
 }
+
+/** Parses the stored allowed-model list (JSON text or null). */
+export function parseAllowedModels(stored: string | null): string[] | null {
+  if (stored === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    return Array.isArray(parsed) ? parsed.map(String) : null;
+  } catch {
+    return null;
+  }
+}

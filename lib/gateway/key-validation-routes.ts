@@ -21,7 +21,7 @@ import type { ProviderError } from "../providers/provider-error";
 import { providerFormatOf, type ProviderAdapter, type ProviderFormat } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
 import { keySubject } from "../router/key-health";
-import { asProviderError } from "../router/router-errors";
+import { asProviderError, noAdapter } from "../router/router-errors";
 
 const keyIdParamSchema = z.object({ keyId: z.coerce.number().int().positive() });
 
@@ -49,7 +49,7 @@ export function keyValidationRoutes(deps: AppDeps, options: KeyValidationOptions
     const provider = await db.selectFrom("t_ai_providers").selectAll().where("id", "=", key.provider_id).executeTakeFirstOrThrow();
     const format = providerFormatOf(provider.api_format);
     const adapter = format ? options.adapterFor(format) : undefined;
-    if (!adapter) throw new UnavailableError(`Provider '${provider.code}' uses an API format this gateway cannot speak`);
+    if (!adapter) throw noAdapter(provider);
 
     let apiKey: string;
     try {

@@ -16,18 +16,31 @@ export interface Logger {
 
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-// Provider and client key shapes (sk-…, sk-ant-…, mg-…) and bearer tokens / JWTs.
-const SECRET_PATTERNS = [
-  /\b(sk|mg|rk|pk)-[A-Za-z0-9_-]{8,}/g,
-  /\bBearer\s+[A-Za-z0-9._~+/-]{8,}=*/gi,
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
-];
+/** The placeholder that replaces a redacted secret. */
+export const REDACTED = "[redacted]";
 
-/** Replaces anything that looks like a secret with a masked marker. */
-export function redactSecrets(text: string): string {
+// Upstreams echo keys back ("Incorrect API key provided: sk-…") and peers leaked them that way
+// (litellm PR #25203, issue #5762): provider and client key shapes (sk-…, sk-ant-…, mg-…),
+// credentials in echoed headers, and JWTs.
+const KEY_SHAPED = /\b(sk|mg|rk|pk)-[A-Za-z0-9_\-*.]{4,}/g;
+const CREDENTIAL_HEADER = /(bearer\s+|x-api-key["']?\s*[:=]\s*["']?)[^\s"',;]+/gi;
+const JWT_SHAPED = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
+
+/**
+ * Removes the given secrets and anything shaped like an API key, bearer credential or JWT.
+ * Every log line and every upstream error message passes through here.
+ * @param secrets exact values to remove as well (the key used for a call); values under 8
+ *   characters are ignored, since they would shred ordinary words
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
   let result = text;
-  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, "[redacted]");
-  return result;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 8) result = result.split(secret).join(REDACTED);
+  }
+  return result
+    .replace(KEY_SHAPED, REDACTED)
+    .replace(CREDENTIAL_HEADER, (_match, prefix: string) => `${prefix}${REDACTED}`)
+    .replace(JWT_SHAPED, REDACTED);
 }
 
 /** Options for {@link createLogger}. */

@@ -3,7 +3,7 @@
  * (cool down, disable, mark invalid, try the next one) and whether to fail over at all.
  */
 import type { ProviderFormat } from "./provider-spec";
-import { redactSecrets } from "./shared/secret-redaction";
+import { redactSecrets } from "../logging/logger";
 
 /**
  * What went wrong, from the key router's point of view:

@@ -106,7 +106,7 @@ export function noKeysConfigured(provider: CatalogueProvider): UnavailableError 
 }
 
 /** 503 for a provider whose format no adapter speaks. */
-export function noAdapter(provider: CatalogueProvider): UnavailableError {
+export function noAdapter(provider: Pick<CatalogueProvider, "code">): UnavailableError {
   return new UnavailableError(`Provider '${provider.code}' uses an API format this gateway cannot speak`, OPERATOR_RETRY_AFTER_MS, { needsOperator: true });
 }
 

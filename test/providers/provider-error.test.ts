@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ProviderError, isProviderError } from "../../lib/providers/provider-error";
 import { chunkHasContent, isUsageChunk, type ChatCompletionChunk } from "../../lib/providers/provider-spec";
 import { parseGoDurationMs, parseRetryAfterMs } from "../../lib/providers/shared/retry-after";
-import { redactSecrets } from "../../lib/providers/shared/secret-redaction";
+import { redactSecrets } from "../../lib/logging/logger";
 import { classifyHttpStatus, classifyStreamErrorType } from "../../lib/providers/shared/upstream-error-classify";
 
 describe("parseRetryAfterMs", () => {
