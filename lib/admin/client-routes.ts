@@ -7,7 +7,7 @@ import * as z from "zod";
 import type { ClientKeyRow } from "../../db/schema";
 import { clientKeyHint, generateClientKey, hashClientKey, parseAllowedModels } from "../auth/client-keys";
 import type { AppDeps } from "../deps";
-import { NotFoundError } from "../errors";
+import { ConflictError, NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
 import { idParamSchema } from "./admin-schemas";
@@ -89,7 +89,7 @@ export function clientRoutes(deps: AppDeps) {
     const body = c.req.valid("json");
     const existing = await findClient(id);
     if (existing.revoked_at !== null && body.isActive === true) {
-      throw new NotFoundError(`Client ${id} was revoked; create a new key instead`);
+      throw new ConflictError(`Client ${id} was revoked; create a new key instead`);
     }
     await db
       .updateTable("t_client_keys")

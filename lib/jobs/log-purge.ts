@@ -2,7 +2,8 @@
  * Daily log purge: deletes `t_ai_api_logs` rows older than `settings.logRetentionDays`, a bounded
  * batch per statement so no statement holds a long lock or builds a huge undo log (lessons-from-
  * peers §2.9: one unbatched `DELETE … WHERE created_at < ?` is what takes gateways down).
- * `t_ai_usage_stats` is left alone: the hourly figures outlive the raw logs.
+ * `t_ai_usage_stats` is left alone: the hourly figures outlive the raw logs. Alert history older
+ * than the same retention goes too.
  *
  * Each batch first finds the id bound of the next `batchSize` old rows, then deletes the primary-
  * key range up to it. Portable: SQLite has no `DELETE … ORDER BY … LIMIT` in default builds.
@@ -33,6 +34,8 @@ export interface PurgeSummary {
   batches: number;
   /** False when `maxBatches` stopped the run with old rows left. */
   complete: boolean;
+  /** Alert history rows past the same retention. */
+  alertsDeleted: number;
 }
 
 /** Deletes old logs in batches and returns how many went. */
@@ -78,6 +81,12 @@ export async function runLogPurge(context: JobContext, options: PurgeOptions = {
     lowerId = upperId;
     if (pauseMs > 0) await context.sleep(pauseMs);
   }
-  if (deleted > 0) context.logger.info("old logs purged", { deleted, batches, cutoff: new Date(cutoff).toISOString() });
-  return { job: PURGE_JOB, cutoff: new Date(cutoff).toISOString(), deleted, batches, complete };
+  // Alert history follows the same retention. It grows by a few rows an hour at most (one per
+  // incident and window), so one statement stays small.
+  const alerts = await db.deleteFrom("t_alert_history").where("created_at", "<", cutoff).executeTakeFirst();
+  const alertsDeleted = Number(alerts.numDeletedRows);
+  if (deleted > 0 || alertsDeleted > 0) {
+    context.logger.info("old logs purged", { deleted, batches, alertsDeleted, cutoff: new Date(cutoff).toISOString() });
+  }
+  return { job: PURGE_JOB, cutoff: new Date(cutoff).toISOString(), deleted, batches, complete, alertsDeleted };
 }

@@ -190,6 +190,25 @@ for (const kind of ["sqlite", "mariadb", "planetscale"] as TestDatabaseKind[]) {
       });
     });
 
+    describe("client keys", () => {
+      it("shows a new key once, stores only its hash, and refuses to revive a revoked one", async () => {
+        const token = await t.adminToken();
+        const created = await t.request("POST", "/api/admin/clients", { name: "my-app", allowedModels: ["gpt-4.1"], rateLimitRpm: 30 }, token);
+        const client = ((await created.json()) as { data: { id: number; apiKey: string; keyHint: string } }).data;
+        expect(client.apiKey).toMatch(/^mg-[A-Za-z0-9_-]{32}$/);
+        expect(client.keyHint).toBe(`mg-…${client.apiKey.slice(-4)}`);
+        const listed = await t.request("GET", "/api/admin/clients", undefined, token);
+        expect(await listed.text()).not.toContain(client.apiKey);
+        const row = await t.database.handle.db.selectFrom("t_client_keys").selectAll().where("id", "=", client.id).executeTakeFirstOrThrow();
+        expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(JSON.stringify(row)).not.toContain(client.apiKey);
+
+        expect((await t.request("DELETE", `/api/admin/clients/${client.id}`, undefined, token)).status).toBe(200);
+        const revive = await t.request("PUT", `/api/admin/clients/${client.id}`, { isActive: true }, token);
+        expect(revive.status).toBe(409);
+      });
+    });
+
     it("answers unknown routes with a 404 envelope", async () => {
       const response = await t.request("GET", "/api/nothing-here");
       expect(response.status).toBe(404);

@@ -32,7 +32,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(clientRowsBefore).toBeGreaterThan(0);
 
       const summary = await runLogPurge(harness.context, { batchSize: 500, pauseMs: 5 });
-      expect(summary).toEqual({ job: "purge", cutoff: new Date(cutoff).toISOString(), deleted: 2346, batches: 5, complete: true });
+      expect(summary).toEqual({ job: "purge", cutoff: new Date(cutoff).toISOString(), deleted: 2346, batches: 5, complete: true, alertsDeleted: 0 });
       expect(harness.sleeps).toEqual([5, 5, 5, 5, 5]);
 
       const remaining = await harness.context.db.selectFrom("t_ai_api_logs").select(["created_at", "model"]).execute();
@@ -42,6 +42,23 @@ for (const kind of TEST_DATABASE_KINDS) {
       // Usage statistics outlive the logs.
       expect(await readUsage(harness.context)).toEqual(usageBefore);
       expect(await clientRows()).toBe(clientRowsBefore);
+    });
+
+    it("purges alert history past the same retention and keeps newer alerts", async () => {
+      const alert = (createdAt: number, title: string) => ({
+        kind: "error_rate",
+        incident_key: `error_rate:${title}`,
+        state: "firing" as const,
+        title,
+        message: "success rate below threshold",
+        delivered: 1,
+        delivery_error: null,
+        created_at: createdAt,
+      });
+      await harness.context.db.insertInto("t_alert_history").values([alert(cutoff - DAY, "old"), alert(cutoff + HOUR, "new")]).execute();
+      expect(await runLogPurge(harness.context)).toMatchObject({ deleted: 0, alertsDeleted: 1 });
+      const titles = (await harness.context.db.selectFrom("t_alert_history").select("title").execute()).map((row) => row.title);
+      expect(titles).toEqual(["new"]);
     });
 
     it("stops after maxBatches and finishes on the next run", async () => {
