@@ -10,6 +10,7 @@ import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { LoadJob, LoadResult } from "./bench-load";
+import { adminCall } from "../test/support/admin-http-client";
 
 const projectRoot = new URL("..", import.meta.url).pathname;
 
@@ -137,17 +138,6 @@ export interface BenchGatewaySetup {
   clientKey: string;
   /** The provider key the gateway sends upstream. */
   providerKey: string;
-}
-
-async function adminCall(origin: string, token: string | null, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (JSON.parse(text) as { data: unknown }).data;
 }
 
 /**

@@ -11,12 +11,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteKeysUnder, redisAvailableFor } from "../limits/redis-test-support";
+import { adminCall } from "../support/admin-http-client";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 import { REDIS_URL } from "../support/services";
 import { testDatabaseAvailable } from "../support/test-databases";
 import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge";
 import {
-  adminCall,
   clusterEnvironment,
   createClusterDatabase,
   hammer,

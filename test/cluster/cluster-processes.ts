@@ -122,18 +122,6 @@ export async function startGatewayProcess(environment: ClusterEnvironment, timeo
   return { origin, output, stop };
 }
 
-/** Calls the admin API of one instance and returns `data`. */
-export async function adminCall(origin: string, token: string | null, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (JSON.parse(text) as { data: unknown }).data;
-}
-
 /** What one chat call through the cluster answered. */
 export interface ChatOutcome {
   status: number;
