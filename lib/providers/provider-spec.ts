@@ -13,6 +13,41 @@ import type {
 
 export type { ChatCompletion, ChatCompletionChunk };
 
+/**
+ * The wire protocols: what a door serves to clients (`/v1/chat/completions`, `/v1/messages`,
+ * `/v1/responses`) and what an upstream speaks. Same protocol on both sides passes bytes
+ * through; different protocols translate through the canonical request below.
+ */
+export type WireProtocol = "chat" | "messages" | "responses";
+
+/**
+ * Something a translation could not carry as the client asked. Never silent: every warning of a
+ * request reaches the client in the `x-modelgate-warnings` response header and the log row.
+ */
+export interface TranslationWarning {
+  /** The request field, e.g. `logprobs`, `top_k`, `messages.content`. */
+  field: string;
+  /** `dropped`: not sent; `adjusted`: sent with another value; `emulated`: sent in another form. */
+  action: "dropped" | "adjusted" | "emulated";
+  /** What happened, in words (for the log row). */
+  message: string;
+}
+
+/** A `dropped` warning. */
+export function dropped(field: string, message: string): TranslationWarning {
+  return { field, action: "dropped", message };
+}
+
+/** An `adjusted` warning. */
+export function adjusted(field: string, message: string): TranslationWarning {
+  return { field, action: "adjusted", message };
+}
+
+/** An `emulated` warning. */
+export function emulated(field: string, message: string): TranslationWarning {
+  return { field, action: "emulated", message };
+}
+
 /** Wire format an adapter speaks; matches the provider's `api format` column. */
 export type ProviderFormat = "openai" | "anthropic" | "deepseek";
 
@@ -29,7 +64,46 @@ export function providerFormatOf(apiFormat: string): ProviderFormat | null {
  * the upstream model code. `stream` is ignored: {@link ProviderAdapter.chat} never streams and
  * {@link ProviderAdapter.stream} always does.
  */
-export type ChatRequest = ChatCompletionCreateParams;
+export type ChatRequest = ChatCompletionCreateParams & CanonicalRequestExtensions;
+
+/**
+ * Fields the canonical request carries beyond OpenAI's, so that what one door's protocol can say
+ * survives the trip to another provider. Adapters whose upstream has no such field drop them
+ * (with a warning where the client asked for something); an upstream never sees them raw.
+ * - On a request: `thinking` (Anthropic's / DeepSeek's switch; `reasoning_effort` is the
+ *   OpenAI one) and a top-level `cache_control` (Anthropic's automatic prompt-cache breakpoint).
+ * - On messages, content parts and tools: `cache_control` (Anthropic's breakpoints, in LiteLLM's
+ *   OpenAI-format convention).
+ * - On assistant messages: `reasoning_content` (DeepSeek's reasoning text) and `thinking_blocks`
+ *   (Anthropic's signed thinking, which only Anthropic may be sent back).
+ */
+export interface CanonicalRequestExtensions {
+  thinking?: CanonicalThinking;
+  cache_control?: CacheControl;
+}
+
+/** Anthropic's thinking switch (DeepSeek accepts `enabled` / `disabled`). */
+export type CanonicalThinking =
+  | { type: "enabled"; budget_tokens?: number; display?: "summarized" | "omitted" }
+  | { type: "adaptive"; display?: "summarized" | "omitted" }
+  | { type: "disabled" };
+
+/** An Anthropic prompt-cache breakpoint. */
+export interface CacheControl {
+  type: "ephemeral";
+  ttl?: "5m" | "1h";
+}
+
+/** Anthropic thinking as Anthropic returns it; the signature binds it to the model that wrote it. */
+export type ThinkingBlock = { type: "thinking"; thinking: string; signature: string } | { type: "redacted_thinking"; data: string };
+
+/** Extensions of a canonical assistant message (request history or completion). */
+export interface CanonicalAssistantExtensions {
+  /** DeepSeek's reasoning text (also Anthropic thinking text, for clients that show it). */
+  reasoning_content?: string | null;
+  /** Anthropic's signed thinking blocks, in order; only an Anthropic upstream is sent them. */
+  thinking_blocks?: ThinkingBlock[];
+}
 
 /** Token counts in one shape for every provider. */
 export interface NormalizedUsage {
@@ -52,7 +126,7 @@ export interface ChatResult {
   /** The same usage, normalized. */
   usage: NormalizedUsage;
   /** Options the upstream does not support and that were dropped or adjusted; never an exception. */
-  warnings: string[];
+  warnings: TranslationWarning[];
 }
 
 /** Which key to call with, where, and for how long. */
@@ -81,7 +155,7 @@ export interface ProviderCallContext {
 /** What {@link ProviderAdapter.stream} resolves with: the chunks, plus the request's warnings. */
 export interface ChatStream extends AsyncIterable<ChatCompletionChunk> {
   /** Options the upstream does not support and that were dropped or adjusted. */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly TranslationWarning[];
 }
 
 /** One upstream API behind the canonical OpenAI shape. */
@@ -102,10 +176,13 @@ export interface ProviderAdapter {
 
 /**
  * A streamed delta as adapters emit it: OpenAI's delta plus DeepSeek's (and Anthropic thinking's)
- * `reasoning_content`.
+ * `reasoning_content`, and from Anthropic the end of a thinking block: `reasoning_signature`
+ * (its signature, after its text) or `reasoning_redacted` (a redacted block's data).
  */
 export type ChatCompletionChunkDelta = ChatCompletionChunk.Choice.Delta & {
   reasoning_content?: string | null;
+  reasoning_signature?: string;
+  reasoning_redacted?: string;
 };
 
 /**

@@ -55,7 +55,7 @@ describe("anthropicAdapter.chat", () => {
       stop_sequences: ["\n\n"],
       stream: false,
     });
-    expect(result.warnings).toEqual(["temperature 1.4 was clamped to 1 (Anthropic accepts 0 to 1)"]);
+    expect(result.warnings.map((warning) => warning.message)).toEqual(["temperature 1.4 was clamped to 1 (Anthropic accepts 0 to 1)"]);
     expect(result.completion).toMatchObject({
       id: "msg_fake_1",
       object: "chat.completion",

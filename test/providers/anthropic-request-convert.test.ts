@@ -21,7 +21,7 @@ describe("toAnthropicRequest", () => {
       system: "You are terse.\n\nAnswer in French.",
       messages: [{ role: "user", content: "Hello" }],
     });
-    expect(warnings).toEqual([]);
+    expect(warnings.map((warning) => warning.message)).toEqual([]);
   });
 
   it("prefers max_completion_tokens, caps huge values and clamps temperature with warnings", () => {
@@ -31,8 +31,8 @@ describe("toAnthropicRequest", () => {
     expect(capped.params.max_tokens).toBe(anthropicMaxTokensCap);
     expect(capped.params.temperature).toBe(1);
     expect(capped.params.top_p).toBe(0.9);
-    expect(capped.warnings).toEqual([`max_tokens 1000000 was capped to ${anthropicMaxTokensCap}`, "temperature 1.6 was clamped to 1 (Anthropic accepts 0 to 1)"]);
-    expect(toAnthropicRequest({ ...base, temperature: 0.3 }).warnings).toEqual([]);
+    expect(capped.warnings.map((warning) => warning.message)).toEqual([`max_tokens 1000000 was capped to ${anthropicMaxTokensCap}`, "temperature 1.6 was clamped to 1 (Anthropic accepts 0 to 1)"]);
+    expect(toAnthropicRequest({ ...base, temperature: 0.3 }).warnings.map((warning) => warning.message)).toEqual([]);
   });
 
   it("maps stop, user and reports unsupported options as warnings", () => {
@@ -49,7 +49,7 @@ describe("toAnthropicRequest", () => {
     });
     expect(params.stop_sequences).toEqual(["END"]);
     expect(params.metadata).toEqual({ user_id: "user-42" });
-    expect(warnings).toEqual([
+    expect(warnings.map((warning) => warning.message)).toEqual([
       "presence_penalty is not supported by Anthropic and was ignored",
       "seed is not supported by Anthropic and was ignored",
       "response_format is not supported by Anthropic and was ignored",
@@ -118,7 +118,7 @@ describe("toAnthropicRequest", () => {
         ],
       },
     ]);
-    expect(warnings).toEqual([]);
+    expect(warnings.map((warning) => warning.message)).toEqual([]);
   });
 
   it("warns about tool arguments that are not a JSON object", () => {
@@ -131,7 +131,7 @@ describe("toAnthropicRequest", () => {
       ],
     });
     expect(params.messages[1]).toEqual({ role: "assistant", content: [{ type: "tool_use", id: "call_1", name: "f", input: {} }] });
-    expect(warnings).toEqual(["tool call arguments that are not a JSON object were sent as {}"]);
+    expect(warnings.map((warning) => warning.message)).toEqual(["tool call arguments that are not a JSON object were sent as {}"]);
   });
 
   it("converts images (data URI and URL) and PDFs, and drops what Anthropic cannot take", () => {
@@ -157,7 +157,7 @@ describe("toAnthropicRequest", () => {
       { type: "image", source: { type: "url", url: "https://example.com/cat.jpg" } },
       { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0=" } },
     ]);
-    expect(warnings).toEqual([
+    expect(warnings.map((warning) => warning.message)).toEqual([
       "an image that is neither an http(s) URL nor a base64 JPEG, PNG, GIF or WebP data URI was dropped",
       'content parts of type "input_audio" are not supported by Anthropic and were dropped',
     ]);
@@ -176,7 +176,7 @@ describe("toAnthropicRequest", () => {
     expect(params.messages).toEqual([
       { role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }, { type: "text", text: "c" }] },
     ]);
-    expect(warnings).toEqual(["an empty assistant message was dropped"]);
+    expect(warnings.map((warning) => warning.message)).toEqual(["an empty assistant message was dropped"]);
   });
 
   it("rejects parts too malformed to convert as a client error, not an adapter failure", () => {

@@ -66,7 +66,7 @@ describe("deepSeekAdapter.chat", () => {
       { model: "deepseek-chat", messages: [{ role: "user", content: "x" }], seed: 1, store: true, n: 2, parallel_tool_calls: false, temperature: 0.2 },
       contextFor(upstream, "deepseek", key),
     );
-    expect(result.warnings).toEqual([
+    expect(result.warnings.map((warning) => warning.message)).toEqual([
       "store is not supported by DeepSeek and was ignored",
       "seed is not supported by DeepSeek and was ignored",
       "parallel_tool_calls is not supported by DeepSeek and was ignored",
@@ -134,7 +134,7 @@ describe("deepSeekAdapter.stream", () => {
   it("reports dropped options on the stream", async () => {
     const stream = await deepSeekAdapter.stream({ model: "deepseek-chat", messages: [{ role: "user", content: "x" }], user: "u1" }, contextFor(upstream, "deepseek", key));
     await collectChunks(stream);
-    expect(stream.warnings).toEqual(["user is not supported by DeepSeek and was ignored"]);
+    expect(stream.warnings.map((warning) => warning.message)).toEqual(["user is not supported by DeepSeek and was ignored"]);
   });
 });
 

@@ -15,6 +15,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionMessageToolCall,
 } from "openai/resources/chat/completions";
+import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
 
 /** The converted conversation. */
 export interface AnthropicConversation {
@@ -30,7 +31,7 @@ const supportedImageTypes: ReadonlySet<string> = new Set(["image/jpeg", "image/p
  *
  * @param warnings receives one line per dropped or adjusted part
  */
-export function toAnthropicConversation(messages: ChatCompletionMessageParam[], warnings: string[]): AnthropicConversation {
+export function toAnthropicConversation(messages: ChatCompletionMessageParam[], warnings: TranslationWarning[]): AnthropicConversation {
   const systemParts: string[] = [];
   const turns: { role: "user" | "assistant"; blocks: ContentBlockParam[] }[] = [];
   const addBlocks = (role: "user" | "assistant", blocks: ContentBlockParam[]) => {
@@ -50,20 +51,20 @@ export function toAnthropicConversation(messages: ChatCompletionMessageParam[], 
       case "user": {
         const blocks = userBlocks(message.content, warnings);
         if (blocks.length > 0) addBlocks("user", blocks);
-        else warnings.push("an empty user message was dropped");
+        else warnings.push(dropped("messages", "an empty user message was dropped"));
         break;
       }
       case "assistant": {
         const blocks = assistantBlocks(message, warnings);
         if (blocks.length > 0) addBlocks("assistant", blocks);
-        else warnings.push("an empty assistant message was dropped");
+        else warnings.push(dropped("messages", "an empty assistant message was dropped"));
         break;
       }
       case "tool":
         addBlocks("user", [toolResultBlock(message.tool_call_id, message.content)]);
         break;
       default:
-        warnings.push(`messages with role "${message.role}" are not supported by Anthropic and were dropped`);
+        warnings.push(dropped("messages", `messages with role "${message.role}" are not supported by Anthropic and were dropped`));
     }
   }
 
@@ -96,7 +97,7 @@ function textOf(content: string | readonly TextLikePart[] | null | undefined): s
     .join("\n");
 }
 
-function userBlocks(content: string | ChatCompletionContentPart[], warnings: string[]): ContentBlockParam[] {
+function userBlocks(content: string | ChatCompletionContentPart[], warnings: TranslationWarning[]): ContentBlockParam[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   const blocks: ContentBlockParam[] = [];
   for (const part of content) {
@@ -110,14 +111,14 @@ function userBlocks(content: string | ChatCompletionContentPart[], warnings: str
       const document = documentBlock(part.file.file_data, warnings);
       if (document) blocks.push(document);
     } else {
-      warnings.push(`content parts of type "${part.type}" are not supported by Anthropic and were dropped`);
+      warnings.push(dropped("messages.content", `content parts of type "${part.type}" are not supported by Anthropic and were dropped`));
     }
   }
   return blocks;
 }
 
 /** `data:` URIs become base64 sources, http(s) URLs become url sources. */
-function imageBlock(url: string, warnings: string[]): ContentBlockParam | undefined {
+function imageBlock(url: string, warnings: TranslationWarning[]): ContentBlockParam | undefined {
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
   const dataUri = parseDataUri(url);
   if (dataUri && supportedImageTypes.has(dataUri.mediaType)) {
@@ -126,16 +127,16 @@ function imageBlock(url: string, warnings: string[]): ContentBlockParam | undefi
       source: { type: "base64", media_type: dataUri.mediaType as Base64ImageSource["media_type"], data: dataUri.data },
     };
   }
-  warnings.push("an image that is neither an http(s) URL nor a base64 JPEG, PNG, GIF or WebP data URI was dropped");
+  warnings.push(dropped("messages.content", "an image that is neither an http(s) URL nor a base64 JPEG, PNG, GIF or WebP data URI was dropped"));
   return undefined;
 }
 
-function documentBlock(fileData: string | undefined, warnings: string[]): ContentBlockParam | undefined {
+function documentBlock(fileData: string | undefined, warnings: TranslationWarning[]): ContentBlockParam | undefined {
   const dataUri = fileData ? parseDataUri(fileData) : undefined;
   if (dataUri?.mediaType === "application/pdf") {
     return { type: "document", source: { type: "base64", media_type: "application/pdf", data: dataUri.data } };
   }
-  warnings.push("a file part that is not an inline base64 PDF was dropped");
+  warnings.push(dropped("messages.content", "a file part that is not an inline base64 PDF was dropped"));
   return undefined;
 }
 
@@ -146,7 +147,7 @@ function parseDataUri(uri: string): { mediaType: string; data: string } | undefi
 
 function assistantBlocks(
   message: Extract<ChatCompletionMessageParam, { role: "assistant" }>,
-  warnings: string[],
+  warnings: TranslationWarning[],
 ): ContentBlockParam[] {
   const blocks: ContentBlockParam[] = [];
   const text = textOf(message.content);
@@ -158,16 +159,16 @@ function assistantBlocks(
   return blocks;
 }
 
-function toolUseBlock(toolCall: ChatCompletionMessageToolCall, warnings: string[]): ContentBlockParam | undefined {
+function toolUseBlock(toolCall: ChatCompletionMessageToolCall, warnings: TranslationWarning[]): ContentBlockParam | undefined {
   if (toolCall.type !== "function") {
-    warnings.push(`tool calls of type "${toolCall.type}" are not supported by Anthropic and were dropped`);
+    warnings.push(dropped("messages.tool_calls", `tool calls of type "${toolCall.type}" are not supported by Anthropic and were dropped`));
     return undefined;
   }
   return { type: "tool_use", id: toolCall.id, name: toolCall.function.name, input: parseArguments(toolCall.function.arguments, warnings) };
 }
 
 /** Anthropic wants the input as an object; OpenAI carries it as a JSON string. */
-function parseArguments(argumentsJson: string, warnings: string[]): Record<string, unknown> {
+function parseArguments(argumentsJson: string, warnings: TranslationWarning[]): Record<string, unknown> {
   if (argumentsJson.trim() === "") return {};
   try {
     const parsed: unknown = JSON.parse(argumentsJson);
@@ -175,7 +176,7 @@ function parseArguments(argumentsJson: string, warnings: string[]): Record<strin
   } catch {
     // Reported below.
   }
-  warnings.push("tool call arguments that are not a JSON object were sent as {}");
+  warnings.push(adjusted("messages.tool_calls", "tool call arguments that are not a JSON object were sent as {}"));
   return {};
 }
 

@@ -5,6 +5,7 @@
 import type { MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
 import { isProviderError, ProviderError } from "../provider-error";
 import type { ChatRequest } from "../provider-spec";
+import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
 import { toAnthropicConversation } from "./anthropic-message-convert";
 import { toAnthropicTools } from "./anthropic-tool-convert";
 
@@ -22,7 +23,7 @@ export type AnthropicMessageRequest = Omit<MessageCreateParamsBase, "stream"> & 
 /** A converted request with the warnings its conversion produced. */
 export interface AnthropicConvertedRequest {
   params: AnthropicMessageRequest;
-  warnings: string[];
+  warnings: TranslationWarning[];
 }
 
 /** `max_tokens` when the client sent none (Anthropic requires one). */
@@ -74,7 +75,7 @@ export function toAnthropicRequest(request: ChatRequest): AnthropicConvertedRequ
 }
 
 function convertRequest(request: ChatRequest): AnthropicConvertedRequest {
-  const warnings: string[] = [];
+  const warnings: TranslationWarning[] = [];
   const { system, messages } = toAnthropicConversation(request.messages, warnings);
   const params: AnthropicMessageRequest = {
     model: request.model,
@@ -94,24 +95,24 @@ function convertRequest(request: ChatRequest): AnthropicConvertedRequest {
   for (const { name, isUnset } of unsupportedOptions) {
     const value = request[name];
     if (value === undefined || value === null || isUnset?.(value)) continue;
-    warnings.push(`${name} is not supported by Anthropic and was ignored`);
+    warnings.push(dropped(String(name), `${name} is not supported by Anthropic and was ignored`));
   }
   return { params, warnings };
 }
 
-function maxTokens(request: ChatRequest, warnings: string[]): number {
+function maxTokens(request: ChatRequest, warnings: TranslationWarning[]): number {
   const requested = request.max_completion_tokens ?? request.max_tokens ?? anthropicDefaultMaxTokens;
   if (requested > anthropicMaxTokensCap) {
-    warnings.push(`max_tokens ${requested} was capped to ${anthropicMaxTokensCap}`);
+    warnings.push(adjusted("max_tokens", `max_tokens ${requested} was capped to ${anthropicMaxTokensCap}`));
     return anthropicMaxTokensCap;
   }
   return Math.max(1, Math.floor(requested));
 }
 
 /** OpenAI accepts 0–2, Anthropic 0–1: clamp rather than reject (provider-apis.md §4.3). */
-function clampedTemperature(temperature: number | null | undefined, warnings: string[]): number | undefined {
+function clampedTemperature(temperature: number | null | undefined, warnings: TranslationWarning[]): number | undefined {
   if (temperature === null || temperature === undefined) return undefined;
   const clamped = Math.min(Math.max(temperature, 0), 1);
-  if (clamped !== temperature) warnings.push(`temperature ${temperature} was clamped to ${clamped} (Anthropic accepts 0 to 1)`);
+  if (clamped !== temperature) warnings.push(adjusted("temperature", `temperature ${temperature} was clamped to ${clamped} (Anthropic accepts 0 to 1)`));
   return clamped;
 }

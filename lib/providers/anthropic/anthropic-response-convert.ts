@@ -5,7 +5,7 @@
  */
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
-import type { ChatCompletion, ChatResult, NormalizedUsage } from "../provider-spec";
+import type { ChatCompletion, ChatResult, NormalizedUsage, TranslationWarning } from "../provider-spec";
 import { toCompletionUsage } from "../shared/usage-normalize";
 import { mapAnthropicStopReason } from "./anthropic-finish-reason";
 
@@ -45,7 +45,7 @@ type AssistantMessageWithReasoning = ChatCompletionMessage & { reasoning_content
  * @param nowMs creation time of the completion
  * @default nowMs Date.now()
  */
-export function toAnthropicChatResult(message: Message, warnings: string[], nowMs: number = Date.now()): ChatResult {
+export function toAnthropicChatResult(message: Message, warnings: TranslationWarning[], nowMs: number = Date.now()): ChatResult {
   const texts: string[] = [];
   const thinking: string[] = [];
   const toolCalls: ChatCompletionMessageToolCall[] = [];

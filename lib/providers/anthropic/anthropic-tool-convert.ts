@@ -5,6 +5,7 @@
  */
 import type { Tool, ToolChoice } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatRequest } from "../provider-spec";
+import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
 
 /** Tools and tool choice for an Anthropic request; both absent when the request has no tools. */
 export interface AnthropicToolConfig {
@@ -17,11 +18,11 @@ export interface AnthropicToolConfig {
  *
  * @param warnings receives one line per dropped tool or option
  */
-export function toAnthropicTools(request: ChatRequest, warnings: string[]): AnthropicToolConfig {
+export function toAnthropicTools(request: ChatRequest, warnings: TranslationWarning[]): AnthropicToolConfig {
   const tools: Tool[] = [];
   for (const tool of request.tools ?? []) {
     if (tool.type !== "function") {
-      warnings.push(`tools of type "${tool.type}" are not supported by Anthropic and were dropped`);
+      warnings.push(dropped("tools", `tools of type "${tool.type}" are not supported by Anthropic and were dropped`));
       continue;
     }
     const { name, description, parameters, strict } = tool.function;
@@ -40,11 +41,11 @@ export function toAnthropicTools(request: ChatRequest, warnings: string[]): Anth
   return { tools, tool_choice: toolChoice };
 }
 
-function toAnthropicToolChoice(choice: ChatRequest["tool_choice"], warnings: string[]): ToolChoice {
+function toAnthropicToolChoice(choice: ChatRequest["tool_choice"], warnings: TranslationWarning[]): ToolChoice {
   if (choice === undefined || choice === "auto") return { type: "auto" };
   if (choice === "required") return { type: "any" };
   if (choice === "none") return { type: "none" };
   if (choice.type === "function") return { type: "tool", name: choice.function.name };
-  warnings.push(`tool_choice of type "${choice.type}" is not supported by Anthropic; "auto" was used`);
+  warnings.push(adjusted("tool_choice", `tool_choice of type "${choice.type}" is not supported by Anthropic; "auto" was used`));
   return { type: "auto" };
 }

@@ -9,6 +9,7 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import type { ChatRequest } from "../provider-spec";
+import { dropped, type TranslationWarning } from "../provider-spec";
 
 /** OpenAI options DeepSeek does not document; sending them buys nothing and risks a 400. */
 const openAIOnlyOptions = [
@@ -36,7 +37,7 @@ const openAIOnlyOptions = [
 /** A converted request with the warnings its conversion produced. */
 export interface DeepSeekConvertedRequest<Params> {
   params: Params;
-  warnings: string[];
+  warnings: TranslationWarning[];
 }
 
 type AssistantWithReasoning = Extract<ChatCompletionMessageParam, { role: "assistant" }> & { reasoning_content?: unknown };
@@ -59,14 +60,14 @@ export function toDeepSeekStreamRequest(request: ChatRequest): DeepSeekConverted
 function convertCommon(request: ChatRequest): DeepSeekConvertedRequest<Omit<ChatRequest, "stream" | "stream_options">> {
   const { stream: _stream, stream_options: _streamOptions, ...rest } = request;
   const params: Record<string, unknown> = { ...rest };
-  const warnings: string[] = [];
+  const warnings: TranslationWarning[] = [];
 
   for (const option of openAIOnlyOptions) {
     if (params[option] === undefined || params[option] === null) continue;
     delete params[option];
-    warnings.push(`${option} is not supported by DeepSeek and was ignored`);
+    warnings.push(dropped(option, `${option} is not supported by DeepSeek and was ignored`));
   }
-  if (typeof params.n === "number" && params.n > 1) warnings.push("n > 1 is not supported by DeepSeek; one choice is returned");
+  if (typeof params.n === "number" && params.n > 1) warnings.push(dropped("n", "n > 1 is not supported by DeepSeek; one choice is returned"));
   delete params.n;
 
   // DeepSeek documents only `max_tokens`.
@@ -79,7 +80,7 @@ function convertCommon(request: ChatRequest): DeepSeekConvertedRequest<Omit<Chat
   if (String(request.model).includes("reasoner") && (params.logprobs != null || params.top_logprobs != null)) {
     delete params.logprobs;
     delete params.top_logprobs;
-    warnings.push("logprobs are not supported by deepseek-reasoner and were ignored");
+    warnings.push(dropped("logprobs", "logprobs are not supported by deepseek-reasoner and were ignored"));
   }
 
   params.messages = request.messages.map(stripReasoningContent);

@@ -4,7 +4,7 @@
  * (DeepSeek reports it only as `prompt_cache_hit_tokens`, https://api-docs.deepseek.com/guides/kv_cache/).
  */
 import type { CompletionUsage } from "openai/resources/completions";
-import type { ChatCompletion, ChatResult } from "../provider-spec";
+import type { ChatCompletion, ChatResult, TranslationWarning } from "../provider-spec";
 import { normalizeCompletionUsage, type ProviderCompletionUsage } from "../shared/usage-normalize";
 import { mapDeepSeekFinishReason } from "./deepseek-finish-reason";
 
@@ -13,7 +13,7 @@ import { mapDeepSeekFinishReason } from "./deepseek-finish-reason";
  *
  * @throws ProviderError when DeepSeek cut the answer short (`insufficient_system_resource`)
  */
-export function toDeepSeekChatResult(completion: ChatCompletion, warnings: string[]): ChatResult {
+export function toDeepSeekChatResult(completion: ChatCompletion, warnings: TranslationWarning[]): ChatResult {
   const choices = (completion.choices ?? []).map((choice) => ({
     ...choice,
     finish_reason: mapDeepSeekFinishReason(choice.finish_reason) ?? "stop",
@@ -22,7 +22,7 @@ export function toDeepSeekChatResult(completion: ChatCompletion, warnings: strin
   return {
     completion: { ...completion, choices, ...(usage ? { usage } : {}) },
     usage: normalizeCompletionUsage(usage),
-    warnings: usage ? warnings : [...warnings, "upstream returned no usage; tokens are counted as 0"],
+    warnings,
   };
 }
 

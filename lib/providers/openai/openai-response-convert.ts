@@ -2,7 +2,7 @@
  * OpenAI completion -> canonical result: the shape is already canonical; this fills the usage
  * details and normalizes finish reasons.
  */
-import type { ChatCompletion, ChatResult } from "../provider-spec";
+import type { ChatCompletion, ChatResult, TranslationWarning } from "../provider-spec";
 import { normalizeCompletionUsage, type ProviderCompletionUsage } from "../shared/usage-normalize";
 import { normalizeOpenAIFinishReason } from "./openai-finish-reason";
 
@@ -11,9 +11,8 @@ import { normalizeOpenAIFinishReason } from "./openai-finish-reason";
  *
  * @param warnings warnings collected while converting the request
  */
-export function toOpenAIChatResult(completion: ChatCompletion, warnings: string[]): ChatResult {
+export function toOpenAIChatResult(completion: ChatCompletion, warnings: TranslationWarning[]): ChatResult {
   const usage = normalizeCompletionUsage(completion.usage as ProviderCompletionUsage | undefined);
-  const resultWarnings = completion.usage ? warnings : [...warnings, "upstream returned no usage; tokens are counted as 0"];
   const choices = (completion.choices ?? []).map((choice) => ({
     ...choice,
     finish_reason: normalizeOpenAIFinishReason(choice.finish_reason) ?? "stop",
@@ -27,6 +26,6 @@ export function toOpenAIChatResult(completion: ChatCompletion, warnings: string[
   return {
     completion: { ...completion, choices, ...(completionUsage ? { usage: completionUsage } : {}) },
     usage,
-    warnings: resultWarnings,
+    warnings,
   };
 }
