@@ -70,7 +70,6 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   const route = {
     snapshot,
     target,
-    request,
     promptTokens: record.estimatedPromptTokens,
     outputTokens: outputBudget(request, target.model.maxOutputTokens, services.defaultOutputTokens),
     signal: c.req.raw.signal,
@@ -78,7 +77,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   };
 
   if (!input.stream) {
-    const call = await services.router.complete(route).finally(() => c.set("upstreamMs", record.upstreamMs));
+    const call = await services.router.complete(route, request).finally(() => c.set("upstreamMs", record.upstreamMs));
     const { completion } = call.result;
     if (completion.usage) record.usage = call.result.usage;
     else for (const choice of completion.choices) record.outputCharacters += outputCharacters(choice.message);
@@ -88,7 +87,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     return c.json(input.format.body(call.result, target) as object);
   }
 
-  const routed = await services.router.openStream(route).finally(() => c.set("upstreamMs", record.upstreamMs));
+  const routed = await services.router.openStream(route, request).finally(() => c.set("upstreamMs", record.upstreamMs));
   record.ttftMs = performance.now() - record.startedAt;
   record.deferred = true;
   return streamingResponse({

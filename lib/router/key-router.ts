@@ -55,13 +55,11 @@ export interface AttemptTrace {
   defer(work: Promise<void>): void;
 }
 
-/** One chat request to route. */
+/** One request to route, whatever its protocol. */
 export interface RouteRequest {
   /** The catalogue snapshot `target` was resolved from; its keys of the provider are the candidates. */
   snapshot: CatalogueSnapshot;
   target: RouteTarget;
-  /** The canonical request, `model` already the upstream model code. */
-  request: ChatRequest;
   /** Estimated prompt tokens (TPM reservation). */
   promptTokens: number;
   /** Output tokens to reserve (TPM reservation). */
@@ -69,6 +67,18 @@ export interface RouteRequest {
   /** Aborts when the client goes away. */
   signal?: AbortSignal;
   trace: AttemptTrace;
+}
+
+/** One attempt on one key, handed to the call of {@link KeyRouter.route}. */
+export interface RouteAttempt {
+  /** The provider format's adapter (canonical calls). */
+  adapter: ProviderAdapter;
+  /** Key, base URL and timeout of the attempt; `signal` is not set (use `controller.signal`). */
+  context: ProviderCallContext;
+  /** Aborts the attempt; aborted with a `ProviderError` reason when the client goes away. */
+  controller: AbortController;
+  /** Detaches the client-signal listener; call once the attempt (or its stream) is over. */
+  release(): void;
 }
 
 /** A call that succeeded on `key`. */
@@ -134,11 +144,11 @@ export class KeyRouter {
     this.#ttftTimeoutMs = ttftTimeoutMs;
   }
 
-  /** A non-streaming chat call with failover. */
-  async complete(route: RouteRequest): Promise<RoutedCall & { result: ChatResult }> {
-    return this.#route(route, async (adapter, context, controller, release) => {
+  /** A non-streaming canonical chat call with failover; `request.model` is the upstream model code. */
+  async complete(route: RouteRequest, request: ChatRequest): Promise<RoutedCall & { result: ChatResult }> {
+    return this.route(route, async ({ adapter, context, controller, release }) => {
       try {
-        return await adapter.chat(route.request, { ...context, signal: controller.signal });
+        return await adapter.chat(request, { ...context, signal: controller.signal });
       } finally {
         release();
       }
@@ -149,10 +159,10 @@ export class KeyRouter {
    * A streaming chat call with failover up to the first content chunk. Resolves once a key has
    * produced content (or ended an empty answer); later failures are the caller's to report.
    */
-  async openStream(route: RouteRequest): Promise<RoutedStream> {
-    const routed = await this.#route(route, async (adapter, context, controller, release) => {
+  async openStream(route: RouteRequest, request: ChatRequest): Promise<RoutedStream> {
+    const routed = await this.route(route, async ({ adapter, context, controller, release }) => {
       try {
-        const head = await openStreamUntilContent(adapter, route.request, { ...context, signal: controller.signal }, controller, this.#ttftTimeoutMs);
+        const head = await openStreamUntilContent(adapter, request, { ...context, signal: controller.signal }, controller, this.#ttftTimeoutMs);
         return { ...head, controller, release };
       } catch (error) {
         release();
@@ -184,10 +194,17 @@ export class KeyRouter {
     return this.#dependencies.health.recordFailure(key, error, this.#dependencies.clock.now());
   }
 
-  async #route<Result>(
-    route: RouteRequest,
-    call: (adapter: ProviderAdapter, context: ProviderCallContext, controller: AbortController, release: () => void) => Promise<Result>,
-  ): Promise<RoutedCall & { result: Result }> {
+  /** Time to first content of a streamed attempt, in ms (for calls of {@link route} that stream). */
+  get ttftTimeoutMs(): number {
+    return this.#ttftTimeoutMs;
+  }
+
+  /**
+   * The retry loop itself, for any kind of call: admits each candidate key in turn and runs
+   * `call` on it; a `ProviderError` the call rejects with decides what happens to the key and
+   * whether the next one is tried. `complete`, `openStream` and the byte pass-through use it.
+   */
+  async route<Result>(route: RouteRequest, call: (attempt: RouteAttempt) => Promise<Result>): Promise<RoutedCall & { result: Result }> {
     const { limits, health, clock } = this.#dependencies;
     const { snapshot, target, trace, signal } = route;
     const provider = target.provider;
@@ -236,7 +253,7 @@ export class KeyRouter {
       };
       const startedAt = performance.now();
       try {
-        const result = await call(adapter, context, controller, release).finally(() => {
+        const result = await call({ adapter, context, controller, release }).finally(() => {
           if (probe) trace.defer(limits.release(probe).catch(() => undefined));
         });
         trace.upstreamMs += performance.now() - startedAt;
