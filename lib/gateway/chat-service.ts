@@ -13,6 +13,7 @@ import { assertModelAllowed, resolveModel, type RouteTarget } from "../router/mo
 import { estimatePromptTokens, outputBudget, outputCharacters } from "../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "./api-log-middleware";
 import type { ApiLogWriter } from "./api-log-writer";
+import type { ReasoningCarrier } from "./reasoning-carrier";
 import type { StreamEncoder } from "./stream-encoders";
 import { streamingResponse } from "./stream-response";
 
@@ -33,6 +34,8 @@ export interface ChatServiceDependencies {
   idleTimeoutMs: number;
   /** Output tokens reserved against TPM when a request names no maximum. */
   defaultOutputTokens: number;
+  /** Seals reasoning that clients carry between turns (thinking signatures, encrypted reasoning). */
+  carrier: ReasoningCarrier;
 }
 
 /** Middleware every chat route runs, in this order, before validating its body. */

@@ -19,6 +19,7 @@ import type { ChatRouteMiddleware, ChatServiceDependencies } from "./chat-servic
 import { envelopeRoutes } from "./envelope-routes";
 import { keyValidationRoutes } from "./key-validation-routes";
 import { openAiRoutes } from "./openai-routes";
+import { ReasoningCarrier } from "./reasoning-carrier";
 
 /** Tunables of the gateway; every one has a production default. */
 export interface GatewayOptions extends KeyHealthOptions {
@@ -123,7 +124,8 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
     { ttftTimeoutMs },
   );
   const writer = logWriter ?? new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
-  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens };
+  const carrier = new ReasoningCarrier(deps.jwtSecret);
+  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier };
 
   const middleware: ChatRouteMiddleware = {
     authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now() }),
