@@ -11,6 +11,7 @@ import {
   type ChatRequest,
   type ProviderAdapter,
   type ProviderCallContext,
+  type TranslationWarning,
 } from "../providers/provider-spec";
 
 /** A stream read up to its first content chunk. */
@@ -21,6 +22,8 @@ export interface StreamHead {
   rest: AsyncIterator<ChatCompletionChunk>;
   /** True when the upstream ended before any content (an empty answer): `rest` is done. */
   ended: boolean;
+  /** What the adapter could not carry from the request. */
+  warnings: readonly TranslationWarning[];
 }
 
 /** The error a time-to-first-token timeout aborts the attempt with (transient: fail over). */
@@ -53,9 +56,9 @@ export async function openStreamUntilContent(
     const head: ChatCompletionChunk[] = [];
     for (;;) {
       const step = await rest.next();
-      if (step.done) return { head, rest, ended: true };
+      if (step.done) return { head, rest, ended: true, warnings: stream.warnings };
       head.push(step.value);
-      if (chunkHasContent(step.value)) return { head, rest, ended: false };
+      if (chunkHasContent(step.value)) return { head, rest, ended: false, warnings: stream.warnings };
     }
   } catch (error) {
     // Release the upstream connection of the failed attempt before the next key is tried.
