@@ -54,15 +54,8 @@ async function openSqlite(file: string): Promise<DatabaseHandle> {
  * database file, so they follow.
  */
 function makePrivateDatabaseFile(file: string): void {
-  const directory = dirname(file);
-  const firstCreated = mkdirSync(directory, { recursive: true, mode: 0o700 });
-  if (firstCreated !== undefined) {
-    // mkdir's mode is filtered by the umask; chmod every directory this call created.
-    for (let path = directory; path.startsWith(firstCreated); path = dirname(path)) {
-      chmodSync(path, 0o700);
-      if (path === firstCreated) break;
-    }
-  }
+  // The umask can only take bits away from these modes, never add any.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   closeSync(openSync(file, "a", 0o600));
   for (const path of [file, `${file}-wal`, `${file}-shm`]) {
     if (existsSync(path)) chmodSync(path, 0o600);

@@ -18,7 +18,7 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cc}]/gu;
 
 function normaliseUsername(raw: string): string {
   const visible = raw.normalize("NFKC").replace(INVISIBLE, "");
-  return visible.toUpperCase().toLowerCase().normalize("NFKC").replace(INVISIBLE, "").trim();
+  return visible.toUpperCase().toLowerCase().normalize("NFKC").trim();
 }
 
 interface ModelName {

@@ -16,6 +16,7 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cc}]/gu;
 export function normaliseUsername(raw: string): string {
   const visible = raw.normalize("NFKC").replace(INVISIBLE, "");
   // Upper then lower approximates Unicode full case folding (ß -> SS -> ss, ﬁ -> FI -> fi);
-  // casing can leave sequences that are no longer NFC, hence the second NFKC.
-  return visible.toUpperCase().toLowerCase().normalize("NFKC").replace(INVISIBLE, "").trim();
+  // casing, and removing an invisible character between a letter and its accent, can leave
+  // sequences that are not composed, hence the second NFKC.
+  return visible.toUpperCase().toLowerCase().normalize("NFKC").trim();
 }

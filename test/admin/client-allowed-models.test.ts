@@ -64,6 +64,26 @@ describe("client keys' allowed models", () => {
     expect(models.data.map((model) => model.id)).toEqual(["openai/gpt-4o-mini"]);
   });
 
+  it("an entry is one provider's model even where another provider's model code spells the same", async () => {
+    const client = ((await (await createClient(["gpt-4o-mini"])).json()) as { data: ClientData }).data;
+    // Aggregators name their models `vendor/model`: this code reads like the allowed entry.
+    const response = await admin("POST", "/api/admin/ai-models", {
+      providerId: 3,
+      modelCode: "openai/gpt-4o-mini",
+      displayName: "GPT-4o mini, resold",
+      contextWindow: 128000,
+      maxOutputTokens: 8192,
+      inputPricePerM: 0.1,
+      outputPricePerM: 0.2,
+    });
+    expect(response.status).toBe(200);
+    const denied = await g.chat(chatBody("deepseek/openai/gpt-4o-mini"), { token: client.apiKey });
+    expect(denied.status).toBe(403);
+    expect(await errorMessage(denied)).toBe("This client key may not use model 'deepseek/openai/gpt-4o-mini'");
+    expect((await g.chat(chatBody("openai/gpt-4o-mini"), { token: client.apiKey })).status).toBe(200);
+    expect(g.upstream.requestsFor(DEEPSEEK_KEY)).toHaveLength(0);
+  });
+
   it("refuses unknown and ambiguous entries with a 400 naming them, on create and update", async () => {
     const unknown = await createClient(["gpt-4o-mini", "gpt-9"]);
     expect(unknown.status).toBe(400);

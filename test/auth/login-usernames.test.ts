@@ -15,6 +15,10 @@ describe("normaliseUsername", () => {
     for (const spelling of SPELLINGS_OF_ADMIN) expect(normaliseUsername(spelling)).toBe("admin");
     expect(normaliseUsername("àdmin")).toBe("àdmin");
     expect(normaliseUsername("a\u0300dmin")).toBe("àdmin");
+    // An invisible character between a letter and its accent must not keep them apart.
+    expect(normaliseUsername("a\u200B\u0300dmin")).toBe("àdmin");
+    // Compatibility forms that become invisible only once normalised (halfwidth Hangul filler).
+    expect(normaliseUsername("admin\uFFA0")).toBe("admin");
     expect(normaliseUsername("STRAßE")).toBe("strasse");
     expect(normaliseUsername("Ops.Team@Example")).toBe("ops.team@example");
   });
