@@ -58,7 +58,7 @@ for (const kind of ["sqlite", "mariadb"] as TestDatabaseKind[]) {
       expect((await listModels(admin.token)).status).toBe(401);
     });
 
-    it("a deactivated admin's token stops working; reactivation does not need a new login", async () => {
+    it("a deactivated admin's token stops working within the cache bound, and the admin cannot log in", async () => {
       const admin = await newAdmin();
       expect((await createClient(admin.token)).status).toBe(200);
       await t.database.handle.db.updateTable("t_admin_users").set({ is_active: 0 }).where("id", "=", admin.id).execute();
@@ -126,6 +126,18 @@ for (const kind of ["sqlite", "mariadb"] as TestDatabaseKind[]) {
       expect((await t.request("POST", "/api/auth/login", { username: admin.username, password: PASSWORD })).status).toBe(401);
       await login(admin.username, "another long password");
       expect(t.logLines.join("\n")).not.toContain("another long password");
+    });
+
+    it("five wrong current passwords lock password changes out, so a stolen token cannot guess it", async () => {
+      const admin = await newAdmin();
+      const change = (currentPassword: string) => t.request("POST", "/api/auth/password", { currentPassword, newPassword: "another long password" }, admin.token);
+      for (let attempt = 0; attempt < 5; attempt++) expect((await change(`guess ${attempt}`)).status).toBe(401);
+      const locked = await change(PASSWORD);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
+      t.clock.advance(16 * 60 * 1000);
+      const fresh = await login(admin.username, PASSWORD);
+      expect((await t.request("POST", "/api/auth/password", { currentPassword: PASSWORD, newPassword: "another long password" }, fresh)).status).toBe(200);
     });
 
     it("refuses a correctly signed token of another version or without one", async () => {
