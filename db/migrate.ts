@@ -7,6 +7,7 @@ import type { DatabaseHandle, SqlDialect } from "./connection";
 import { initialMigration } from "./migrations/001-initial";
 import { alertsMigration } from "./migrations/002-alerts";
 import { operationsMigration } from "./migrations/003-operations";
+import { frontDoorsMigration } from "./migrations/004-front-doors";
 import { accessHardeningMigration } from "./migrations/006-access-hardening";
 
 /** Every migration in order; a new one is one more line here. */
@@ -15,6 +16,7 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "001-initial": initialMigration(dialect),
     "002-alerts": alertsMigration(dialect),
     "003-operations": operationsMigration(dialect),
+    "004-front-doors": frontDoorsMigration(dialect),
     "006-access-hardening": accessHardeningMigration(dialect),
   };
 }
