@@ -9,6 +9,7 @@ import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
 import { rateLimit } from "../limits/rate-limit-middleware";
 import { getAdapter, isProviderFormat } from "../providers/provider-registry";
+import { createUpstreamFetch } from "../providers/shared/upstream-fetch";
 import type { ProviderAdapter, ProviderFormat } from "../providers/provider-spec";
 import { CatalogueCache } from "../router/catalogue-cache";
 import { KeyHealth, type KeyHealthOptions } from "../router/key-health";
@@ -72,7 +73,7 @@ export interface GatewayOptions extends KeyHealthOptions {
   logWriter?: ApiLogWriter;
   /**
    * `fetch` for provider calls (tests that need to see or break them).
-   * @default the provider clients' keep-alive fetch (lib/providers/shared/upstream-fetch.ts)
+   * @default a keep-alive fetch held to `settings.destinations` (lib/providers/shared/upstream-fetch.ts)
    */
   upstreamFetch?: typeof fetch;
   /**
@@ -101,7 +102,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
     logWriteTimeoutMs = 5000,
     writeLogLine,
     logWriter,
-    upstreamFetch,
+    upstreamFetch = createUpstreamFetch({ destinations: deps.settings.destinations }),
     adapterFor = registryAdapter,
     ...healthOptions
   } = options;
