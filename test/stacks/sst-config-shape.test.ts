@@ -191,12 +191,13 @@ describe("sst.config.ts run() on a disposable stage", () => {
       handler: cronFunction(cron).handler,
       timeout: cronFunction(cron).timeout,
       retries: cron.args.retries,
+      functionRetries: cronFunction(cron).retries,
     }));
     expect(table).toEqual([
-      { name: "UsageRollup", schedule: "cron(0 * * * ? *)", timezone: "UTC", event: { job: "rollup" }, handler: "functions/cron-rollup.handler", timeout: "5 minutes", retries: 2 },
-      { name: "LogPurge", schedule: "cron(0 2 * * ? *)", timezone: "UTC", event: { job: "purge" }, handler: "functions/cron-purge.handler", timeout: "15 minutes", retries: 2 },
-      { name: "ErrorRateCheck", schedule: "rate(5 minutes)", timezone: "UTC", event: { job: "error-rate" }, handler: "functions/cron-error-rate.handler", timeout: "1 minute", retries: 0 },
-      { name: "KeyStatusCheck", schedule: "rate(30 minutes)", timezone: "UTC", event: { job: "key-status" }, handler: "functions/cron-key-status.handler", timeout: "1 minute", retries: 0 },
+      { name: "UsageRollup", schedule: "cron(0 * * * ? *)", timezone: "UTC", event: { job: "rollup" }, handler: "functions/cron-rollup.handler", timeout: "5 minutes", retries: 2, functionRetries: 2 },
+      { name: "LogPurge", schedule: "cron(0 2 * * ? *)", timezone: "UTC", event: { job: "purge" }, handler: "functions/cron-purge.handler", timeout: "15 minutes", retries: 2, functionRetries: 2 },
+      { name: "ErrorRateCheck", schedule: "rate(5 minutes)", timezone: "UTC", event: { job: "error-rate" }, handler: "functions/cron-error-rate.handler", timeout: "1 minute", retries: 0, functionRetries: 0 },
+      { name: "KeyStatusCheck", schedule: "rate(30 minutes)", timezone: "UTC", event: { job: "key-status" }, handler: "functions/cron-key-status.handler", timeout: "1 minute", retries: 0, functionRetries: 0 },
     ]);
   });
 
