@@ -2,6 +2,7 @@
  * zod schemas for the admin API's bodies and path parameters.
  */
 import * as z from "zod";
+import { PROVIDER_TIMEOUT_MAX_MS } from "../config/deploy-bounds";
 
 /** `:id` path parameter (a positive integer). */
 export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
@@ -38,6 +39,9 @@ const httpUrl = httpUrlSchema()
   .refine((value) => /^https?:\/\//.test(value), "must start with http:// or https://")
   .transform((value) => value.replace(/\/+$/, ""));
 
+/** A provider's per-attempt timeout in ms, bounded by what the deployment lets a request take. */
+const providerTimeout = z.number().int().min(1000).max(PROVIDER_TIMEOUT_MAX_MS, `must be at most ${PROVIDER_TIMEOUT_MAX_MS} ms (the longest a request may take)`);
+
 /** Per-key limits: a positive integer, or null for no limit. */
 const limitValue = z.number().int().positive().max(1_000_000_000).nullable();
 
@@ -48,7 +52,7 @@ export const providerCreateSchema = z.object({
   baseUrl: httpUrl,
   apiFormat: z.enum(["openai", "anthropic", "deepseek"]),
   isActive: z.boolean().default(true),
-  timeout: z.number().int().min(1000).max(900_000).default(60_000),
+  timeout: providerTimeout.default(60_000),
 });
 /** A validated provider-create body. */
 export type ProviderCreate = z.infer<typeof providerCreateSchema>;
@@ -59,7 +63,7 @@ export const providerUpdateSchema = z
     name: plainTextSchema(100),
     baseUrl: httpUrl,
     isActive: z.boolean(),
-    timeout: z.number().int().min(1000).max(900_000),
+    timeout: providerTimeout,
   })
   .partial()
   .strict()

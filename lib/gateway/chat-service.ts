@@ -5,6 +5,8 @@
  * leave the log record complete.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { NON_STREAMED_DEADLINE_MS } from "../config/deploy-bounds";
+import { GatewayError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import type { ChatRequest, ChatResult } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
@@ -36,6 +38,8 @@ export interface ChatServiceDependencies {
   defaultOutputTokens: number;
   /** Seals reasoning that clients carry between turns (thinking signatures, encrypted reasoning). */
   carrier: ReasoningCarrier;
+  /** Longest a non-streamed request may take, every attempt included, in ms (lib/config/deploy-bounds.ts). */
+  nonStreamedDeadlineMs?: number;
 }
 
 /** Middleware every chat route runs, in this order, before validating its body. */
@@ -80,7 +84,18 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   };
 
   if (!input.stream) {
-    const call = await services.router.complete(route, request).finally(() => c.set("upstreamMs", record.upstreamMs));
+    const deadline = requestDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs ?? NON_STREAMED_DEADLINE_MS);
+    const call = await services.router
+      .complete({ ...route, signal: deadline.signal }, request)
+      .catch((error: unknown) => {
+        // The router sees the deadline as a caller that left: no key is blamed for it.
+        if (deadline.passed()) throw new GatewayError(504, "upstream_timeout", `No answer within ${Math.round(deadline.ms / 1000)} s; send stream: true for longer answers`);
+        throw error;
+      })
+      .finally(() => {
+        deadline.close();
+        c.set("upstreamMs", record.upstreamMs);
+      });
     const { completion } = call.result;
     if (completion.usage) record.usage = call.result.usage;
     else for (const choice of completion.choices) record.outputCharacters += outputCharacters(choice.message);
@@ -101,4 +116,29 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     idleTimeoutMs: services.idleTimeoutMs,
     complete: (outcome) => completeRequestLog(services.writer, record, outcome),
   });
+}
+
+/**
+ * A signal that aborts when the caller leaves or `ms` pass, whichever is first. Linked by hand
+ * and unlinked in close(), not AbortSignal.any() (which keeps composite signals alive on Node 20).
+ */
+function requestDeadline(callerSignal: AbortSignal, ms: number) {
+  const controller = new AbortController();
+  let passed = false;
+  const onCallerAbort = () => controller.abort(callerSignal.reason);
+  const timer = setTimeout(() => {
+    passed = true;
+    controller.abort();
+  }, ms);
+  if (callerSignal.aborted) controller.abort(callerSignal.reason);
+  else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
+  return {
+    ms,
+    signal: controller.signal,
+    passed: () => passed && !callerSignal.aborted,
+    close() {
+      clearTimeout(timer);
+      callerSignal.removeEventListener("abort", onCallerAbort);
+    },
+  };
 }

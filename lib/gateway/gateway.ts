@@ -51,6 +51,11 @@ export interface GatewayOptions extends KeyHealthOptions {
    */
   defaultOutputTokens?: number;
   /**
+   * Longest a non-streamed chat request may take, every failover attempt included, in ms.
+   * @default NON_STREAMED_DEADLINE_MS (lib/config/deploy-bounds.ts)
+   */
+  nonStreamedDeadlineMs?: number;
+  /**
    * Upper bound of a key-validation call, in ms.
    * @default 15_000
    */
@@ -99,6 +104,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
     idleTimeoutMs = 30_000,
     defaultOutputTokens = 1024,
     validateTimeoutMs = 15_000,
+    nonStreamedDeadlineMs,
     logWriteTimeoutMs = 5000,
     writeLogLine,
     logWriter,
@@ -126,7 +132,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   );
   const writer = logWriter ?? new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
   const carrier = new ReasoningCarrier(deps.jwtSecret);
-  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier };
+  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier, nonStreamedDeadlineMs };
 
   const middleware: ChatRouteMiddleware = {
     authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now() }),

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { API_GATEWAY_IDLE_LIMIT_MS, NON_STREAMED_DEADLINE_MS, PROVIDER_TIMEOUT_MAX_MS } from "../../lib/config/deploy-bounds";
 import { JOBS, isJobName } from "../../lib/jobs/job-registry";
 import { BUNDLE_EXTERNAL_PACKAGES, handlerSourceFile } from "../../stacks/lambda-defaults";
 import {
@@ -109,6 +110,18 @@ describe("sst.config.ts run() on a disposable stage", () => {
     expect(recording.ofType("sst.aws.ApiGatewayV1")).toHaveLength(1);
     expect(api.name).toBe("Api");
     expect(api.args).toEqual({ endpoint: { type: "regional" }, cors: false, transform: { api: { binaryMediaTypes: ["*/*"] } } });
+  });
+
+  it("gives a chat request more time than the gateway's own bound on it", () => {
+    const streamingFunction = recording.get("sst.aws.Function", "ApiStreamHandler");
+    const functionTimeoutMs = Number(/^(\d+) seconds$/.exec(String(streamingFunction.args.timeout))![1]) * 1000;
+    expect(functionTimeoutMs).toBeGreaterThan(NON_STREAMED_DEADLINE_MS);
+    expect(functionTimeoutMs).toBeGreaterThan(PROVIDER_TIMEOUT_MAX_MS);
+    for (const route of recording.routes.filter((candidate) => candidate.args.streaming)) {
+      expect(route.args.transform.integration.timeoutMilliseconds, route.route).toBeGreaterThan(NON_STREAMED_DEADLINE_MS);
+    }
+    // A non-streamed answer sends nothing until done: it must end before the idle cut.
+    expect(NON_STREAMED_DEADLINE_MS).toBeLessThan(API_GATEWAY_IDLE_LIMIT_MS);
   });
 
   it("routes every path, streaming exactly the two chat completion routes", () => {
