@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { API_GATEWAY_IDLE_LIMIT_MS, NON_STREAMED_DEADLINE_MS, PROVIDER_TIMEOUT_MAX_MS } from "../../lib/config/deploy-bounds";
-import { JOBS, isJobName } from "../../lib/jobs/job-registry";
+import { JOBS, isJobName, ON_DEMAND_MAX_RUN_MS } from "../../lib/jobs/job-registry";
 import { BUNDLE_EXTERNAL_PACKAGES, handlerSourceFile } from "../../stacks/lambda-defaults";
 import {
   defineSstApp,
@@ -212,6 +212,19 @@ describe("sst.config.ts run() on a disposable stage", () => {
       { name: "ErrorRateCheck", schedule: "rate(5 minutes)", timezone: "UTC", event: { job: "error-rate" }, handler: "functions/cron-error-rate.handler", timeout: "1 minute", retries: 0, functionRetries: 0 },
       { name: "KeyStatusCheck", schedule: "rate(30 minutes)", timezone: "UTC", event: { job: "key-status" }, handler: "functions/cron-key-status.handler", timeout: "1 minute", retries: 0, functionRetries: 0 },
     ]);
+  });
+
+  it("gives each job's function more time than the job's own bound, so a run ends itself and frees its lock", () => {
+    const seconds = (timeout: string) => {
+      const [, amount, unit] = /^(\d+) (second|seconds|minute|minutes)$/.exec(timeout)!;
+      return Number(amount) * (unit.startsWith("minute") ? 60 : 1);
+    };
+    for (const cron of recording.ofType("sst.aws.CronV2")) {
+      const job = cron.args.event.job as keyof typeof JOBS;
+      expect(seconds(cronFunction(cron).timeout) * 1000, cron.name).toBeGreaterThan(JOBS[job].maxRunMs);
+    }
+    // On-demand runs run on the buffered API function.
+    expect(seconds(String(recording.get("sst.aws.Function", "ApiHandler").args.timeout)) * 1000).toBeGreaterThan(ON_DEMAND_MAX_RUN_MS);
   });
 
   it("runs each job on the schedule the app itself uses for it (lib/jobs)", () => {
