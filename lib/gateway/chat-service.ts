@@ -5,8 +5,6 @@
  * adapter, answer in the door's format (JSON or SSE) and leave the log record complete.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { NON_STREAMED_DEADLINE_MS } from "../config/deploy-bounds";
-import { GatewayError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import type { ChatRequest, ChatResult, TranslationWarning } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
@@ -18,6 +16,7 @@ import { completeRequestLog, type GatewayEnv } from "./api-log-middleware";
 import type { ApiLogWriter } from "./api-log-writer";
 import type { ReasoningCarrier } from "./reasoning-carrier";
 import type { StreamEncoder } from "./stream-encoders";
+import { withinDeadline } from "./request-deadline";
 import { canonicalRendering, streamingResponse } from "./stream-response";
 import { clampOutputTokens, warningsHeader, WARNINGS_HEADER } from "./translation-warnings";
 
@@ -122,18 +121,9 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   const context = formatContextOf(c, services);
 
   if (!input.stream) {
-    const deadline = requestDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs ?? NON_STREAMED_DEADLINE_MS);
-    const call = await services.router
-      .complete({ ...route, signal: deadline.signal }, request)
-      .catch((error: unknown) => {
-        // The router sees the deadline as a caller that left: no key is blamed for it.
-        if (deadline.passed()) throw new GatewayError(504, "upstream_timeout", `No answer within ${Math.round(deadline.ms / 1000)} s; send stream: true for longer answers`);
-        throw error;
-      })
-      .finally(() => {
-        deadline.close();
-        c.set("upstreamMs", record.upstreamMs);
-      });
+    const call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (signal) => services.router.complete({ ...route, signal }, request)).finally(() =>
+      c.set("upstreamMs", record.upstreamMs),
+    );
     const { completion } = call.result;
     if (completion.usage) record.usage = call.result.usage;
     else for (const choice of completion.choices) record.outputCharacters += outputCharacters(choice.message);
@@ -162,27 +152,3 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   });
 }
 
-/**
- * A signal that aborts when the caller leaves or `ms` pass, whichever is first. Linked by hand
- * and unlinked in close(), not AbortSignal.any() (which keeps composite signals alive on Node 20).
- */
-function requestDeadline(callerSignal: AbortSignal, ms: number) {
-  const controller = new AbortController();
-  let passed = false;
-  const onCallerAbort = () => controller.abort(callerSignal.reason);
-  const timer = setTimeout(() => {
-    passed = true;
-    controller.abort();
-  }, ms);
-  if (callerSignal.aborted) controller.abort(callerSignal.reason);
-  else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
-  return {
-    ms,
-    signal: controller.signal,
-    passed: () => passed && !callerSignal.aborted,
-    close() {
-      clearTimeout(timer);
-      callerSignal.removeEventListener("abort", onCallerAbort);
-    },
-  };
-}

@@ -32,6 +32,17 @@ describe("non-streamed deadline", () => {
     expect(first).toBeGreaterThan(0);
   });
 
+  it("bounds a translated call too (Chat door to an Anthropic model)", async () => {
+    g.upstream.reset();
+    const key = await g.addKey("anthropic", "sk-ant-deadline-00000001");
+    g.upstream.script("sk-ant-deadline-00000001", reply.hang());
+    const started = performance.now();
+    const response = await g.chat(chatBody("claude-sonnet-4-6"));
+    expect(response.status).toBe(504);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect((await g.keyRow(key)).status).toBe("normal");
+  });
+
   it("streams are not bounded by it", async () => {
     g.upstream.reset();
     await g.addKey("deepseek", "sk-deadline-stream-0001");
