@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import type { DatabaseTarget } from "../../db/connection";
+import { MIN_ADMIN_PASSWORD_LENGTH } from "../auth/password-hash";
 import { parseKeyringText } from "../crypto/master-key-source";
 import { urlRefusal, type DestinationPolicy } from "../network/destination-policy";
 
@@ -39,7 +40,7 @@ const environmentSchema = z.object({
   JWT_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   JWT_EXPIRES_IN_SECONDS: positiveInt(8 * 3600),
   ADMIN_USERNAME: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/, "must be 3-64 letters, digits or _.@-").optional()),
-  ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, "must be at least 12 characters").optional()),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(MIN_ADMIN_PASSWORD_LENGTH, `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`).optional()),
   LOG_RETENTION_DAYS: positiveInt(90),
   ALERT_WEBHOOK_URL: optionalText.pipe(z.string().url("must be a URL").optional()),
   RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60 * 1000),
