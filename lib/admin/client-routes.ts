@@ -12,19 +12,19 @@ import type { AppDeps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
-import { idParamSchema } from "./admin-schemas";
+import { idParamSchema, plainTextSchema } from "./admin-schemas";
 
-const modelList = z.array(z.string().trim().min(1).max(100)).max(200).nullable();
+const modelList = z.array(plainTextSchema(100)).max(200).nullable();
 
 const clientCreateSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: plainTextSchema(100),
   allowedModels: modelList.default(null),
   rateLimitRpm: z.number().int().positive().max(1_000_000).nullable().default(null),
 });
 
 const clientUpdateSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: plainTextSchema(100),
     allowedModels: modelList,
     rateLimitRpm: z.number().int().positive().max(1_000_000).nullable(),
     isActive: z.boolean(),

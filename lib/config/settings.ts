@@ -7,6 +7,7 @@ import * as z from "zod";
 import type { DatabaseTarget } from "../../db/connection";
 import { MIN_ADMIN_PASSWORD_LENGTH } from "../auth/password-hash";
 import { parseKeyringText } from "../crypto/master-key-source";
+import { urlRefusal, type DestinationPolicy } from "../network/destination-policy";
 
 const optionalText = z
   .string()
@@ -15,6 +16,12 @@ const optionalText = z
   .optional();
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** An on/off setting: `true`/`false` (or `1`/`0`), off when unset. */
+const flag = z
+  .enum(["true", "false", "1", "0", ""], { message: "must be true or false" })
+  .optional()
+  .transform((value) => value === "true" || value === "1");
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,6 +50,9 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024),
   STREAM_FIRST_TOKEN_TIMEOUT_MS: positiveInt(60_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  LIMIT_STORE_TIMEOUT_MS: positiveInt(500),
+  ALLOW_PRIVATE_UPSTREAMS: flag,
+  ALLOW_LOOPBACK_UPSTREAMS: flag,
 });
 
 /** Where the provider-key master key comes from. */
@@ -74,6 +84,14 @@ export interface Settings {
   maxBodyBytes: number;
   /** Bounds on a streamed answer: wait for the first content, and the longest gap between chunks. */
   streaming: { firstTokenTimeoutMs: number; idleTimeoutMs: number };
+  /** Longest wait for one call to the shared limit store (Upstash), in ms; then its failure policy applies. */
+  limitStoreTimeoutMs: number;
+  /**
+   * Where provider calls and webhooks may go beyond public addresses: private ranges
+   * (`ALLOW_PRIVATE_UPSTREAMS`) and the local machine (`ALLOW_LOOPBACK_UPSTREAMS`). Link-local
+   * and cloud metadata addresses are always refused.
+   */
+  destinations: DestinationPolicy;
 }
 
 /** Thrown when a setting is missing or wrong; the message names it and never echoes secret values. */
@@ -144,6 +162,9 @@ export function parseSettings(
       throw new SettingsError("Invalid settings: DATABASE_HOST/USERNAME/PASSWORD (or DATABASE_URL) is required when deployed");
     }
   }
+  const destinations: DestinationPolicy = Object.freeze({ allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS, allowLoopback: env.ALLOW_LOOPBACK_UPSTREAMS });
+  const webhookRefusal = env.ALERT_WEBHOOK_URL ? urlRefusal(env.ALERT_WEBHOOK_URL, destinations) : null;
+  if (webhookRefusal) throw new SettingsError(`Invalid settings: ALERT_WEBHOOK_URL ${webhookRefusal}`);
   if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
     throw new SettingsError("Invalid settings: ADMIN_USERNAME and ADMIN_PASSWORD must be set together");
   }
@@ -165,5 +186,7 @@ export function parseSettings(
     alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS },
     maxBodyBytes: env.MAX_BODY_BYTES,
     streaming: { firstTokenTimeoutMs: env.STREAM_FIRST_TOKEN_TIMEOUT_MS, idleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS },
+    limitStoreTimeoutMs: env.LIMIT_STORE_TIMEOUT_MS,
+    destinations,
   });
 }
