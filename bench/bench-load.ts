@@ -3,7 +3,10 @@
  * channel). For each {@link LoadJob} it keeps `concurrency` requests in flight for `durationMs`
  * over exactly `concurrency` keep-alive connections (`node:http` Agent, one socket per worker)
  * and answers with a {@link LoadResult}. Per request it allocates little: the request options and
- * the body buffer are built once per job; timings go into preallocated typed arrays.
+ * the body buffer are built once per job; timings go into preallocated typed arrays. For streams
+ * it can count the content chunks of each stream on the wire (occurrences of a marker, across
+ * read boundaries) and time the first one; it reports its own CPU share, so a saturated load
+ * generator shows in the results instead of passing for a slow gateway.
  */
 import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { performance } from "node:perf_hooks";
@@ -17,6 +20,26 @@ export interface LoadJob {
   durationMs: number;
   /** "full": latency to the end of the body; "first-byte": latency to the first body byte. */
   measure: "full" | "first-byte";
+  /** Streams: text that starts each content chunk; counted per stream, the first one timed. */
+  chunkMarker?: string;
+  /** Streams: content chunks each stream must deliver; fewer counts as lost. */
+  expectedChunks?: number;
+  /**
+   * Workers start spread over this many ms instead of all at once, so long streams run out of
+   * phase as independent clients' would.
+   */
+  rampMs?: number;
+}
+
+/** Content chunks counted over a job's streams. */
+export interface ChunkCount {
+  expectedPerStream: number;
+  /** Chunks received over all completed streams. */
+  received: number;
+  /** Chunks missing against `expectedPerStream` over all completed streams. */
+  lost: number;
+  /** Streams that delivered fewer chunks than expected. */
+  shortStreams: number;
 }
 
 /** What one job measured. */
@@ -30,6 +53,11 @@ export interface LoadResult {
   latency: Percentiles;
   /** Percentiles of the `x-gateway-overhead-ms` response header, when present. */
   overhead: Percentiles | null;
+  /** Time to the first content chunk, when a chunk marker was given. */
+  firstChunk: Percentiles | null;
+  chunks: ChunkCount | null;
+  /** CPU time of the load generator during the job over its elapsed time (1 = one core busy). */
+  cpuShare: number;
 }
 
 /** p50/p90/p99 and the mean, in ms. */
@@ -41,7 +69,7 @@ export interface Percentiles {
 }
 
 /** Most samples kept per job; beyond that the job still counts requests but stops recording. */
-const MAXIMUM_SAMPLES = 2_000_000;
+const MAXIMUM_SAMPLES = 500_000;
 
 /** Percentiles of the first `count` values (sorted in place). */
 function percentiles(values: Float64Array, count: number): Percentiles {
@@ -66,11 +94,19 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   };
   const latencies = new Float64Array(MAXIMUM_SAMPLES);
   const overheads = new Float64Array(MAXIMUM_SAMPLES);
+  const firstChunks = job.chunkMarker ? new Float64Array(MAXIMUM_SAMPLES) : null;
+  const marker = job.chunkMarker ?? "";
+  const expectedChunks = job.expectedChunks ?? 0;
+  let firstChunkSamples = 0;
+  let chunksReceived = 0;
+  let chunksLost = 0;
+  let shortStreams = 0;
   let samples = 0;
   let overheadSamples = 0;
   let requests = 0;
   let errors = 0;
   let firstError: string | undefined;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + job.durationMs;
 
@@ -78,6 +114,9 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
     new Promise<void>((resolve) => {
       const sentAt = performance.now();
       let firstByteAt = 0;
+      let firstChunkAt = 0;
+      let chunks = 0;
+      let carry = "";
       const fail = (message: string) => {
         errors += 1;
         firstError ??= message;
@@ -89,14 +128,30 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
           return fail(`HTTP ${response.statusCode}`);
         }
         const overhead = response.headers["x-gateway-overhead-ms"];
-        response.on("data", () => {
+        response.on("data", (part: Buffer) => {
           if (firstByteAt === 0) firstByteAt = performance.now();
+          if (!firstChunks) return;
+          // The carried tail is shorter than the marker, so a marker split over two reads counts once.
+          const text = carry + part.toString("latin1");
+          for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + marker.length)) {
+            if (chunks === 0) firstChunkAt = performance.now();
+            chunks += 1;
+          }
+          carry = text.slice(-(marker.length - 1));
         });
         response.on("end", () => {
           const endedAt = performance.now();
           requests += 1;
           if (samples < MAXIMUM_SAMPLES) latencies[samples++] = (job.measure === "first-byte" ? firstByteAt || endedAt : endedAt) - sentAt;
           if (typeof overhead === "string" && overheadSamples < MAXIMUM_SAMPLES) overheads[overheadSamples++] = Number(overhead);
+          if (firstChunks) {
+            chunksReceived += chunks;
+            if (chunks < expectedChunks) {
+              chunksLost += expectedChunks - chunks;
+              shortStreams += 1;
+            }
+            if (firstChunkAt > 0 && firstChunkSamples < MAXIMUM_SAMPLES) firstChunks[firstChunkSamples++] = firstChunkAt - sentAt;
+          }
           resolve();
         });
         response.on("error", (error) => fail(error.message));
@@ -105,11 +160,13 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       outgoing.end(body);
     });
 
-  const worker = async () => {
+  const worker = async (_: unknown, index: number) => {
+    if (job.rampMs) await new Promise((resolve) => setTimeout(resolve, (index * job.rampMs!) / job.concurrency));
     while (performance.now() < deadline) await once();
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
   return {
     requests,
@@ -118,6 +175,9 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
     elapsedMs,
     latency: percentiles(latencies, samples),
     overhead: overheadSamples > 0 ? percentiles(overheads, overheadSamples) : null,
+    firstChunk: firstChunks ? percentiles(firstChunks, firstChunkSamples) : null,
+    chunks: firstChunks ? { expectedPerStream: expectedChunks, received: chunksReceived, lost: chunksLost, shortStreams } : null,
+    cpuShare: (cpu.user + cpu.system) / 1000 / elapsedMs,
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * The processes of the gateway benchmark and how they are wired: the minimal upstream, the
- * gateway as `npm start` runs it (`functions/local.ts` on the embedded defaults: an SQLite file
- * and in-memory limits in a fresh data directory), and the load generator. Each may be pinned
- * to a CPU with `taskset` so the split of the machine is known; the admin API configures the
- * gateway the way an operator would.
+ * gateway as `npm start` runs it (scripts/start.mjs and its bundle of `functions/local.ts`, on
+ * the embedded defaults: an SQLite file and in-memory limits in a fresh data directory), the
+ * previous release as its own `npm start` ran it (tsx), the floors (a bare `node:http` proxy,
+ * Hono answering a fixed body) and the load generator. Each may be pinned to a CPU with
+ * `taskset` so the split of the machine is known; the admin API configures the gateways the way
+ * an operator would.
  */
 import { spawn, fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -12,7 +14,8 @@ import { createInterface } from "node:readline";
 import type { LoadJob, LoadResult } from "./bench-load";
 import { adminCall } from "../test/support/admin-http-client";
 
-const projectRoot = new URL("..", import.meta.url).pathname;
+/** The checkout the benchmark runs from (ends with a slash). */
+export const projectRoot = new URL("..", import.meta.url).pathname;
 
 /** A child process the benchmark started, and how to stop it. */
 export interface BenchProcess {
@@ -88,6 +91,14 @@ export async function startUpstream(cpu?: number): Promise<{ process: BenchProce
   return { process: upstream, baseUrl: `http://127.0.0.1:${port}/v1` };
 }
 
+/** Starts Hono answering a fixed body (bench-hono.ts); resolves with its `/v1` base URL. */
+export async function startHonoFloor(cpu?: number): Promise<{ process: BenchProcess; baseUrl: string }> {
+  const [command, args] = pinned(cpu, process.execPath, ["--import", "tsx", "bench/bench-hono.ts"]);
+  const hono = track(spawn(command, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] }));
+  const port = await firstLine(hono, (line) => (line.startsWith("{") ? (JSON.parse(line) as { port: number }).port : undefined), "hono floor");
+  return { process: hono, baseUrl: `http://127.0.0.1:${port}/v1` };
+}
+
 /** Starts the bare pass-through proxy (bench-proxy.ts) in front of the upstream; resolves with its `/v1` base URL. */
 export async function startBareProxy(upstreamBaseUrl: string, cpu?: number): Promise<{ process: BenchProcess; baseUrl: string }> {
   const [command, args] = pinned(cpu, process.execPath, ["--import", "tsx", "bench/bench-proxy.ts", upstreamBaseUrl]);
@@ -104,11 +115,23 @@ export interface GatewayProcessOptions {
   cpu?: number;
   /** Extra `node` flags (e.g. `--cpu-prof`). */
   nodeFlags?: string[];
+  /**
+   * The checkout to run and how its `npm start` ran: "bundle" (scripts/start.mjs) or "tsx"
+   * (`functions/local.ts` compiled on the fly, the previous release).
+   * @default the current project, "bundle"
+   */
+  release?: { root: string; start: "bundle" | "tsx" };
 }
 
-/** Starts `functions/local.ts` on a free port; resolves with its process and origin. */
+/** The `node` arguments of a release's `npm start`. */
+export function startArguments(start: "bundle" | "tsx"): string[] {
+  return start === "bundle" ? ["--enable-source-maps", "scripts/start.mjs"] : ["--import", "tsx", "functions/local.ts"];
+}
+
+/** Starts a gateway on a free port the way its `npm start` does; resolves with its process and origin. */
 export async function startGateway(options: GatewayProcessOptions): Promise<{ process: BenchProcess; origin: string }> {
-  const nodeArgs = [...(options.nodeFlags ?? []), "--import", "tsx", "functions/local.ts"];
+  const release = options.release ?? { root: projectRoot, start: "bundle" as const };
+  const nodeArgs = [...(options.nodeFlags ?? []), ...startArguments(release.start)];
   const [command, args] = pinned(options.cpu, process.execPath, nodeArgs);
   const environment: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -122,7 +145,7 @@ export async function startGateway(options: GatewayProcessOptions): Promise<{ pr
     // The benchmark's upstreams listen on 127.0.0.1.
     ALLOW_LOOPBACK_UPSTREAMS: "true",
   };
-  const gateway = track(spawn(command, args, { cwd: projectRoot, env: environment, stdio: ["ignore", "pipe", "pipe"] }));
+  const gateway = track(spawn(command, args, { cwd: release.root, env: environment, stdio: ["ignore", "pipe", "pipe"] }));
   const origin = await firstLine(
     gateway,
     (line) => {
@@ -143,21 +166,26 @@ export interface BenchGatewaySetup {
 }
 
 /**
- * Through the admin API: points the OpenAI provider at the upstream, adds one key with RPM and
- * TPM limits high enough never to deny (so admission runs on every request), and creates a
- * client key with its own RPM limit.
+ * Through the admin API: points the seeded providers (1 OpenAI, 2 Anthropic, 3 DeepSeek) at the
+ * upstream, each at the base URL its format expects, adds one key to each with RPM and TPM limits
+ * high enough never to deny (so admission runs on every request), and creates a client key with
+ * its own RPM limit. The previous release's admin API has the same shapes.
  */
 export async function configureGateway(origin: string, upstreamBaseUrl: string, admin: { username: string; password: string }): Promise<BenchGatewaySetup> {
   const { token } = (await adminCall(origin, null, "POST", "/api/auth/login", admin)) as { token: string };
-  await adminCall(origin, token, "PUT", "/api/admin/ai-providers/1", { baseUrl: upstreamBaseUrl, timeout: 30_000 });
+  const upstreamOrigin = new URL(upstreamBaseUrl).origin;
   const providerKey = "sk-bench-primary-000000000001";
-  await adminCall(origin, token, "POST", "/api/admin/ai-providers/1/keys", {
-    keyName: "bench",
-    apiKey: providerKey,
-    priority: 10,
-    rateLimitRpm: 100_000_000,
-    rateLimitTpm: 1_000_000_000,
-  });
+  const baseUrls: Record<number, string> = { 1: upstreamBaseUrl, 2: upstreamOrigin, 3: upstreamOrigin };
+  for (const [providerId, baseUrl] of Object.entries(baseUrls)) {
+    await adminCall(origin, token, "PUT", `/api/admin/ai-providers/${providerId}`, { baseUrl, timeout: 30_000 });
+    await adminCall(origin, token, "POST", `/api/admin/ai-providers/${providerId}/keys`, {
+      keyName: "bench",
+      apiKey: providerKey,
+      priority: 10,
+      rateLimitRpm: 100_000_000,
+      rateLimitTpm: 1_000_000_000,
+    });
+  }
   const client = (await adminCall(origin, token, "POST", "/api/admin/clients", { name: "bench", rateLimitRpm: 1_000_000 })) as { apiKey: string };
   return { clientKey: client.apiKey, providerKey };
 }

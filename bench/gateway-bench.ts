@@ -1,181 +1,289 @@
 /**
- * `npm run bench`: the gateway's cost over calling the upstream directly.
+ * `npm run bench`: what the gateway costs, as ratios to baselines measured side by side in the
+ * same run (the machine is shared and noisy, so only same-run ratios mean anything).
  *
- * Three processes: a minimal OpenAI-format upstream (bench-upstream.ts), the gateway exactly as
- * `npm start` runs it (functions/local.ts on the embedded defaults: SQLite file, in-memory
- * limits, request logging on; a provider key with RPM/TPM limits and a client key with its own
- * RPM, all high enough never to deny, so admission runs on every request), and a load generator
- * (bench-load.ts). The same load generator measures "direct" (straight to the upstream) and
- * "gateway" (through it) in alternating rounds of the same run, so both see the same noise.
+ * Processes: a minimal upstream that speaks every provider format (bench-upstream.ts), the
+ * gateway exactly as `npm start` runs it (scripts/start.mjs → its bundle, on the embedded
+ * defaults: SQLite file, in-memory limits, request logging on; a key on each seeded provider with
+ * RPM/TPM limits and a client key with its own RPM, all high enough never to deny, so admission
+ * runs on every request), the previous release ("before", a git worktree of PREVIOUS_RELEASE
+ * started as its own `npm start` did, with tsx) configured the same way, two floors (a bare
+ * `node:http` proxy and Hono answering a fixed body) and a load generator (bench-load.ts).
  *
- * CPU split: with two or more CPUs and `taskset`, the gateway is pinned to CPU 1 and the upstream
- * and the load generator share CPU 0, in both the direct and the gateway rounds: the client and
- * the upstream get the same CPU either way, and the gateway gets one core of its own, like a
- * deployed instance. `BENCH_PIN=0` lets the OS schedule all three freely instead.
+ * CPU split: with two or more CPUs and `taskset`, every measured process (the gateways and the
+ * floors) is pinned to CPU 1 and the upstream and the load generator share CPU 0. The measured
+ * figure is CPU time per request: utime + stime of the measured process (all its threads) read
+ * from /proc around each round, divided by the requests it completed. Sides rotate their order
+ * from round to round. `BENCH_PIN=0` lets the OS schedule everything freely instead.
  *
- * A reference row measures the floor of any Node.js proxy here: a bare `node:http` pass-through
- * (bench-proxy.ts) in the gateway's CPU slot, with no framework, SDK, auth, limits or logging.
+ * Scenarios: chat non-streaming (c=10) and streamed (c=10); long-lived streams (c=200, 50
+ * content chunks 20 ms apart, starts spread over a second); the translated paths against the
+ * previous release's chat → Anthropic path; `npm start` to the first 200 on /health.
  *
  * Settings: `BENCH_ROUNDS` (default 3), `BENCH_ROUND_MS` (per side and round, default 3000),
- * `BENCH_WARMUP_MS` (default 2000), `BENCH_PIN` (default 1), `BENCH_PROFILE=1` writes a
- * `--cpu-prof` profile of the gateway into <tmp>/modelgate-bench-profiles, `BENCH_STRICT=1` exits 1 when a
- * target is missed.
+ * `BENCH_WARMUP_MS` (default 1500), `BENCH_LONG_ROUND_MS` (long streams, default 4000),
+ * `BENCH_STARTS` (start-up runs, default 5), `BENCH_PIN` (default 1), `BENCH_PROFILE=1` adds a
+ * `--cpu-prof` run of the gateway under the pass-through load and prints where its CPU goes,
+ * `BENCH_STRICT=1` exits 1 when a target is missed.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { LoadJob, LoadResult } from "./bench-load";
-import { compare, renderScenarioTable, renderTargets, type ScenarioRuns, type TargetCheck } from "./gateway-bench-report";
+import { PACED_CHUNKS, PACED_FIELD, PACED_INTERVAL_MS, PACED_MARKER } from "./bench-stream-shape";
+import { median } from "./bench-support";
+import { TICK_MICROSECONDS } from "./gateway-bench-cpu";
+import { checkOutRelease, PREVIOUS_RELEASE, type ReleaseCheckout } from "./gateway-bench-previous";
 import {
   canPin,
   configureGateway,
+  projectRoot,
   residentMegabytes,
+  startArguments,
   startBareProxy,
   startGateway,
+  startHonoFloor,
   startLoadGenerator,
   startUpstream,
+  type BenchGatewaySetup,
   type BenchProcess,
 } from "./gateway-bench-processes";
+import { summarizeProfile } from "./gateway-bench-profile";
+import { renderShares, renderSideTable, renderStartupTable, renderTargets, type SideSummary, type TargetCheck } from "./gateway-bench-report";
+import { measureSides, type Side } from "./gateway-bench-sides";
+import { timeStartups } from "./gateway-bench-startup";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 3000);
-const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 2000);
+const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 1500);
+const longRoundMs = Number(process.env.BENCH_LONG_ROUND_MS ?? 4000);
+const startRuns = Number(process.env.BENCH_STARTS ?? 5);
 const cpuCount = availableParallelism();
 const pin = process.env.BENCH_PIN !== "0" && canPin(cpuCount);
+const measuredCpu = pin ? 1 : undefined;
+const clientCpu = pin ? 0 : undefined;
 const write = (line = "") => process.stdout.write(`${line}\n`);
 const profileDir = join(tmpdir(), "modelgate-bench-profiles");
+const prompt = "Hello, how are you today?";
 
-/** The scenarios, in the order they run and print. */
-const scenarios: Array<Pick<ScenarioRuns, "name" | "concurrency" | "measure"> & { stream: boolean }> = [
-  { name: "non-streaming, c=10", concurrency: 10, measure: "full", stream: false },
-  { name: "non-streaming, c=50", concurrency: 50, measure: "full", stream: false },
-  { name: "non-streaming, c=1", concurrency: 1, measure: "full", stream: false },
-  { name: "streaming first byte, c=10", concurrency: 10, measure: "first-byte", stream: true },
-  { name: "streaming first byte, c=1", concurrency: 1, measure: "first-byte", stream: true },
-];
+const chatBody = (model: string, extra: Record<string, unknown> = {}) => JSON.stringify({ model, messages: [{ role: "user", content: prompt }], max_tokens: 64, ...extra });
+const messagesBody = (model: string) => JSON.stringify({ model, max_tokens: 64, messages: [{ role: "user", content: prompt }] });
+const responsesBody = (model: string) => JSON.stringify({ model, input: prompt, max_output_tokens: 64, store: false });
 
-const requestBody = (stream: boolean) =>
-  JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello, how are you today?" }], max_tokens: 64, ...(stream ? { stream: true } : {}) });
-
-const dataDir = mkdtempSync(join(tmpdir(), "modelgate-bench-"));
+const temporaryDirs: string[] = [];
+const newDataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "modelgate-bench-"));
+  temporaryDirs.push(dir);
+  return dir;
+};
 const admin = { username: "benchadmin", password: randomBytes(12).toString("hex") };
 const started: BenchProcess[] = [];
-const stopAll = async () => {
+let previous: ReleaseCheckout | undefined;
+const cleanUp = async () => {
   for (const child of started.reverse()) await child.stop().catch(() => undefined);
+  previous?.remove();
+  for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
 };
-process.once("SIGINT", () => void stopAll().finally(() => process.exit(130)));
+process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
+
+/** True when the gateway answers a door (anything but 404 for an unknown route). */
+async function hasDoor(origin: string, path: string, headers: Record<string, string>, body: string): Promise<boolean> {
+  const response = await fetch(`${origin}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  await response.arrayBuffer();
+  return response.status !== 404;
+}
 
 try {
-  const upstream = await startUpstream(pin ? 0 : undefined);
+  const upstream = await startUpstream(clientCpu);
   started.push(upstream.process);
-  const gateway = await startGateway({
-    dataDir,
-    ...{ adminUsername: admin.username, adminPassword: admin.password },
-    cpu: pin ? 1 : undefined,
-    nodeFlags: process.env.BENCH_PROFILE === "1" ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
-  });
+  const upstreamPid = upstream.process.child.pid;
+  const gatewayDataDir = newDataDir();
+  const gateway = await startGateway({ dataDir: gatewayDataDir, adminUsername: admin.username, adminPassword: admin.password, cpu: measuredCpu });
   started.push(gateway.process);
   const setup = await configureGateway(gateway.origin, upstream.baseUrl, admin);
-  const load = startLoadGenerator(pin ? 0 : undefined);
+
+  let before: { origin: string; pid: number | undefined; setup: BenchGatewaySetup } | undefined;
+  let beforeNote = "";
+  try {
+    previous = checkOutRelease(projectRoot, PREVIOUS_RELEASE);
+    const old = await startGateway({ dataDir: newDataDir(), adminUsername: admin.username, adminPassword: admin.password, cpu: measuredCpu, release: { root: previous.root, start: "tsx" } });
+    started.push(old.process);
+    before = { origin: old.origin, pid: old.process.child.pid, setup: await configureGateway(old.origin, upstream.baseUrl, admin) };
+  } catch (error) {
+    beforeNote = `previous release ${PREVIOUS_RELEASE} not measured: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+  }
+  const proxy = await startBareProxy(upstream.baseUrl, measuredCpu);
+  started.push(proxy.process);
+  const hono = await startHonoFloor(measuredCpu);
+  started.push(hono.process);
+  const load = startLoadGenerator(clientCpu);
   started.push(load.process);
 
-  const directJob = (scenario: (typeof scenarios)[number], durationMs: number): LoadJob => ({
-    url: `${upstream.baseUrl}/chat/completions`,
-    headers: { authorization: `Bearer ${setup.providerKey}` },
-    body: requestBody(scenario.stream),
-    concurrency: scenario.concurrency,
-    durationMs,
-    measure: scenario.measure,
-  });
-  const gatewayJob = (scenario: (typeof scenarios)[number], durationMs: number): LoadJob => ({
-    ...directJob(scenario, durationMs),
-    url: `${gateway.origin}/v1/chat/completions`,
-    headers: { authorization: `Bearer ${setup.clientKey}` },
-  });
+  const clientHeaders = { authorization: `Bearer ${setup.clientKey}` };
+  const messagesHeaders = { "x-api-key": setup.clientKey, "anthropic-version": "2023-06-01" };
+  const doors = {
+    messages: await hasDoor(gateway.origin, "/v1/messages", messagesHeaders, messagesBody("gpt-4o-mini")),
+    responses: await hasDoor(gateway.origin, "/v1/responses", clientHeaders, responsesBody("deepseek-chat")),
+  };
 
-  write(`modelgate gateway benchmark: node ${process.version}, ${cpuCount} CPUs`);
+  write(`modelgate gateway benchmark: node ${process.version}, ${cpuCount} CPUs (${cpus()[0]?.model.trim() ?? "unknown"}), ${new Date().toISOString().slice(0, 10)}`);
   write(
     pin
-      ? "CPU split: gateway pinned to CPU 1; upstream and load generator pinned to CPU 0 (same CPU 0 for both sides)"
-      : "CPU split: not pinned; the OS schedules gateway, upstream and load generator over all CPUs",
+      ? "CPU split: measured processes (gateways, floors) pinned to CPU 1; upstream and load generator pinned to CPU 0"
+      : "CPU split: not pinned; the OS schedules every process over all CPUs",
   );
-  write(`rounds: ${rounds} × ${roundMs} ms per side after ${warmupMs} ms warm-up per side; direct and gateway alternate`);
-  write("gateway: functions/local.ts, SQLite file + in-memory limits, request log on, key RPM/TPM and client RPM limits on");
+  write(`rounds: ${rounds} × ${roundMs} ms per side (long streams ${longRoundMs} ms) after ${warmupMs} ms warm-up per side; sides rotate their order`);
+  write(`CPU: utime+stime from /proc/<pid>/stat around each round (resolution ${TICK_MICROSECONDS} µs per tick), divided by completed requests`);
+  write(`gateway: ${startArguments("bundle").join(" ")} (SQLite file, in-memory limits, request log on, key RPM/TPM and client RPM limits on)`);
+  write(before ? `before: previous release ${previous!.commit} in a git worktree, ${startArguments("tsx").join(" ")}, configured the same way` : beforeNote);
   write();
 
   let gatewayRequests = 0;
-  const runGateway = async (job: LoadJob) => {
-    const result = await load.run(job);
-    gatewayRequests += result.requests;
-    return result;
+  const settings = {
+    load,
+    upstreamPid,
+    rounds,
+    roundMs,
+    warmupMs,
+    onRun: (side: Side, round: { result: { requests: number } }) => {
+      if (side.pid === gateway.process.child.pid) gatewayRequests += round.result.requests;
+    },
+    onErrors: (side: Side, errors: number, firstError: string) => write(`  ${side.name}: ${errors} errors, first: ${firstError}`),
   };
-  // One full warm-up of the gateway's code paths (JIT, connections, SQLite pages) before measuring.
-  await runGateway(gatewayJob(scenarios[0], warmupMs * 2));
-  await runGateway(gatewayJob(scenarios[3], warmupMs));
+  const job = (url: string, headers: Record<string, string>, body: string, concurrency: number, measure: "full" | "first-byte" = "full") => (durationMs: number) => ({ url, headers, body, concurrency, durationMs, measure });
+  const chatSides = (body: string, concurrency: number, measure: "full" | "first-byte", floors: boolean): Side[] => [
+    { name: "direct", job: job(`${upstream.baseUrl}/chat/completions`, { authorization: `Bearer ${setup.providerKey}` }, body, concurrency, measure) },
+    ...(before ? [{ name: "before (previous release)", pid: before.pid, job: job(`${before.origin}/v1/chat/completions`, { authorization: `Bearer ${before.setup.clientKey}` }, body, concurrency, measure) }] : []),
+    { name: "gateway, pass-through", pid: gateway.process.child.pid, job: job(`${gateway.origin}/v1/chat/completions`, clientHeaders, body, concurrency, measure) },
+    { name: "bare node:http proxy", pid: proxy.process.child.pid, job: job(`${proxy.baseUrl}/chat/completions`, { authorization: `Bearer ${setup.providerKey}` }, body, concurrency, measure) },
+    ...(floors ? [{ name: "Hono answering a fixed body", pid: hono.process.child.pid, job: job(`${hono.baseUrl}/chat/completions`, {}, body, concurrency, measure) }] : []),
+  ];
+
+  // One warm-up of the gateway's code paths (JIT, connections, SQLite pages) before measuring.
+  await load.run(job(`${gateway.origin}/v1/chat/completions`, clientHeaders, chatBody("gpt-4o-mini"), 10)(warmupMs * 2));
   const rssBefore = residentMegabytes(gateway.process.child.pid);
-  const requestsBefore = gatewayRequests;
 
-  /** Warm-up, then rounds that alternate the sides, so a drift in machine load favours neither. */
-  const measure = async (
-    scenario: (typeof scenarios)[number],
-    name: string,
-    otherJob: (durationMs: number) => LoadJob,
-    runOther: (job: LoadJob) => Promise<LoadResult>,
-  ): Promise<ScenarioRuns> => {
-    const runs: ScenarioRuns = { name, concurrency: scenario.concurrency, measure: scenario.measure, direct: [], gateway: [] };
-    await runOther(otherJob(warmupMs));
-    await load.run(directJob(scenario, warmupMs));
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? (["direct", "gateway"] as const) : (["gateway", "direct"] as const);
-      for (const side of order) {
-        const result = side === "direct" ? await load.run(directJob(scenario, roundMs)) : await runOther(otherJob(roundMs));
-        if (result.firstError) write(`  ${name} ${side}: ${result.errors} errors, first: ${result.firstError}`);
-        runs[side].push(result);
-      }
-    }
-    return runs;
-  };
+  const nonStreaming = await measureSides(chatSides(chatBody("gpt-4o-mini"), 10, "full", true), settings);
+  write("chat, non-streaming, c=10 (× baseline: CPU per request over the bare proxy's)");
+  write(renderSideTable(nonStreaming, { baseline: "bare node:http proxy", latencyLabel: "latency" }));
+  write();
 
-  const summaries = [];
-  for (const scenario of scenarios) {
-    summaries.push(compare(await measure(scenario, scenario.name, (durationMs) => gatewayJob(scenario, durationMs), runGateway)));
-  }
+  const streamed = await measureSides(chatSides(chatBody("gpt-4o-mini", { stream: true }), 10, "first-byte", false), settings);
+  write("chat, streamed (5 content chunks at once), c=10, latency to the first byte");
+  write(renderSideTable(streamed, { baseline: "bare node:http proxy", latencyLabel: "first byte" }));
+  write();
+
+  const pacedBody = chatBody("gpt-4o-mini", { stream: true, [PACED_FIELD]: true });
+  const longSides = chatSides(pacedBody, 200, "full", false).map((side) => ({
+    ...side,
+    job: (durationMs: number) => ({ ...side.job(durationMs), chunkMarker: PACED_MARKER, expectedChunks: PACED_CHUNKS, rampMs: PACED_CHUNKS * PACED_INTERVAL_MS }),
+  }));
+  const longStreams = await measureSides(longSides, { ...settings, roundMs: longRoundMs });
+  write(`long-lived streams: c=200, ${PACED_CHUNKS} content chunks ${PACED_INTERVAL_MS} ms apart each, starts spread over ${PACED_CHUNKS * PACED_INTERVAL_MS} ms (CPU per stream; latency to the stream's end)`);
+  write(renderSideTable(longStreams, { baseline: "bare node:http proxy", latencyLabel: "full" }));
+  const busiestLoad = Math.max(...longStreams.map((side) => side.loadGeneratorBusy));
+  const busiestClientCore = Math.max(...longStreams.map((side) => side.clientCoreBusy));
+  write(
+    busiestClientCore >= 0.9
+      ? `note: CPU 0 (load generator ${(busiestLoad * 100).toFixed(0)} %, with the upstream ${(busiestClientCore * 100).toFixed(0)} %) was saturated: the client side may limit these figures`
+      : `load generator at most ${(busiestLoad * 100).toFixed(0)} % of a core, CPU 0 with the upstream at most ${(busiestClientCore * 100).toFixed(0)} %: the client side is not the bottleneck`,
+  );
+  write();
+
+  const translatedSides: Side[] = [];
+  const skipped: string[] = [];
+  if (before) translatedSides.push({ name: "before: chat → Anthropic", pid: before.pid, job: job(`${before.origin}/v1/chat/completions`, { authorization: `Bearer ${before.setup.clientKey}` }, chatBody("claude-haiku-4-5"), 10) });
+  translatedSides.push({ name: "chat → Anthropic", pid: gateway.process.child.pid, job: job(`${gateway.origin}/v1/chat/completions`, clientHeaders, chatBody("claude-haiku-4-5"), 10) });
+  if (doors.messages) translatedSides.push({ name: "messages → Chat (OpenAI)", pid: gateway.process.child.pid, job: job(`${gateway.origin}/v1/messages`, messagesHeaders, messagesBody("gpt-4o-mini"), 10) });
+  else skipped.push("messages → Chat: POST /v1/messages is not on this branch yet");
+  if (doors.responses) {
+    translatedSides.push({ name: "responses → Chat (DeepSeek)", pid: gateway.process.child.pid, job: job(`${gateway.origin}/v1/responses`, clientHeaders, responsesBody("deepseek-chat"), 10) });
+    translatedSides.push({ name: "responses → Messages", pid: gateway.process.child.pid, job: job(`${gateway.origin}/v1/responses`, clientHeaders, responsesBody("claude-haiku-4-5"), 10) });
+  } else skipped.push("responses → Chat, responses → Messages: POST /v1/responses is not on this branch yet");
+  const translated = await measureSides(translatedSides, settings);
+  write("translated paths, non-streaming, c=10 (× baseline: CPU per request over the previous release's chat → Anthropic)");
+  write(renderSideTable(translated, { baseline: "before: chat → Anthropic", latencyLabel: "latency" }));
+  for (const note of skipped) write(`skipped: ${note}`);
+  write();
   const rssAfter = residentMegabytes(gateway.process.child.pid);
 
   // Stopping the gateway must flush every pending log row: count them in its SQLite file.
   await gateway.process.stop();
-  const database = new Database(join(dataDir, "modelgate.sqlite"), { readonly: true });
+  const database = new Database(join(gatewayDataDir, "modelgate.sqlite"), { readonly: true });
   const logRows = Number((database.prepare("SELECT COUNT(*) AS count FROM t_ai_api_logs").get() as { count: number }).count);
   database.close();
 
-  // The floor: a bare node:http pass-through proxy in the gateway's CPU slot (bench-proxy.ts).
-  const proxy = await startBareProxy(upstream.baseUrl, pin ? 1 : undefined);
-  started.push(proxy.process);
-  const floor = compare(
-    await measure(scenarios[0], "reference: bare node:http proxy, c=10", (durationMs) => ({ ...directJob(scenarios[0], durationMs), url: `${proxy.baseUrl}/chat/completions` }), (job) => load.run(job)),
-  );
-
-  write(renderScenarioTable([...summaries, floor]));
-  write();
-  const [c10, c50, , streaming10, streaming1] = summaries;
-  const checks: TargetCheck[] = [
-    { name: "throughput ratio at c=10 >= 40 %", measured: `${(c10.ratio * 100).toFixed(1)} %`, passed: c10.ratio >= 0.4 },
-    { name: "throughput ratio at c=50 >= 40 %", measured: `${(c50.ratio * 100).toFixed(1)} %`, passed: c50.ratio >= 0.4 },
-    { name: "added p50 at c=10 <= 1 ms", measured: `${c10.addedP50.toFixed(2)} ms`, passed: c10.addedP50 <= 1 },
-    { name: "added first byte p50 at c=1 <= 2 ms", measured: `${streaming1.addedP50.toFixed(2)} ms`, passed: streaming1.addedP50 <= 2 },
-    { name: "added first byte p50 at c=10 <= 2 ms", measured: `${streaming10.addedP50.toFixed(2)} ms`, passed: streaming10.addedP50 <= 2 },
+  // Start-up, with the load stopped: the bundle is warm (the gateway above built it).
+  const startupCommands = [
+    { name: "npm start", command: "npm", args: ["start", "--silent"], cwd: projectRoot },
+    ...(previous ? [{ name: `before: npm start (${previous.commit}, tsx)`, command: process.execPath, args: startArguments("tsx"), cwd: previous.root }] : []),
+    { name: "floor: node -e http server", command: process.execPath, args: ["-e", 'require("http").createServer((q,s)=>s.end("ok")).listen(+process.env.PORT,process.env.HOST)'], cwd: projectRoot },
   ];
+  const startups = await timeStartups(startupCommands, startRuns, admin);
+  write(`npm start to the first 200 on GET /health (fresh DATA_DIR each run, not pinned, ${startRuns} runs each)`);
+  write(renderStartupTable(startups, "floor: node -e http server"));
+  write();
+
+  const side = (summaries: SideSummary[], name: string) => summaries.find((entry) => entry.name === name);
+  const passThrough = side(nonStreaming, "gateway, pass-through")!;
+  const beforeChat = side(nonStreaming, "before (previous release)");
+  const bareProxy = side(nonStreaming, "bare node:http proxy")!;
+  const longGateway = side(longStreams, "gateway, pass-through")!;
+  const longProxy = side(longStreams, "bare node:http proxy")!;
+  const longDirect = side(longStreams, "direct")!;
+  const beforeAnthropic = side(translated, "before: chat → Anthropic");
+  const startMedian = median(startups.get("npm start")!);
+  const checks: TargetCheck[] = [];
+  if (beforeChat) {
+    const ratio = passThrough.cpuPerRequest / beforeChat.cpuPerRequest;
+    checks.push({ name: "pass-through CPU/request <= 40 % of before", measured: `${(ratio * 100).toFixed(0)} % (${passThrough.cpuPerRequest.toFixed(0)} vs ${beforeChat.cpuPerRequest.toFixed(0)} µs)`, passed: ratio <= 0.4 });
+  }
+  const proxyRatio = passThrough.cpuPerRequest / bareProxy.cpuPerRequest;
+  checks.push({ name: "pass-through CPU/request <= 2.5× bare proxy", measured: `${proxyRatio.toFixed(2)}× (${bareProxy.cpuPerRequest.toFixed(0)} µs)`, passed: proxyRatio <= 2.5 });
+  const streamRatio = longGateway.cpuPerRequest / longProxy.cpuPerRequest;
+  checks.push({ name: "long streams: CPU/stream <= 1.5× bare proxy", measured: `${streamRatio.toFixed(2)}× (${longGateway.cpuPerRequest.toFixed(0)} vs ${longProxy.cpuPerRequest.toFixed(0)} µs)`, passed: streamRatio <= 1.5 });
+  const addedFirstChunk = longGateway.firstChunkP99 - longDirect.firstChunkP99;
+  checks.push({ name: "long streams: added first chunk p99 <= 20 ms", measured: `${addedFirstChunk.toFixed(2)} ms`, passed: addedFirstChunk <= 20 });
+  checks.push({ name: "long streams: zero chunks lost", measured: `${longGateway.chunksLost} lost in ${longGateway.shortStreams} of ${longGateway.requests} streams`, passed: longGateway.chunksLost === 0 && longGateway.errors === 0 });
+  if (beforeAnthropic) {
+    for (const path of translated.filter((entry) => entry !== beforeAnthropic)) {
+      const ratio = path.cpuPerRequest / beforeAnthropic.cpuPerRequest;
+      checks.push({ name: `${path.name}: CPU/request <= before chat → Anthropic`, measured: `${ratio.toFixed(2)}× (${path.cpuPerRequest.toFixed(0)} µs)`, passed: ratio <= 1 });
+    }
+  }
+  const floorMedian = median(startups.get("floor: node -e http server")!);
+  checks.push({ name: "npm start to first 200 on /health <= 1 s", measured: `${startMedian.toFixed(0)} ms (${(startMedian / floorMedian).toFixed(1)}× floor)`, passed: startMedian <= 1000 });
   write(renderTargets(checks));
   write();
-  write(`gateway RSS: ${rssBefore.toFixed(1)} MiB after warm-up, ${rssAfter.toFixed(1)} MiB after ${(gatewayRequests - requestsBefore).toLocaleString("en-US")} more requests`);
-  write(`log rows in SQLite after shutdown: ${logRows.toLocaleString("en-US")} for ${gatewayRequests.toLocaleString("en-US")} successful gateway requests (warm-ups included)`);
-  const errors = summaries.reduce((sum, summary) => sum + summary.direct.errors + summary.gateway.errors, 0);
-  if (process.env.BENCH_PROFILE === "1") write(`gateway CPU profile written to ${profileDir}`);
+  write(`gateway RSS: ${rssBefore.toFixed(1)} MiB after warm-up, ${rssAfter.toFixed(1)} MiB at the end`);
+  write(`log rows in SQLite after shutdown: ${logRows.toLocaleString("en-US")} for ${gatewayRequests.toLocaleString("en-US")} measured gateway requests (warm-ups included; the first warm-up and the door probes add a few)`);
+
+  if (process.env.BENCH_PROFILE === "1") {
+    rmSync(profileDir, { recursive: true, force: true });
+    const profiled = await startGateway({ dataDir: newDataDir(), adminUsername: admin.username, adminPassword: admin.password, cpu: measuredCpu, nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] });
+    started.push(profiled.process);
+    const profiledSetup = await configureGateway(profiled.origin, upstream.baseUrl, admin);
+    const profiledJob = job(`${profiled.origin}/v1/chat/completions`, { authorization: `Bearer ${profiledSetup.clientKey}` }, chatBody("gpt-4o-mini"), 10);
+    await load.run(profiledJob(warmupMs));
+    const fromMicroseconds = Number(process.hrtime.bigint() / 1000n);
+    await load.run(profiledJob(roundMs * 3));
+    const toMicroseconds = Number(process.hrtime.bigint() / 1000n);
+    await profiled.process.stop();
+    const [file] = readdirSync(profileDir)
+      .filter((name) => name.endsWith(".cpuprofile"))
+      .map((name) => join(profileDir, name))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    const summary = summarizeProfile(file, 14, { fromMicroseconds, toMicroseconds });
+    write(`CPU profile of the gateway under the pass-through load (c=10, non-streaming, ${roundMs * 3} ms after a warm-up): ${summary.busyMilliseconds.toFixed(0)} ms busy, ${file}`);
+    write(renderShares("self time", summary.selfTop));
+    write();
+    write(renderShares("inclusive (package or source file on the stack)", summary.inclusiveTop));
+    write();
+  }
+  const errors = [...nonStreaming, ...streamed, ...longStreams, ...translated].reduce((sum, entry) => sum + entry.errors, 0);
   if (errors > 0 || logRows < gatewayRequests) process.exitCode = 1;
   if (process.env.BENCH_STRICT === "1" && checks.some((check) => !check.passed)) process.exitCode = 1;
 } finally {
-  await stopAll();
-  rmSync(dataDir, { recursive: true, force: true });
+  await cleanUp();
 }
