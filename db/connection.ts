@@ -7,7 +7,7 @@
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, MysqlDialect, SqliteDialect } from "kysely";
+import { Kysely, MysqlDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 import type { Database } from "./schema";
 
 /** SQL flavour the migrations and hand-written queries must speak. */
@@ -42,8 +42,40 @@ async function openSqlite(file: string): Promise<DatabaseHandle> {
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, dialect: "sqlite", kind: "sqlite", close: () => db.destroy() };
+}
+
+/** Most prepared statements kept per SQLite connection. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The connection with `prepare` answered from a small LRU cache by SQL text. Kysely prepares every
+ * statement on every execution, and compiling SQL costs more than running it for the short
+ * statements of the hot path (the batched log insert, the key and limit reads). Kysely runs one
+ * query at a time on this one connection, so a cached statement is never busy when it is reused;
+ * SQLite re-prepares a statement by itself after a schema change.
+ */
+function withStatementCache(database: import("better-sqlite3").Database): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement) {
+        // Most recently used last, so the first key is the one to drop.
+        statements.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close() {
+      statements.clear();
+      database.close();
+    },
+  };
 }
 
 /**
