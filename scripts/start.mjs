@@ -56,7 +56,8 @@ if (!existsSync(outfile) || statSync(outfile).mtimeMs < newestSourceMs()) {
     mainFields: ["module", "main"],
     banner: { js: BANNER },
     sourcemap: "linked",
-    keepNames: true,
+    // No keepNames: its `__name` helper runs for every closure created, on every request; stack traces keep their names anyway.
+    keepNames: false,
     logLevel: "warning",
     write: false,
   });
