@@ -2,6 +2,7 @@
  * zod schemas for the admin API's bodies and path parameters.
  */
 import * as z from "zod";
+import { providerFormats, type ProviderFormat } from "../providers/provider-registry";
 
 /** `:id` path parameter (a positive integer). */
 export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
@@ -23,7 +24,8 @@ export const providerCreateSchema = z.object({
   code: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{1,31}$/, "must be 2-32 lowercase letters, digits, _ or -"),
   name: z.string().trim().min(1).max(100),
   baseUrl: httpUrl,
-  apiFormat: z.enum(["openai", "anthropic", "deepseek"]),
+  // The registry is the one list of formats: a format gets accepted here by being registered.
+  apiFormat: z.enum(providerFormats as readonly [ProviderFormat, ...ProviderFormat[]]),
   isActive: z.boolean().default(true),
   timeout: z.number().int().min(1000).max(900_000).default(60_000),
 });

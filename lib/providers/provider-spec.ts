@@ -10,6 +10,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionCreateParams,
 } from "openai/resources/chat/completions";
+import type { ProviderFormat } from "./provider-registry";
 
 export type { ChatCompletion, ChatCompletionChunk };
 
@@ -48,16 +49,13 @@ export function emulated(field: string, message: string): TranslationWarning {
   return { field, action: "emulated", message };
 }
 
-/** Wire format an adapter speaks; matches the provider's `api format` column. */
-export type ProviderFormat = "openai" | "anthropic" | "deepseek";
-
-/** Every format the registry knows, in a stable order. */
-export const providerFormats: readonly ProviderFormat[] = ["openai", "anthropic", "deepseek"];
-
-/** The format a provider row's `api_format` names, or `null` when it is none of {@link providerFormats}. */
-export function providerFormatOf(apiFormat: string): ProviderFormat | null {
-  return (providerFormats as readonly string[]).includes(apiFormat) ? (apiFormat as ProviderFormat) : null;
-}
+/**
+ * Wire format an adapter speaks: a key of the registry (provider-registry.ts), the one list of
+ * formats. The list itself and `providerFormatOf` are re-exported here for modules that import
+ * them with the rest of the spec.
+ */
+export type { ProviderFormat };
+export { providerFormatOf, providerFormats } from "./provider-registry";
 
 /**
  * A canonical chat request: OpenAI's `ChatCompletionCreateParams`. The router fills `model` with

@@ -3,7 +3,7 @@
  * collection.
  */
 import type { ChatCompletionChunk, ProviderCallContext, ProviderFormat } from "../../lib/providers/provider-spec";
-import type { FakeUpstream } from "../support/fake-upstream";
+import type { FakeUpstream, FakeUpstreamDialect } from "../support/fake-upstream";
 
 let nextKeyId = 1000;
 
@@ -18,7 +18,12 @@ export function contextFor(
   apiKey: string,
   overrides: Partial<ProviderCallContext> = {},
 ): ProviderCallContext {
-  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(format), timeoutMs: 5000, ...overrides };
+  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(dialectOf(format)), timeoutMs: 5000, ...overrides };
+}
+
+/** The fake upstream dialect a format's adapter talks to (an OpenAI-compatible server speaks OpenAI's). */
+export function dialectOf(format: ProviderFormat): FakeUpstreamDialect {
+  return format === "openai-compatible" ? "openai" : format;
 }
 
 /** Every chunk of a stream. */
