@@ -31,7 +31,7 @@ describe("anthropicAdapter.chat", () => {
     upstream.script(key, reply.ok({ content: "Paris." }));
     const result = await anthropicAdapter.chat(
       {
-        model: "claude-sonnet-5",
+        model: "claude-sonnet-4-6",
         messages: [
           { role: "system", content: "Be brief." },
           { role: "user", content: "Capital of France?" },
@@ -44,10 +44,10 @@ describe("anthropicAdapter.chat", () => {
 
     const sent = upstream.requests[0];
     expect(sent.path).toBe("/v1/messages");
-    expect(sent.headers["anthropic-version"]).toBeTruthy();
+    expect(sent.headers["anthropic-version"]).toBe("2023-06-01");
     expect(sent.apiKey).toBe(key);
     expect(sent.body).toEqual({
-      model: "claude-sonnet-5",
+      model: "claude-sonnet-4-6",
       max_tokens: 4096,
       system: "Be brief.",
       messages: [{ role: "user", content: "Capital of France?" }],
@@ -59,7 +59,7 @@ describe("anthropicAdapter.chat", () => {
     expect(result.completion).toMatchObject({
       id: "msg_fake_1",
       object: "chat.completion",
-      model: "claude-sonnet-5",
+      model: "claude-sonnet-4-6",
       choices: [{ index: 0, message: { role: "assistant", content: "Paris.", refusal: null }, finish_reason: "stop" }],
     });
   });
