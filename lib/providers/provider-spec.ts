@@ -51,11 +51,10 @@ export function emulated(field: string, message: string): TranslationWarning {
 
 /**
  * Wire format an adapter speaks: a key of the registry (provider-registry.ts), the one list of
- * formats. The list itself and `providerFormatOf` are re-exported here for modules that import
- * them with the rest of the spec.
+ * formats, which also exports the list itself (`providerFormats`, `providerFormatOf`). Only the
+ * type is imported here: the registry imports every adapter, and every adapter imports this file.
  */
 export type { ProviderFormat };
-export { providerFormatOf, providerFormats } from "./provider-registry";
 
 /**
  * A canonical chat request: OpenAI's `ChatCompletionCreateParams`. The router fills `model` with

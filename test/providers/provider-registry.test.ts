@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anthropicClientCount, anthropicClientFor } from "../../lib/providers/anthropic/anthropic-client";
 import { deepSeekClientFor } from "../../lib/providers/deepseek/deepseek-client";
 import { openAIClientCount, openAIClientFor } from "../../lib/providers/openai/openai-client";
-import { getAdapter, isProviderFormat } from "../../lib/providers/provider-registry";
-import { providerFormats, type ProviderCallContext } from "../../lib/providers/provider-spec";
+import { getAdapter, isProviderFormat, providerFormats } from "../../lib/providers/provider-registry";
+import type { ProviderCallContext } from "../../lib/providers/provider-spec";
 import { ProviderClientCache } from "../../lib/providers/shared/provider-client-cache";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 

@@ -45,6 +45,12 @@ function convertCommon(request: ChatRequest): OpenAIConvertedRequest<OpenAIParam
   const warnings: TranslationWarning[] = [];
   const params: OpenAIParams = { ...rest, messages: request.messages.map((message) => stripMessageExtensions(message)) };
   if (request.tools) params.tools = stripToolsCacheControl(request.tools);
+  // Anthropic's sampling option, which a door may carry in the canonical request.
+  if ("top_k" in params) {
+    const { top_k: topK } = params as { top_k?: unknown };
+    delete (params as { top_k?: unknown }).top_k;
+    if (topK != null) warnings.push(dropped("top_k", "top_k is not supported by OpenAI's Chat API and was ignored"));
+  }
   if (thinking) {
     const effort = reasoningEffortFor(thinking);
     if (params.reasoning_effort != null) {
