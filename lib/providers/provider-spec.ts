@@ -112,6 +112,8 @@ export interface NormalizedUsage {
   totalTokens: number;
   /** Input tokens served from the provider's prompt cache (a subset of `promptTokens`). */
   cachedTokens: number;
+  /** Input tokens written to the prompt cache (Anthropic's cache creation; a subset of `promptTokens`), when any. */
+  cacheCreationTokens?: number;
   /** Output tokens spent on reasoning (a subset of `completionTokens`). */
   reasoningTokens: number;
 }

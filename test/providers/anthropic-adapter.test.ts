@@ -68,12 +68,12 @@ describe("anthropicAdapter.chat", () => {
     upstream.script(key, reply.ok({ content: "done", reasoning: "step by step", usage: { promptTokens: 100, cachedTokens: 60, cacheCreationTokens: 10, completionTokens: 50, reasoningTokens: 20 } }));
     const result = await anthropicAdapter.chat({ model: "claude-sonnet-5", messages: [{ role: "user", content: "x" }] }, contextFor(upstream, "anthropic", key));
 
-    expect(result.usage).toEqual({ promptTokens: 100, completionTokens: 50, totalTokens: 150, cachedTokens: 60, reasoningTokens: 20 });
+    expect(result.usage).toEqual({ promptTokens: 100, completionTokens: 50, totalTokens: 150, cachedTokens: 60, cacheCreationTokens: 10, reasoningTokens: 20 });
     expect(result.completion.usage).toEqual({
       prompt_tokens: 100,
       completion_tokens: 50,
       total_tokens: 150,
-      prompt_tokens_details: { cached_tokens: 60 },
+      prompt_tokens_details: { cached_tokens: 60, cache_creation_tokens: 10 },
       completion_tokens_details: { reasoning_tokens: 20 },
     });
     expect((result.completion.choices[0].message as { reasoning_content?: string }).reasoning_content).toBe("step by step");

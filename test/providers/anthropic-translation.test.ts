@@ -277,3 +277,14 @@ describe("sampling and the API version", () => {
     expect(warnings).toEqual(["dropped temperature", "adjusted top_p"]);
   });
 });
+
+describe("cache usage", () => {
+  it("reports cache reads and cache writes, streamed and not", async () => {
+    const usage = { promptTokens: 1000, cachedTokens: 600, cacheCreationTokens: 300, completionTokens: 20 };
+    upstream.script(key, [reply.ok({ content: "x", usage }), reply.ok({ content: "x", usage })]);
+    const { result } = await send({});
+    expect(result.usage).toMatchObject({ promptTokens: 1000, cachedTokens: 600, cacheCreationTokens: 300 });
+    const chunks = await collectChunks(await anthropicAdapter.stream({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "x" }] }, contextFor(upstream, "anthropic", key)));
+    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 1000, prompt_tokens_details: { cached_tokens: 600, cache_creation_tokens: 300 } });
+  });
+});

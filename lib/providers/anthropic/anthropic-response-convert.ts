@@ -22,17 +22,19 @@ export interface AnthropicUsageFields {
 
 /**
  * Normalized usage: prompt = input + cache read + cache creation; cached = cache read;
- * reasoning = thinking tokens.
+ * cache creation kept when there was any; reasoning = thinking tokens.
  */
 export function normalizeAnthropicUsage(usage: AnthropicUsageFields): NormalizedUsage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
-  const promptTokens = (usage.input_tokens ?? 0) + cacheRead + (usage.cache_creation_input_tokens ?? 0);
+  const cacheCreation = usage.cache_creation_input_tokens ?? 0;
+  const promptTokens = (usage.input_tokens ?? 0) + cacheRead + cacheCreation;
   const completionTokens = usage.output_tokens ?? 0;
   return {
     promptTokens,
     completionTokens,
     totalTokens: promptTokens + completionTokens,
     cachedTokens: cacheRead,
+    ...(cacheCreation > 0 ? { cacheCreationTokens: cacheCreation } : {}),
     reasoningTokens: usage.output_tokens_details?.thinking_tokens ?? 0,
   };
 }
