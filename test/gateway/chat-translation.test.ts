@@ -137,4 +137,23 @@ describe("translated chat", () => {
     expect(body).toEqual({ code: 400, message: 'messages[0].content: "image_url" parts are not supported by provider format "deepseek", whose Chat API takes text only' });
     expect(g.upstream.requestsFor(DEEPSEEK_KEY)).toHaveLength(0);
   });
+
+  it("serves an OpenAI-compatible server added through the admin API (envelope door)", async () => {
+    const token = await g.adminToken();
+    const created = async (path: string, body: object) => {
+      const response = await g.request("POST", path, body, token);
+      expect(response.status, path).toBe(200);
+      return ((await response.json()) as { data: { id: number } }).data;
+    };
+    const provider = await created("/api/admin/ai-providers", { code: "ollama", name: "Ollama", baseUrl: g.upstream.baseUrlFor("openai"), apiFormat: "openai-compatible" });
+    await created("/api/admin/ai-models", { providerId: provider.id, modelCode: "qwen2.5:7b", displayName: "Qwen 2.5 7B", contextWindow: 32768, maxOutputTokens: 4096, inputPricePerM: 0, outputPricePerM: 0 });
+    await created(`/api/admin/ai-providers/${provider.id}/keys`, { keyName: "local", apiKey: "sk-ollama-local-key-000001" });
+
+    const response = await g.chat({ model: "qwen2.5:7b", messages: [{ role: "user", content: "Hi", cache_control: ephemeral }] }, { path: ENVELOPE });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: { content: string; provider: string } }).data).toMatchObject({ content: "Echo: Hi", provider: "ollama" });
+    const [sent] = g.upstream.requestsFor("sk-ollama-local-key-000001");
+    expect(sent.path).toBe("/v1/chat/completions");
+    expect(sent.body.messages).toEqual([{ role: "user", content: "Hi" }]);
+  });
 });

@@ -1,8 +1,8 @@
 /**
- * Canonical (OpenAI) request -> Anthropic Messages request, per the translation checklist in
- * provider-apis.md §4.3 and the canonical extensions (thinking, signed thinking blocks, prompt
- * caching). Every field of the request is either carried, or reported as a warning; `n > 1`,
- * which cannot be honoured without changing the answer's shape, is a 400.
+ * Canonical (OpenAI) request -> Anthropic Messages request (https://docs.anthropic.com/en/api/messages),
+ * canonical extensions included (thinking, signed thinking blocks, prompt caching). Every field
+ * of the request is either carried or reported as a warning; `n > 1`, which cannot be honoured
+ * without changing the answer's shape, is a 400.
  */
 import type { MessageCreateParamsBase, ToolChoice } from "@anthropic-ai/sdk/resources/messages";
 import { isProviderError, ProviderError } from "../provider-error";
