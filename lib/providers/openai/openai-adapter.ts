@@ -23,8 +23,9 @@ export function createOpenAIChatAdapter(format: Extract<ProviderFormat, "openai"
     format,
 
     async chat(request: ChatRequest, context: ProviderCallContext): Promise<ChatResult> {
-      const scope = openCallScope(format, context, context.timeoutMs);
+      // Converted first: a request rejected here (a 400) leaves no deadline timer running.
       const { params, warnings } = toOpenAIChatRequest(request);
+      const scope = openCallScope(format, context, context.timeoutMs);
       try {
         const completion = await openAIClientFor(context).chat.completions.create(params, { signal: scope.signal });
         return toOpenAIChatResult(completion, warnings);
@@ -36,8 +37,8 @@ export function createOpenAIChatAdapter(format: Extract<ProviderFormat, "openai"
     },
 
     async stream(request: ChatRequest, context: ProviderCallContext): Promise<ChatStream> {
-      const scope = openCallScope(format, context);
       const { params, warnings } = toOpenAIStreamRequest(request);
+      const scope = openCallScope(format, context);
       let response: Response;
       try {
         // The raw response: see openai-compatible-stream.ts for why we read the SSE body ourselves.
