@@ -3,9 +3,13 @@
  * collection.
  */
 import type { ChatCompletionChunk, ProviderCallContext, ProviderFormat } from "../../lib/providers/provider-spec";
+import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
 import type { FakeUpstream, FakeUpstreamDialect } from "../support/fake-upstream";
 
 let nextKeyId = 1000;
+
+/** The keep-alive upstream fetch, allowed to reach the fake upstreams on 127.0.0.1. */
+export const loopbackUpstreamFetch = createUpstreamFetch({ destinations: { allowPrivate: false, allowLoopback: true } });
 
 /**
  * A call context for `format` against the fake upstream.
@@ -18,7 +22,7 @@ export function contextFor(
   apiKey: string,
   overrides: Partial<ProviderCallContext> = {},
 ): ProviderCallContext {
-  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(dialectOf(format)), timeoutMs: 5000, ...overrides };
+  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(dialectOf(format)), timeoutMs: 5000, fetch: loopbackUpstreamFetch, ...overrides };
 }
 
 /** The fake upstream dialect a format's adapter talks to (an OpenAI-compatible server speaks OpenAI's). */
