@@ -228,10 +228,10 @@ function assistantMessage(content: string | ContentBlockParam[], options: Conten
     }
   }
   if (parts.length === 0 && toolCalls.length === 0 && reasoning.length === 0 && thinkingBlocks.length === 0) return undefined;
-  const text = parts.every((part) => part.type === "text" && !part.cache_control) ? parts.map((part) => (part as { text: string }).text).join("") : null;
+  const plain = parts.every((part) => part.type === "text" && !part.cache_control);
   return {
     role: "assistant",
-    content: text ?? parts,
+    content: parts.length === 0 ? null : plain ? parts.map((part) => (part as { text: string }).text).join("") : parts,
     ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     ...(reasoning.length > 0 ? { reasoning_content: reasoning.join("") } : {}),
     ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
