@@ -26,10 +26,11 @@ export function anthropicErrorTypeForStatus(status: number): string {
   return typesByStatus[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
 }
 
-/** The `error.type` of an in-stream `event: error` for a failure code (`rate_limited`, `upstream_overloaded`, …). */
+/** The `error.type` of an in-stream `event: error` for a gateway failure code (`rate_limited`, `upstream_overloaded`, `idle_timeout`, …). */
 export function anthropicErrorTypeForCode(code: string): string {
-  if (code.includes("rate_limit")) return "rate_limit_error";
-  if (code.includes("overload")) return "overloaded_error";
+  if (code === "rate_limited") return "rate_limit_error";
+  if (code === "upstream_overloaded") return "overloaded_error";
+  if (code.endsWith("timeout")) return "timeout_error";
   return "api_error";
 }
 

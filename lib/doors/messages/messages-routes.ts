@@ -9,10 +9,13 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../../gateway/api-log-middleware";
 import { handleChat, resolveTarget, type ChatRouteMiddleware, type ChatServiceDependencies } from "../../gateway/chat-service";
+import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { readJsonBody } from "../../http/json-body";
 import { setLateHeader } from "../../http/late-header";
 import { estimatePromptTokens } from "../../router/token-estimate";
+import { countTokensObserver } from "./count-tokens-observer";
 import { messagesFormat } from "./messages-format";
+import { messagesObserver } from "./messages-observer";
 import { countTokensBodySchema, messagesBodySchema } from "./messages-schemas";
 import { messagesToCanonical } from "./messages-to-canonical";
 
@@ -29,20 +32,28 @@ export function messagesRoutes(services: ChatServiceDependencies, middleware: Ch
   app.use("/messages/*", requestIdHeader);
 
   app.post("/messages", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
-    const { body } = await readJsonBody(c, messagesBodySchema);
+    const { text, body } = await readJsonBody(c, messagesBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
+    const stream = body.stream === true;
+    if (passesThrough(resolved.target, "messages")) {
+      return handlePassThrough(c, services, { resolved, endpoint: "messages", text, body, stream, observer: messagesObserver() });
+    }
     const { request, warnings } = messagesToCanonical(body, {
       headers: c.req.raw.headers,
       carrier: services.carrier,
       targetFormat: resolved.target.provider.format ?? "openai",
     });
     const format = messagesFormat({ requestedModel: body.model, omitThinking: body.thinking?.type !== "disabled" && body.thinking?.display === "omitted" });
-    return handleChat(c, services, { resolved, request, warnings, stream: body.stream === true, format });
+    return handleChat(c, services, { resolved, request, warnings, stream, format });
   });
 
   app.post("/messages/count_tokens", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
-    const { body } = await readJsonBody(c, countTokensBodySchema);
+    const { text, body } = await readJsonBody(c, countTokensBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
+    if (passesThrough(resolved.target, "count_tokens")) {
+      // Counting spends nothing: no tokens are reserved against the key's TPM.
+      return handlePassThrough(c, services, { resolved, endpoint: "count_tokens", text, body, stream: false, observer: countTokensObserver(), promptTokens: 0 });
+    }
     const { request } = messagesToCanonical(body, { headers: c.req.raw.headers, carrier: services.carrier, targetFormat: resolved.target.provider.format ?? "openai" });
     // A local estimate calls no upstream and spends nothing: it writes no log row (the record is taken over and left unwritten).
     c.get("requestLog").deferred = true;
