@@ -72,7 +72,7 @@ function stopReason(answer: ResolvedAnswer): string {
 function messageJson(answer: ResolvedAnswer): unknown {
   const content: unknown[] = [];
   if (answer.reasoning) content.push({ type: "thinking", thinking: answer.reasoning, signature: "fake-signature" });
-  if (answer.content) content.push({ type: "text", text: answer.content, citations: null });
+  if (answer.content) content.push({ type: "text", text: answer.content });
   for (const toolCall of answer.toolCalls) content.push({ type: "tool_use", id: toolCall.id, name: toolCall.name, input: JSON.parse(toolCall.argumentsJson) });
   return {
     id: `msg_fake_${answer.id}`,

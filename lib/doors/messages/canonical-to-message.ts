@@ -62,7 +62,8 @@ export function canonicalToMessage(result: ChatResult, requestId: string, option
     } as ContentBlock);
   }
   const text = message.content || message.refusal;
-  if (text) content.push({ type: "text", text, citations: null });
+  // No `citations: null`: `@ai-sdk/anthropic` accepts an array or nothing there.
+  if (text) content.push({ type: "text", text } as ContentBlock);
   for (const call of message.tool_calls ?? []) {
     if (call.type !== "function") continue;
     content.push({ type: "tool_use", id: toAnthropicToolId(call.id), name: call.function.name, input: toolInputOf(call.function.arguments), caller: { type: "direct" } } as ContentBlock);

@@ -140,7 +140,7 @@ export function messagesStreamEncoder(options: MessagesStreamOptions): StreamEnc
     let text = "";
     if (open?.kind !== "text") {
       text += closeOpen();
-      const opened = openBlock({ type: "text", text: "", citations: null });
+      const opened = openBlock({ type: "text", text: "" });
       text += opened.text;
       open = { kind: "text", index: opened.index };
     }

@@ -89,7 +89,7 @@ describe("the Anthropic SDK against the Messages door, translated to Chat", () =
     stream.on("text", (text) => texts.push(text));
     const final = await stream.finalMessage();
     expect(texts.join("")).toBe("one two three");
-    expect(final.content).toEqual([{ type: "text", text: "one two three", citations: null }]);
+    expect(final.content).toEqual([{ type: "text", text: "one two three" }]);
     expect(final.stop_reason).toBe("end_turn");
     expect(final.usage).toMatchObject({ input_tokens: 8, cache_read_input_tokens: 32, output_tokens: 3 });
     const [upstreamRequest] = g.upstream.requestsFor(DEEPSEEK_KEY);
@@ -166,7 +166,7 @@ describe("the Anthropic SDK against the Messages door, translated to Chat", () =
         },
       ],
     });
-    expect(second.content).toEqual([{ type: "text", text: "It is sunny in Paris.", citations: null }]);
+    expect(second.content).toEqual([{ type: "text", text: "It is sunny in Paris." }]);
     const { messages } = g.upstream.requestsFor(OPENAI_KEY)[1].body;
     expect(messages).toEqual([
       { role: "user", content: "Weather in Paris?" },
