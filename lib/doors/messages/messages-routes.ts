@@ -1,10 +1,14 @@
 /**
  * The Anthropic Messages door, mounted at `/v1`: `POST /v1/messages` (Claude Code adds
  * `?beta=true`; routing ignores the query) and `POST /v1/messages/count_tokens`, for the
- * Anthropic SDK, `@ai-sdk/anthropic` and Claude Code (`ANTHROPIC_BASE_URL=<gateway>`). A model
- * of a provider that speaks Messages is passed through; any other model is translated to the
- * canonical request and answered in Messages shapes. Errors are rendered in Anthropic's error
- * body by the app's one `onError`.
+ * Anthropic SDK, `@ai-sdk/anthropic` and Claude Code (`ANTHROPIC_BASE_URL=<gateway>`).
+ * - A model of a provider that speaks Messages (Anthropic) is passed through: the client's bytes
+ *   with the model id rewritten, its `anthropic-*` headers, the upstream's bytes back.
+ * - Any other model is translated to the canonical request (messages-to-canonical.ts) and its
+ *   answer rendered as a `Message` or Messages SSE (messages-format.ts).
+ * - count_tokens passes through to Anthropic (one log row, no tokens); for other providers it is
+ *   a local estimate on the translated request: no upstream call, no key, no log row.
+ * Errors are rendered in Anthropic's error body by the app's one `onError`.
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../../gateway/api-log-middleware";

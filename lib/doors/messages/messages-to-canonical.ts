@@ -12,11 +12,12 @@
  * | `tool_choice` auto / any / tool / none, `disable_parallel_tool_use` | `"auto"` / `"required"` / `{type:"function"}` / `"none"`, `parallel_tool_calls:false` |
  * | `thinking` | `thinking`; `output_config.effort` (or the budget's bucket) -> `reasoning_effort` |
  * | `output_config.format` json_schema | `response_format` json_schema |
- * | `metadata.user_id` | `user` |
+ * | `metadata.user_id` | `user` (hashed when longer than 64 characters) |
  * | `x-claude-code-session-id` header | `prompt_cache_key` |
  * | `cache_control` (top level, blocks, tools) | `cache_control` (only an Anthropic upstream uses it) |
  * | `top_k`, server tools, `context_management`, `container`, `mcp_servers`, … | dropped |
  */
+import { createHash } from "node:crypto";
 import type { MessageParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { ValidationError } from "../../errors";
 import type { ReasoningCarrier } from "../../gateway/reasoning-carrier";
@@ -39,6 +40,9 @@ export interface CanonicalTranslation {
   request: ChatRequest;
   warnings: TranslationWarning[];
 }
+
+/** Longest `user` sent. */
+const MAXIMUM_USER_LENGTH = 64;
 
 /** Most stop sequences a Chat upstream takes. */
 const MAXIMUM_STOP_SEQUENCES = 4;
@@ -106,7 +110,7 @@ export function messagesToCanonical(body: MessagesBody | CountTokensBody, option
 
   if (full.metadata) {
     const { user_id: userId, ...otherMetadata } = full.metadata;
-    if (typeof userId === "string" && userId !== "") request.user = userId;
+    if (typeof userId === "string" && userId !== "") request.user = userIdentifier(userId, warnings);
     for (const key of Object.keys(otherMetadata)) warnings.dropped(`metadata.${key}`, `metadata.${key} has no Chat Completions equivalent and was not sent`);
   }
   const sessionId = options.headers.get("x-claude-code-session-id");
@@ -116,6 +120,16 @@ export function messagesToCanonical(body: MessagesBody | CountTokensBody, option
     if (!translatedFields.has(key)) warnings.dropped(key, `${key} has no Chat Completions equivalent and was not sent`);
   }
   return { request: request as unknown as ChatRequest, warnings: warnings.list() };
+}
+
+/**
+ * Chat's `user` for Anthropic's `metadata.user_id`. Claude Code packs account and session into
+ * it, longer than the 64 characters OpenAI's identifiers take: a long one is sent as a stable hash.
+ */
+function userIdentifier(userId: string, warnings: WarningList): string {
+  if (userId.length <= MAXIMUM_USER_LENGTH) return userId;
+  warnings.adjusted("metadata.user_id", `a user_id longer than ${MAXIMUM_USER_LENGTH} characters was sent as its hash`);
+  return `u_${createHash("sha256").update(userId).digest("base64url").slice(0, 43)}`;
 }
 
 /** A custom tool as a function; Anthropic's own tools (server tools, versioned client tools) are dropped. */
