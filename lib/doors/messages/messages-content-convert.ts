@@ -99,10 +99,11 @@ function compact(parts: CanonicalPart[]): string | CanonicalPart[] {
   return parts.length === 1 && first.type === "text" && !first.cache_control ? first.text : parts;
 }
 
+/** A system prompt or a mid-history system message (whose blocks are text; Anthropic rejects others). */
 function systemMessageOf(system: string | TextBlockParam[] | undefined): CanonicalMessage | undefined {
   if (system === undefined) return undefined;
   if (typeof system === "string") return system === "" ? undefined : { role: "system", content: system };
-  const parts = system.filter((block) => block.text !== "").map(textPart);
+  const parts = system.filter((block) => block.type === "text" && block.text !== "").map(textPart);
   return parts.length === 0 ? undefined : { role: "system", content: compact(parts) };
 }
 

@@ -14,16 +14,29 @@ const textBlockSchema = z.looseObject({ type: z.literal("text"), text: z.string(
 
 const imageSourceSchema = z.looseObject({ type: z.string().min(1), media_type: z.string().optional(), data: z.string().optional(), url: z.string().optional() });
 
+/** Blocks nested in a tool result or a document, checked like top-level ones. */
+const nestedBlocksSchema = z.array(z.lazy(() => contentBlockSchema));
+
 /** Required fields of the block types the gateway translates; other types pass unchecked. */
 const knownBlockSchemas: Record<string, z.ZodType> = {
   text: textBlockSchema,
   image: z.looseObject({ type: z.literal("image"), source: imageSourceSchema }),
-  document: z.looseObject({ type: z.literal("document"), source: z.looseObject({ type: z.string().min(1) }) }),
+  document: z.looseObject({
+    type: z.literal("document"),
+    title: z.string().nullable().optional(),
+    source: z.looseObject({ type: z.string().min(1), content: z.union([z.string(), nestedBlocksSchema]).optional() }),
+  }),
+  search_result: z.looseObject({
+    type: z.literal("search_result"),
+    title: z.string(),
+    source: z.string(),
+    content: z.array(z.looseObject({ type: z.string(), text: z.string() })),
+  }),
   tool_use: z.looseObject({ type: z.literal("tool_use"), id: z.string().min(1), name: z.string().min(1), input: z.unknown() }),
   tool_result: z.looseObject({
     type: z.literal("tool_result"),
     tool_use_id: z.string().min(1),
-    content: z.union([z.string(), z.array(z.looseObject({ type: z.string().min(1) }))]).optional(),
+    content: z.union([z.string(), nestedBlocksSchema]).optional(),
     is_error: z.boolean().optional(),
   }),
   thinking: z.looseObject({ type: z.literal("thinking"), thinking: z.string(), signature: z.string() }),
@@ -31,7 +44,7 @@ const knownBlockSchemas: Record<string, z.ZodType> = {
 };
 
 /** One content block: any `type`; a known type must carry its required fields. */
-export const contentBlockSchema = z.looseObject({ type: z.string().min(1) }).superRefine((block, context) => {
+export const contentBlockSchema: z.ZodType<{ type: string; [field: string]: unknown }> = z.looseObject({ type: z.string().min(1) }).superRefine((block, context) => {
   const schema = knownBlockSchemas[block.type];
   if (!schema) return;
   const result = schema.safeParse(block);
@@ -42,10 +55,17 @@ export const contentBlockSchema = z.looseObject({ type: z.string().min(1) }).sup
 export type ContentBlock = z.infer<typeof contentBlockSchema>;
 
 /** One turn: `user`, `assistant`, or a `system` message in the middle of the history. */
-export const messageParamSchema = z.looseObject({
-  role: z.enum(["user", "assistant", "system"]),
-  content: z.union([z.string(), z.array(contentBlockSchema)]),
-});
+export const messageParamSchema = z
+  .looseObject({
+    role: z.enum(["user", "assistant", "system"]),
+    content: z.union([z.string(), z.array(contentBlockSchema)]),
+  })
+  .superRefine((message, context) => {
+    if (message.role !== "system" || typeof message.content === "string") return;
+    message.content.forEach((block, index) => {
+      if (block.type !== "text") context.addIssue({ code: "custom", path: ["content", index, "type"], message: "a system message holds text blocks only" });
+    });
+  });
 
 const systemSchema = z.union([z.string(), z.array(textBlockSchema)]);
 

@@ -73,6 +73,9 @@ describe("Messages door errors and failover (translated)", () => {
       [{ model: "gpt-4o-mini", max_tokens: 10, messages: [{ role: "user", content: [{ type: "tool_result" }] }] }, "messages.0.content.0.tool_use_id"],
       [{ model: "gpt-4o-mini", max_tokens: 10, messages: [{ role: "user", content: "x" }], tools: [{ name: "f" }] }, "tools.0.input_schema"],
       [{ model: "gpt-4o-mini", max_tokens: 10, messages: [{ role: "user", content: "x" }], thinking: { type: "enabled" } }, "thinking.budget_tokens"],
+      [{ model: "gpt-4o-mini", max_tokens: 10, messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: [{ type: "image" }] }] }] }, "messages.0.content.0.content.0.source"],
+      [{ model: "gpt-4o-mini", max_tokens: 10, messages: [{ role: "user", content: [{ type: "search_result", title: "t", source: "s" }] }] }, "messages.0.content.0.content"],
+      [{ model: "gpt-4o-mini", max_tokens: 10, messages: [{ role: "system", content: [{ type: "image", source: { type: "url", url: "https://x" } }] }] }, "messages.0.content.0.type"],
       ["{not json", "body"],
     ];
     for (const [body, field] of cases) {
