@@ -43,16 +43,11 @@ const knownBlockSchemas: Record<string, z.ZodType> = {
   redacted_thinking: z.looseObject({ type: z.literal("redacted_thinking"), data: z.string() }),
 };
 
-/** One content block: any `type`; a known type must carry its required fields. */
-export const contentBlockSchema: z.ZodType<{ type: string; [field: string]: unknown }> = z.looseObject({ type: z.string().min(1) }).superRefine((block, context) => {
-  const schema = knownBlockSchemas[block.type];
-  if (!schema) return;
-  const result = schema.safeParse(block);
-  if (result.success) return;
-  for (const issue of result.error.issues) context.addIssue({ code: "custom", path: issue.path, message: issue.message });
-});
 /** A validated content block (its type-specific fields are read through the SDK's types). */
-export type ContentBlock = z.infer<typeof contentBlockSchema>;
+export type ContentBlock = { type: string; [field: string]: unknown };
+
+/** One content block: any `type`; a known type must carry its required fields. */
+export const contentBlockSchema = openUnion(knownBlockSchemas) as z.ZodType<ContentBlock>;
 
 /** One turn: `user`, `assistant`, or a `system` message in the middle of the history. */
 export const messageParamSchema = z
@@ -80,21 +75,36 @@ const toolSchema = z
     }
   });
 
-const toolChoiceSchema = z.discriminatedUnion("type", [
-  z.looseObject({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().optional() }),
-  z.looseObject({ type: z.literal("any"), disable_parallel_tool_use: z.boolean().optional() }),
-  z.looseObject({ type: z.literal("tool"), name: z.string().min(1), disable_parallel_tool_use: z.boolean().optional() }),
-  z.looseObject({ type: z.literal("none") }),
-]);
+/**
+ * An object whose `type` picks its shape: a known type must match its schema (a 400 names the
+ * field), an unknown one passes unchecked, for a same-protocol upstream that may know it. The
+ * inferred type is the known union; code reading it must expect other types at run time.
+ */
+function openUnion<Known extends z.ZodType>(known: Record<string, Known>): Known {
+  return z.looseObject({ type: z.string().min(1) }).superRefine((value, context) => {
+    const schema = known[value.type];
+    if (!schema) return;
+    const result = schema.safeParse(value);
+    if (result.success) return;
+    for (const issue of result.error.issues) context.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  }) as unknown as Known;
+}
+
+const toolChoiceSchema = openUnion({
+  auto: z.looseObject({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().optional() }),
+  any: z.looseObject({ type: z.literal("any"), disable_parallel_tool_use: z.boolean().optional() }),
+  tool: z.looseObject({ type: z.literal("tool"), name: z.string().min(1), disable_parallel_tool_use: z.boolean().optional() }),
+  none: z.looseObject({ type: z.literal("none") }),
+});
 
 const thinkingDisplaySchema = z.enum(["summarized", "omitted"]).nullable().optional();
 
-const thinkingSchema = z.discriminatedUnion("type", [
-  z.looseObject({ type: z.literal("enabled"), budget_tokens: z.number().int().min(0), display: thinkingDisplaySchema }),
-  z.looseObject({ type: z.literal("adaptive"), display: thinkingDisplaySchema }),
-  z.looseObject({ type: z.literal("disabled") }),
-  z.looseObject({ type: z.literal("between_tools"), display: thinkingDisplaySchema }),
-]);
+const thinkingSchema = openUnion({
+  enabled: z.looseObject({ type: z.literal("enabled"), budget_tokens: z.number().int().min(0), display: thinkingDisplaySchema }),
+  adaptive: z.looseObject({ type: z.literal("adaptive"), display: thinkingDisplaySchema }),
+  disabled: z.looseObject({ type: z.literal("disabled") }),
+  between_tools: z.looseObject({ type: z.literal("between_tools"), display: thinkingDisplaySchema }),
+});
 
 const outputFormatSchema = z.looseObject({ type: z.string().min(1), schema: z.record(z.string(), z.unknown()).optional() });
 

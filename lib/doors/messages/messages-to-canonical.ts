@@ -171,7 +171,11 @@ function toolChoiceOf(choice: ToolChoice, tools: Record<string, unknown>[], warn
     if (choice.type !== "none" && choice.type !== "auto") warnings.dropped("tool_choice", "tool_choice was not sent: no tool could be offered to this model");
     return {};
   }
-  const mapped = { auto: "auto", any: "required", none: "none" }[choice.type];
+  const mapped = ({ auto: "auto", any: "required", none: "none" } as Record<string, string>)[choice.type];
+  if (!mapped) {
+    warnings.dropped("tool_choice", `tool_choice "${choice.type}" has no Chat Completions equivalent and was not sent`);
+    return {};
+  }
   return { tool_choice: mapped, ...(choice.type === "none" ? {} : parallel) };
 }
 
@@ -186,6 +190,8 @@ function reasoningOf(body: Partial<MessagesBody> & CountTokensBody, warnings: Wa
   else if (thinking?.type === "between_tools") {
     out.thinking = { type: "adaptive", ...display } satisfies CanonicalThinking;
     warnings.adjusted("thinking", "between_tools thinking was sent as adaptive thinking");
+  } else if (thinking) {
+    warnings.dropped("thinking", `thinking "${(thinking as { type: string }).type}" has no canonical equivalent and was not sent`);
   }
 
   const effort = body.output_config?.effort;

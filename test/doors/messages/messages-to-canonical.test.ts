@@ -157,6 +157,7 @@ describe("messagesToCanonical", () => {
     expect(choose({ type: "none" })).toMatchObject({ tool_choice: "none" });
     expect(choose({ type: "tool", name: "read" })).toMatchObject({ tool_choice: { type: "function", function: { name: "read" } } });
     expect(() => choose({ type: "tool", name: "bash" })).toThrow(/bash/);
+    expect(choose({ type: "future_choice" }).tool_choice).toBeUndefined();
     expect(choose({ type: "auto" }).parallel_tool_calls).toBeUndefined();
   });
 
@@ -171,6 +172,7 @@ describe("messagesToCanonical", () => {
     expect(reasoning({ thinking: { type: "enabled", budget_tokens: 31999 } }).effort).toBe("high");
     expect(reasoning({ thinking: { type: "disabled" } })).toEqual({ thinking: { type: "disabled" }, effort: undefined, warnings: [] });
     expect(reasoning({ thinking: { type: "between_tools" } })).toEqual({ thinking: { type: "adaptive" }, effort: undefined, warnings: ["adjusted thinking"] });
+    expect(reasoning({ thinking: { type: "telepathic" } })).toEqual({ thinking: undefined, effort: undefined, warnings: ["dropped thinking"] });
     expect(reasoning({ output_config: { effort: "ludicrous" } })).toEqual({ thinking: undefined, effort: undefined, warnings: ["dropped output_config.effort"] });
   });
 
