@@ -232,7 +232,8 @@ function assistantMessage(content: string | ContentBlockParam[], options: Conten
   const plain = parts.every((part) => part.type === "text" && !part.cache_control);
   return {
     role: "assistant",
-    content: parts.length === 0 ? null : plain ? parts.map((part) => (part as { text: string }).text).join("") : parts,
+    // Chat takes a null content only beside tool calls; a turn of thinking alone keeps an empty text.
+    content: parts.length === 0 ? (toolCalls.length > 0 ? null : "") : plain ? parts.map((part) => (part as { text: string }).text).join("") : parts,
     ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     ...(reasoning.length > 0 ? { reasoning_content: reasoning.join("") } : {}),
     ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),

@@ -133,6 +133,15 @@ describe("messagesToCanonical", () => {
       { type: "redacted_thinking", data: "EncRedacted" },
     ]);
 
+    const thinkingOnly = translate({
+      messages: [
+        { role: "user", content: "q" },
+        { role: "assistant", content: [{ type: "thinking", thinking: "t", signature: "EqNative==" }] },
+        { role: "user", content: "go on" },
+      ],
+    });
+    expect(thinkingOnly.request.messages[1]).toEqual({ role: "assistant", content: "", thinking_blocks: [{ type: "thinking", thinking: "t", signature: "EqNative==" }] });
+
     const forged = translate(history(`${sealed.slice(0, -3)}AAA`), { targetFormat: "deepseek" });
     expect(forged.request.messages[1]).toEqual({ role: "assistant", content: "a" });
     expect(fields(forged.warnings)).toEqual(["dropped messages.content.thinking"]);
