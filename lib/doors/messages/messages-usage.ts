@@ -22,7 +22,9 @@ export interface AnthropicTokenCounts {
 export function anthropicTokenCounts(usage: ChatUsage | null | undefined): AnthropicTokenCounts {
   const prompt = usage?.prompt_tokens ?? 0;
   const cached = usage?.prompt_tokens_details?.cached_tokens || usage?.prompt_cache_hit_tokens || 0;
-  const written = (usage?.prompt_tokens_details as { cache_write_tokens?: number } | undefined)?.cache_write_tokens ?? 0;
+  // OpenAI's own name for cache writes, or the canonical one Anthropic's adapter fills.
+  const details = usage?.prompt_tokens_details as { cache_write_tokens?: number; cache_creation_tokens?: number } | undefined;
+  const written = details?.cache_write_tokens ?? details?.cache_creation_tokens ?? 0;
   return {
     input_tokens: Math.max(0, prompt - cached - written),
     cache_read_input_tokens: cached,
