@@ -85,7 +85,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     if (completion.usage) record.usage = call.result.usage;
     else for (const choice of completion.choices) record.outputCharacters += outputCharacters(choice.message);
     const tokens = record.tokens("success");
-    record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion));
+    record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion, call.reservedAt));
     record.defer(services.router.recordSuccess(call.key));
     return c.json(input.format.body(call.result, target) as object);
   }
