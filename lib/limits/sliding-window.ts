@@ -3,13 +3,16 @@
  *
  * Each window of `windowMs` is kept as fine buckets of `windowMs / 60` (at least 1 ms): a counter
  * per bucket. An admission at `now` counts EVERY bucket that holds any part of the trailing window
- * `(now − windowMs, now]`, the oldest one in full although part of it is older. So the count is
- * never below the true usage of the trailing window, and a request is admitted only when that
- * count plus its cost fits the limit. Hence, for every window of `windowMs` (any start, not just
- * bucket or minute boundaries), what was admitted in it is at most the limit: take the last
- * admission in the window; at that moment everything admitted earlier in the window was counted.
- * The price of the rounding: usage in the oldest bucket is counted up to one bucket (1/60 of the
- * window) longer than it strictly needs to be.
+ * `(now − windowMs − bucketMs, now]`: the window itself plus one bucket of guard, the oldest
+ * bucket in full although part of it is older. So the count is never below the true usage of the
+ * trailing window, and a request is admitted only when that count plus its cost fits the limit.
+ * Hence, for every window of `windowMs` (any start, not just bucket or minute boundaries), what
+ * was admitted in it is at most the limit: take the last admission in the window; at that moment
+ * everything admitted earlier in the window was counted. The guard bucket keeps that true by a
+ * margin of at least one bucket (1 s of a minute) when instances' clocks differ slightly or
+ * requests reach the upstream with some jitter. The price: a unit counts for between one window
+ * plus one bucket and one window plus two buckets (at most 1/30 of the window longer than it
+ * strictly must).
  *
  * Corrections (TPM settled to the real usage) go to the bucket of the reservation they correct,
  * so a refund never frees room later in the window than the reservation took it.
@@ -59,14 +62,14 @@ export function bucketOf(at: number, bucketMs: number): number {
   return floorDivide(at, bucketMs);
 }
 
-/** The oldest bucket that still holds part of the trailing window `(now − windowMs, now]`. */
+/** The oldest bucket that still holds part of the guarded trailing window `(now − windowMs − bucketMs, now]`. */
 export function firstCountedBucket(now: number, windowMs: number, bucketMs: number): number {
-  return floorDivide(now - windowMs + 1, bucketMs);
+  return floorDivide(now - windowMs - bucketMs + 1, bucketMs);
 }
 
 /** How long a window's newest bucket can still count after `now`: what its storage must live. */
 export function windowLifetimeMs(windowMs: number, bucketMs: number): number {
-  return windowMs + bucketMs;
+  return windowMs + 2 * bucketMs;
 }
 
 /**
@@ -87,8 +90,8 @@ export function evaluateWindow(window: NormalizedWindow, buckets: ReadonlyArray<
     used += units;
     oldest ??= index;
   }
-  // A bucket stops counting once the trailing window starts after it: at (index + 1) × bucketMs + windowMs − 1.
-  const endOfCount = (index: number) => (index + 1) * bucketMs + windowMs - 1;
+  // A bucket stops counting once the guarded window starts after it: at (index + 2) × bucketMs + windowMs − 1.
+  const endOfCount = (index: number) => (index + 2) * bucketMs + windowMs - 1;
   const available = Math.max(0, limit - used);
   if (used + cost <= limit) {
     // With this reservation counted: it is the oldest when nothing older is.

@@ -32,7 +32,7 @@ end
 
 -- Reads a window's buckets, deleting those that no longer count; returns them in index order.
 local function countedBuckets(key, windowMs, bucketMs)
-  local first = floorDivide(now - windowMs + 1, bucketMs)
+  local first = floorDivide(now - windowMs - bucketMs + 1, bucketMs)
   local fields = redis.call('HGETALL', key)
   local indexes, units = {}, {}
   for position = 1, #fields, 2 do
@@ -56,19 +56,19 @@ local function evaluate(limit, windowMs, bucketMs, cost, indexes, units)
   if used + cost <= limit then
     local oldestAfter = indexes[1]
     if not oldestAfter and cost > 0 then oldestAfter = floorDivide(now, bucketMs) end
-    if oldestAfter then return true, 0, available, (oldestAfter + 1) * bucketMs + windowMs - 1 end
+    if oldestAfter then return true, 0, available, (oldestAfter + 2) * bucketMs + windowMs - 1 end
     return true, 0, available, now
   end
   local resetAt = now
-  if #indexes > 0 then resetAt = (indexes[1] + 1) * bucketMs + windowMs - 1 end
-  if cost > limit then return false, windowMs + bucketMs, available, resetAt end
+  if #indexes > 0 then resetAt = (indexes[1] + 2) * bucketMs + windowMs - 1 end
+  if cost > limit then return false, windowMs + 2 * bucketMs, available, resetAt end
   local excess = used + cost - limit
   local freed = 0
   for _, index in ipairs(indexes) do
     freed = freed + units[index]
-    if freed >= excess then return false, (index + 1) * bucketMs + windowMs - 1 - now, available, resetAt end
+    if freed >= excess then return false, (index + 2) * bucketMs + windowMs - 1 - now, available, resetAt end
   end
-  return false, windowMs + bucketMs, available, resetAt
+  return false, windowMs + 2 * bucketMs, available, resetAt
 end
 
 local result = {1, 0, 0, 0}
@@ -89,7 +89,7 @@ for index = 1, count do
   local allowed, retryAfterMs, available, resetAt = evaluate(limit, windowMs, bucketMs, cost, indexes, units)
   costs[index] = cost
   buckets[index] = floorDivide(now, bucketMs)
-  lifetimes[index] = windowMs + bucketMs + slack
+  lifetimes[index] = windowMs + 2 * bucketMs + slack
   if not allowed then
     if result[2] ~= -1 then
       result[1] = 0
@@ -149,12 +149,12 @@ for index = 1, #KEYS do
   local amount = tonumber(ARGV[4 * index])
   local windowMs = tonumber(ARGV[4 * index + 1])
   local bucketMs = tonumber(ARGV[4 * index + 2])
-  if bucket >= math.floor((now - windowMs + 1) / bucketMs) then
+  if bucket >= math.floor((now - windowMs - bucketMs + 1) / bucketMs) then
     local value = redis.call('HINCRBY', KEYS[index], ARGV[4 * index - 1], amount)
     if value <= 0 then
       redis.call('HDEL', KEYS[index], ARGV[4 * index - 1])
     else
-      redis.call('PEXPIRE', KEYS[index], windowMs + bucketMs + slack)
+      redis.call('PEXPIRE', KEYS[index], windowMs + 2 * bucketMs + slack)
     end
   end
 end

@@ -75,8 +75,8 @@ for (const backend of backends) {
         allowed: true,
         retryAfterMs: 0,
         remaining: { rpm: 9, tpm: 700, rpd: 99 },
-        // The reservation's bucket (1 s of a minute, 24 min of a day) counts for one full window after it.
-        resetAt: { rpm: T0 + 6_000 + MINUTE - 1, tpm: T0 + 6_000 + MINUTE - 1, rpd: T0 + 1_440_000 + DAY - 1 },
+        // The reservation's bucket (1 s of a minute, 24 min of a day) counts for a window and a guard bucket after it.
+        resetAt: { rpm: T0 + 7_000 + MINUTE - 1, tpm: T0 + 7_000 + MINUTE - 1, rpd: T0 + 2_880_000 + DAY - 1 },
       });
       expect(store.kind).toBe(backend.name);
     });
@@ -97,9 +97,9 @@ for (const backend of backends) {
       const subject = newSubject();
       await store.admit(subject, [rpm(1), rpd(1)], T0);
       const denied = await store.admit(subject, [rpm(1), rpd(1)], T0 + 1_000);
-      // The day's first 24-minute bucket counts until a full day after its end.
+      // The day's first 24-minute bucket counts until a day and a guard bucket after its end.
       expect(denied.deniedBy).toBe("rpd");
-      expect(denied.retryAfterMs).toBe(1_440_000 + DAY - 1 - 1_000);
+      expect(denied.retryAfterMs).toBe(2_880_000 + DAY - 1 - 1_000);
     });
 
     it("gives the exact retry time: denied 1 ms before it, admitted at it", async () => {
@@ -107,21 +107,21 @@ for (const backend of backends) {
       for (let index = 0; index < 3; index++) expect((await store.admit(subject, [rpm(3)], T0 + 10_000)).allowed).toBe(true);
       const denied = await store.admit(subject, [rpm(3)], T0 + 20_000);
       expect(denied).toMatchObject({ allowed: false, deniedBy: "rpm", remaining: { rpm: 0 } });
-      // The 3 units sit in second 10, which counts until the trailing minute starts after it: T0 + 70.999 s.
-      expect(denied.retryAfterMs).toBe(50_999);
+      // The 3 units sit in second 10, which counts until the guarded trailing minute starts after it: T0 + 71.999 s.
+      expect(denied.retryAfterMs).toBe(51_999);
       const retryAt = T0 + 20_000 + denied.retryAfterMs;
       expect((await store.admit(subject, [rpm(3)], retryAt - 1)).allowed).toBe(false);
       expect((await store.admit(subject, [rpm(3)], retryAt)).allowed).toBe(true);
     });
 
-    it("rolls the window over with injected time: units count for a full minute after their second, then are gone", async () => {
+    it("rolls the window over with injected time: units count for a minute and a guard second after their second, then are gone", async () => {
       const subject = newSubject();
       for (let index = 0; index < 10; index++) await store.admit(subject, [rpm(10)], T0 + 30_000);
       expect((await store.admit(subject, [rpm(10)], T0 + 59_999)).allowed).toBe(false);
       // No fading estimate: half-way through the next minute all 10 still count.
       expect((await store.admit(subject, [rpm(10)], T0 + MINUTE + 30_000)).allowed).toBe(false);
-      expect((await store.admit(subject, [rpm(10)], T0 + 90_998)).allowed).toBe(false);
-      const later = await store.admit(subject, [rpm(10)], T0 + 90_999);
+      expect((await store.admit(subject, [rpm(10)], T0 + 91_998)).allowed).toBe(false);
+      const later = await store.admit(subject, [rpm(10)], T0 + 91_999);
       expect(later).toMatchObject({ allowed: true, remaining: { rpm: 9 } });
     });
 

@@ -57,21 +57,21 @@ describe("rateLimit middleware (memory store, injected clock)", () => {
     expect(Object.fromEntries([...first.headers].filter(([name]) => name.startsWith("x-ratelimit")))).toEqual({
       "x-ratelimit-limit": "2",
       "x-ratelimit-remaining": "1",
-      // Second 10 counts until the trailing minute starts after it: T0 + 70.999 s, rounded up.
-      "x-ratelimit-reset": String((T0 + 71_000) / 1000),
+      // Second 10 counts until the guarded trailing minute starts after it: T0 + 71.999 s, rounded up.
+      "x-ratelimit-reset": String((T0 + 72_000) / 1000),
     });
     expect((await login()).headers.get("x-ratelimit-remaining")).toBe("0");
 
     const denied = await login();
     expect(denied.status).toBe(429);
-    // Two requests in second 10 count for a full minute after it: one more fits at T0 + 70.999 s.
-    expect(denied.headers.get("retry-after")).toBe("61");
+    // Two requests in second 10 count for a minute and a guard second after it: one more fits at T0 + 71.999 s.
+    expect(denied.headers.get("retry-after")).toBe("62");
     expect(denied.headers.get("x-ratelimit-remaining")).toBe("0");
     expect(denied.headers.get("x-ratelimit-limit")).toBe("2");
-    expect(await denied.json()).toEqual({ code: 429, message: "Too many requests, retry in 61 s" });
+    expect(await denied.json()).toEqual({ code: 429, message: "Too many requests, retry in 62 s" });
     expect((await login("10.0.0.2")).status).toBe(200);
 
-    now += 60_998;
+    now += 61_998;
     expect((await login()).status).toBe(429);
     now += 1;
     expect((await login()).status).toBe(200);

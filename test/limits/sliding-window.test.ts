@@ -7,7 +7,7 @@ import { bucketMsOf, bucketOf, evaluateWindow, firstCountedBucket, floorDivide, 
 const MINUTE = 60_000;
 
 describe("evaluateWindow", () => {
-  it("counts every bucket that holds part of the trailing window, the oldest one in full", () => {
+  it("counts every bucket that holds part of the trailing window plus one guard bucket, the oldest one in full", () => {
     const window: NormalizedWindow = { name: "rpm", limit: 10, windowMs: MINUTE, cost: 1 };
     expect(bucketMsOf(MINUTE)).toBe(1000);
     // 8 units in second 59, 2 in second 60: at 60.5 s both count.
@@ -15,10 +15,10 @@ describe("evaluateWindow", () => {
       [59, 8],
       [60, 2],
     ];
-    expect(evaluateWindow(window, buckets, 60_500)).toEqual({ allowed: false, retryAfterMs: 59_999 + 60_000 - 60_500, available: 0, resetAt: 119_999 });
-    // Second 59 leaves the window at 119.999 s (the window (60 s − ε, 120 s] no longer reaches it).
-    expect(evaluateWindow(window, buckets, 119_998).allowed).toBe(false);
-    expect(evaluateWindow(window, buckets, 119_999)).toEqual({ allowed: true, retryAfterMs: 0, available: 8, resetAt: 120_999 });
+    expect(evaluateWindow(window, buckets, 60_500)).toEqual({ allowed: false, retryAfterMs: 120_999 - 60_500, available: 0, resetAt: 120_999 });
+    // Second 59 stops counting at 120.999 s, when the guarded window (59.999 s, 120.999 s] starts after it.
+    expect(evaluateWindow(window, buckets, 120_998).allowed).toBe(false);
+    expect(evaluateWindow(window, buckets, 120_999)).toEqual({ allowed: true, retryAfterMs: 0, available: 8, resetAt: 121_999 });
   });
 
   it("returns the first millisecond at which the same request fits (random cases)", () => {
@@ -52,7 +52,7 @@ describe("evaluateWindow", () => {
 
   it("denies a cost above the limit with the time until the window is empty", () => {
     const verdict = evaluateWindow({ name: "tpm", limit: 100, windowMs: MINUTE, cost: 101 }, [], 10_000);
-    expect(verdict).toEqual({ allowed: false, retryAfterMs: 61_000, available: 100, resetAt: 10_000 });
+    expect(verdict).toEqual({ allowed: false, retryAfterMs: 62_000, available: 100, resetAt: 10_000 });
   });
 });
 
