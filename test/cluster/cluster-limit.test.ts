@@ -1,5 +1,5 @@
 /**
- * Key limits hold across instances (lessons-from-peers §2.5: LiteLLM let 30 requests through on
+ * Key limits hold across instances (LiteLLM let 30 requests through on
  * rpm=10 with three replicas). Four real gateway processes share one MariaDB database and one
  * Upstash REST endpoint (the local bridge in front of the real Redis) and hammer a provider whose
  * primary key allows 60 requests per minute. What reached the upstream is counted on the fake
