@@ -111,6 +111,12 @@ export interface ApiLogsTable {
   /** JSON array of failed attempts before the final one: `[{keyId, code, status, latencyMs}]`. */
   attempt_errors: string | null;
   is_stream: Flag;
+  /** The door: `chat`, `messages`, `responses`, `envelope`, `embeddings`. */
+  door: WithDefault<string>;
+  /** What went upstream: the door's protocol passed through (`chat`, `messages`, `responses`, `embeddings`) or `canonical` (translated). */
+  upstream_protocol: string | null;
+  /** What translations dropped, adjusted or emulated, in words. */
+  warnings: string | null;
   created_at: EpochMs;
 }
 
@@ -136,6 +142,9 @@ export const API_LOG_COLUMNS = [
   "attempts",
   "attempt_errors",
   "is_stream",
+  "door",
+  "upstream_protocol",
+  "warnings",
   "created_at",
 ] as const satisfies ReadonlyArray<keyof ApiLogsTable>;
 
@@ -162,6 +171,7 @@ export interface UsageStatsTable {
 
 export interface AdminUsersTable {
   id: Generated<number>;
+  /** Normalised (NFKC, case-folded, no invisible characters); compared exactly. */
   username: string;
   /** `scrypt$N$r$p$salt$hash`. */
   password_hash: string;
@@ -170,6 +180,8 @@ export interface AdminUsersTable {
   last_login_at: EpochMs | null;
   created_at: EpochMs;
   updated_at: EpochMs;
+  /** Carried in every token; bumping it (logout, password change) revokes the user's older tokens. */
+  token_version: WithDefault<number>;
 }
 
 export interface ClientKeysTable {
@@ -178,7 +190,7 @@ export interface ClientKeysTable {
   /** SHA-256 hex of the full key; the key itself is shown once and never stored. */
   key_hash: string;
   key_hint: string;
-  /** JSON array of model codes, null = all models. */
+  /** JSON array of `provider/model` entries, null = all models. */
   allowed_models: string | null;
   rate_limit_rpm: number | null;
   is_active: Flag;
