@@ -275,7 +275,7 @@ export class KeyRouter {
     const order = orderKeys(keys, this.#rotation, now);
     const run: RouteRun<Result> = { route, call, adapter, tally: new FailureTally(provider, order.excluded, now), reservedTokens: route.promptTokens + route.outputTokens };
 
-    const probed: CatalogueKey[] = [];
+    let probed: CatalogueKey[] = [];
     for (const key of order.candidates) {
       const outcome = await this.#tryKey(key, run);
       if (outcome.kind === "served") return outcome.routed;
@@ -288,11 +288,13 @@ export class KeyRouter {
     while (probed.length > 0 && performance.now() + pauseMs <= waitUntil) {
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
       pauseMs = Math.min(2 * pauseMs, 250);
-      for (const key of [...probed]) {
+      const stillProbed: CatalogueKey[] = [];
+      for (const key of probed) {
         const outcome = await this.#tryKey(key, run);
         if (outcome.kind === "served") return outcome.routed;
-        if (outcome.kind === "passed") probed.splice(probed.indexOf(key), 1);
+        if (outcome.kind === "probe_busy") stillProbed.push(key);
       }
+      probed = stillProbed;
     }
     for (const _key of probed) run.tally.denied({ allowed: false, retryAfterMs: PROBE_RETRY_MS, deniedBy: "probe", remaining: {}, resetAt: {} }, false);
     throw run.tally.toError();
