@@ -51,6 +51,8 @@ export interface ApiKeysTable {
   rate_limit_rpm: WithDefault<number | null>;
   rate_limit_tpm: WithDefault<number | null>;
   rate_limit_rpd: WithDefault<number | null>;
+  /** Most requests in flight at once across all instances; null: no cap. */
+  max_concurrency: WithDefault<number | null>;
   is_active: WithDefault<Flag>;
   status: WithDefault<KeyStatus>;
   status_reason: WithDefault<string | null>;
