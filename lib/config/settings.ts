@@ -42,6 +42,7 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024),
   STREAM_FIRST_TOKEN_TIMEOUT_MS: positiveInt(60_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  LIMIT_STORE_TIMEOUT_MS: positiveInt(500),
 });
 
 /** Where the provider-key master key comes from. */
@@ -73,6 +74,8 @@ export interface Settings {
   maxBodyBytes: number;
   /** Bounds on a streamed answer: wait for the first content, and the longest gap between chunks. */
   streaming: { firstTokenTimeoutMs: number; idleTimeoutMs: number };
+  /** Longest wait for one call to the shared limit store (Upstash), in ms; then its failure policy applies. */
+  limitStoreTimeoutMs: number;
 }
 
 /** Thrown when a setting is missing or wrong; the message names it and never echoes secret values. */
@@ -164,5 +167,6 @@ export function parseSettings(
     alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS },
     maxBodyBytes: env.MAX_BODY_BYTES,
     streaming: { firstTokenTimeoutMs: env.STREAM_FIRST_TOKEN_TIMEOUT_MS, idleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS },
+    limitStoreTimeoutMs: env.LIMIT_STORE_TIMEOUT_MS,
   });
 }

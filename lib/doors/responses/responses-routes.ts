@@ -12,6 +12,7 @@ import type { Database } from "../../../db/schema";
 import type { Clock } from "../../deps";
 import { NotFoundError } from "../../errors";
 import type { GatewayEnv } from "../../gateway/api-log-middleware";
+import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies, type ResolvedTarget } from "../../gateway/chat-service";
 import { readJsonBody } from "../../http/json-body";
 import type { Logger } from "../../logging/logger";
@@ -21,6 +22,8 @@ import type { ResponseObject } from "./response-object";
 import { responseShell } from "./response-object";
 import { ownerOf, ResponseStore } from "./response-store";
 import { responseIds, responseKeyOf } from "./responses-ids";
+import { responsesObserver } from "./responses-observer";
+import { passThroughBody } from "./responses-pass-through";
 import { responsesBodySchema, type ResponsesBody, type ResponsesInputItem } from "./responses-schemas";
 import { responsesStreamEncoder } from "./responses-stream-encoder";
 import { toCanonicalRequest } from "./responses-to-canonical";
@@ -83,9 +86,28 @@ export function responsesRoutes(services: ChatServiceDependencies, middleware: C
   const store = new ResponseStore(deps.db, deps.logger);
 
   app.post("/responses", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
-    const { body } = await readJsonBody(c, responsesBodySchema);
+    const { text, body } = await readJsonBody(c, responsesBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
     const owner = ownerOf(c.get("caller")!);
+    if (passesThrough(resolved.target, "responses")) {
+      const forwarded = await passThroughBody(store, owner, body, text);
+      c.get("requestLog").addWarnings(forwarded.warnings);
+      const { provider, model } = resolved.target;
+      return handlePassThrough(c, services, {
+        resolved,
+        endpoint: "responses",
+        text: forwarded.text,
+        body,
+        stream: body.stream === true,
+        observer: responsesObserver(),
+        // OpenAI keeps its own copy; ours lets the conversation continue on another provider.
+        onComplete: async (answer) => {
+          const response = answer as ResponseObject | null;
+          if (body.store === false || !response || typeof response.id !== "string" || !Array.isArray(response.output)) return;
+          await store.save({ owner, response, input: forwarded.own, previousResponseId: body.previous_response_id ?? null, providerId: provider.id, model: model.code, createdAt: deps.clock.now() });
+        },
+      });
+    }
     const { items, own } = await expandInput(store, owner, body);
     return translated(c, services, store, deps.clock, { resolved, body, owner, items, own });
   });
