@@ -43,14 +43,24 @@ async function readText(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Starts the fake on 127.0.0.1. */
-export async function startFakeOpenAiResponses(): Promise<FakeOpenAiResponses> {
+/**
+ * Starts the fake on 127.0.0.1.
+ * @param forwardOthersTo where requests for other paths (`/v1/chat/completions`) are proxied, e.g. the shared fake upstream
+ */
+export async function startFakeOpenAiResponses(forwardOthersTo?: string): Promise<FakeOpenAiResponses> {
   const requests: FakeResponsesRequest[] = [];
   const queue: FakeResponsesAnswer[] = [];
   const issued = new Set<string>();
 
   const server = createServer(async (request, response) => {
     const text = await readText(request);
+    if (forwardOthersTo && request.url !== "/v1/responses") {
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== "host" && name !== "content-length") as [string, string][]);
+      const forwarded = await fetch(`${forwardOthersTo}${request.url}`, { method: request.method, headers, body: request.method === "GET" ? undefined : text });
+      response.writeHead(forwarded.status, { "content-type": forwarded.headers.get("content-type") ?? "application/json" });
+      response.end(Buffer.from(await forwarded.arrayBuffer()));
+      return;
+    }
     const body = JSON.parse(text) as Record<string, any>;
     requests.push({ path: request.url ?? "", authorization: request.headers.authorization ?? "", text, body });
     if (request.method !== "POST" || request.url !== "/v1/responses") {
