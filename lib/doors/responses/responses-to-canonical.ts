@@ -22,8 +22,10 @@ export interface CanonicalTranslation {
 
 const invalid = (field: string, message: string) => new ValidationError(`Invalid body: ${field}: ${message}`, [{ field, message }]);
 
-/** Options the gateway consumes or that only OpenAI understands, each with what happens to it. */
-const GATEWAY_FIELDS = new Set(["model", "input", "instructions", "stream", "store", "previous_response_id", "include", "stream_options", "client_metadata"]);
+/** Fields the gateway consumes itself or maps below; any other non-null field gets a `dropped` warning. */
+const HANDLED_FIELDS = new Set(
+  "model input instructions stream store previous_response_id include stream_options client_metadata metadata tools tool_choice parallel_tool_calls max_output_tokens temperature top_p top_logprobs service_tier safety_identifier user reasoning text prompt_cache_key conversation background prompt truncation".split(" "),
+);
 
 /**
  * Translates a validated body whose `input` is already expanded (references resolved).
@@ -44,7 +46,9 @@ export function toCanonicalRequest(body: ResponsesBody, input: readonly Response
   };
   if (tools.length > 0) request.tools = tools;
   const toolChoice = toCanonicalToolChoice(body.tool_choice, toolNames, request);
-  if (toolChoice !== undefined) request.tool_choice = toolChoice;
+  // Upstreams refuse a tool_choice without tools (all of them may have been hosted ones).
+  if (toolChoice === "required" && !request.tools) throw invalid("tool_choice", "tool_choice is required, but none of the tools can be sent to this provider");
+  if (toolChoice !== undefined && request.tools) request.tool_choice = toolChoice;
   if (body.parallel_tool_calls != null && tools.length > 0) request.parallel_tool_calls = body.parallel_tool_calls;
   if (body.max_output_tokens != null) request.max_tokens = body.max_output_tokens;
   for (const field of ["temperature", "top_p", "service_tier", "safety_identifier", "user"] as const) {
@@ -75,17 +79,12 @@ export function toCanonicalRequest(body: ResponsesBody, input: readonly Response
 
 /** Warnings for the options that are neither translated nor the gateway's own. */
 function noteGatewayOptions(body: ResponsesBody, warnings: TranslationWarning[]): void {
-  const handled = new Set([
-    ...GATEWAY_FIELDS,
-    ...["tools", "tool_choice", "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "top_logprobs", "service_tier", "safety_identifier", "user"],
-    ...["reasoning", "text", "prompt_cache_key", "metadata", "conversation", "background", "prompt"],
-  ]);
   for (const include of body.include ?? []) {
     if (include !== "reasoning.encrypted_content") warnings.push(dropped(`include.${include}`, `include "${include}" only applies to OpenAI's hosted tools`));
   }
   if (body.truncation === "auto") warnings.push(dropped("truncation", "truncation: auto is not available here; an input over the context window fails"));
   for (const [field, value] of Object.entries(body)) {
-    if (handled.has(field) || field === "truncation" || value === null || value === undefined) continue;
+    if (HANDLED_FIELDS.has(field) || value === null || value === undefined) continue;
     warnings.push(dropped(field, `${field} is not supported by this provider and was ignored`));
   }
 }

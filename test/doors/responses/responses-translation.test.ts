@@ -106,6 +106,13 @@ describe("Responses -> canonical", () => {
     expect(warnings.map((warning) => `${warning.action} ${warning.field}`)).toEqual(["emulated tools[0]", "dropped tools[1]", "dropped truncation"]);
   });
 
+  it("a tool_choice left without tools: auto is not sent, required is a 400", () => {
+    const { request } = translate({ input: "x", tools: [{ type: "web_search" }], tool_choice: "auto" });
+    expect(request.tools).toBeUndefined();
+    expect(request.tool_choice).toBeUndefined();
+    expect(() => translate({ input: "x", tools: [{ type: "web_search" }], tool_choice: "required" })).toThrow(/tool_choice/);
+  });
+
   it("long or odd namespaced names are flattened to valid names, distinct and stable", () => {
     const long = "n".repeat(40);
     const first = translate({ input: "x", tools: [{ type: "namespace", name: long, description: "d", tools: [{ type: "function", name: "t".repeat(40), parameters: null }, { type: "function", name: `${"t".repeat(39)}u`, parameters: null }] }] });
