@@ -279,7 +279,7 @@ export interface GatewayResponsesTable {
   created_at: EpochMs;
 }
 
-/** One output item of a stored response, found by its id for `item_reference`. */
+/** An output item with an id that does not name its response (OpenAI's), found by id for `item_reference`. */
 export interface GatewayResponseItemsTable {
   item_id: string;
   response_id: string;

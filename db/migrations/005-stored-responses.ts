@@ -4,7 +4,8 @@
  * - `t_gateway_responses`: one row per answered response (unless the client sent `store:
  *   false`), owned by the client key (or admin) that asked, with the request's input items (item
  *   references resolved), the response object and where it came from;
- * - `t_gateway_response_items`: each output item by its id, for `item_reference`.
+ * - `t_gateway_response_items`: output items whose id does not name their response (OpenAI's,
+ *   from passed-through answers), so `item_reference` finds them.
  * Both expire with the log retention (the daily purge). Neither is a `t_ai_` table, so
  * `SHOW TABLES LIKE 't_ai_%'` still lists the five product tables.
  */

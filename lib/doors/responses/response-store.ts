@@ -1,13 +1,16 @@
 /**
- * The gateway's store of answered responses (`t_gateway_responses`, with each output item in
- * `t_gateway_response_items`), per owner: a client key's responses are invisible to every other
- * key, so another key's id is as unknown as a made-up one. Rows expire with the log retention.
+ * The gateway's store of answered responses (`t_gateway_responses`), per owner: a client key's responses are invisible to every other
+ * key, so another key's id is as unknown as a made-up one. Output items are found by id for
+ * `item_reference`: the gateway's own item ids name their response, so only items with other
+ * ids (OpenAI's, from passed-through answers) need a row of their own in
+ * `t_gateway_response_items`. Rows expire with the log retention.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../../../db/schema";
 import type { Caller } from "../../http/app-env";
 import type { Logger } from "../../logging/logger";
 import type { ResponseObject } from "./response-object";
+import { responseIdOfItem } from "./responses-ids";
 import type { ResponsesInputItem } from "./responses-schemas";
 
 /** What is kept of one response. */
@@ -58,7 +61,7 @@ export class ResponseStore {
           created_at: entry.createdAt,
         })
         .execute();
-      const items = entry.response.output.filter((item) => typeof item.id === "string" && item.id !== "");
+      const items = entry.response.output.filter((item) => typeof item.id === "string" && item.id !== "" && responseIdOfItem(item.id) === null);
       if (items.length > 0) {
         await this.db
           .insertInto("t_gateway_response_items")
@@ -90,14 +93,19 @@ export class ResponseStore {
   /** The owner's stored output items with these ids (missing ones are absent from the map). */
   async findItems(owner: string, ids: readonly string[]): Promise<Map<string, ResponsesInputItem>> {
     const found = new Map<string, ResponsesInputItem>();
-    if (ids.length === 0) return found;
-    const rows = await this.db
-      .selectFrom("t_gateway_response_items")
-      .select(["item_id", "item"])
-      .where("item_id", "in", [...new Set(ids)])
-      .where("owner", "=", owner)
-      .execute();
-    for (const row of rows) found.set(row.item_id, JSON.parse(row.item) as ResponsesInputItem);
+    const wanted = [...new Set(ids)];
+    const responseIds = [...new Set(wanted.map(responseIdOfItem).filter((id): id is string => id !== null))];
+    const others = wanted.filter((id) => responseIdOfItem(id) === null);
+    if (responseIds.length > 0) {
+      const rows = await this.db.selectFrom("t_gateway_responses").select("response").where("id", "in", responseIds).where("owner", "=", owner).execute();
+      for (const row of rows) {
+        for (const item of (JSON.parse(row.response) as ResponseObject).output) if (wanted.includes(item.id)) found.set(item.id, item as ResponsesInputItem);
+      }
+    }
+    if (others.length > 0) {
+      const rows = await this.db.selectFrom("t_gateway_response_items").select(["item_id", "item"]).where("item_id", "in", others).where("owner", "=", owner).execute();
+      for (const row of rows) found.set(row.item_id, JSON.parse(row.item) as ResponsesInputItem);
+    }
     return found;
   }
 

@@ -36,6 +36,12 @@ export function responseIds(key: string) {
   };
 }
 
+/** The response an item id of this gateway belongs to (`msg_mg<key>_2` -> `resp_mg<key>`), or `null`. */
+export function responseIdOfItem(itemId: string): string | null {
+  const match = /^(?:msg|rs|fc|ctc)_mg([0-9a-z]+)_\d+$/.exec(itemId);
+  return match ? `resp_mg${match[1]}` : null;
+}
+
 /** The ids of one response. */
 export type ResponseIds = ReturnType<typeof responseIds>;
 
