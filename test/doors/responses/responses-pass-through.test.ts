@@ -68,6 +68,13 @@ describe("the Responses door on OpenAI models (pass-through)", () => {
     expect((await g.logRows()).at(-1)).toMatchObject({ door: "responses", upstream_protocol: "responses", is_stream: 1, status: "success" });
   });
 
+  it("the SDK's stream helper works on the forwarded events", async () => {
+    openai.script({ text: "sdk streamed" });
+    const final = await client.responses.stream({ model: "gpt-5-mini", input: "Hi" }).finalResponse();
+    expect(final.output_text).toBe("sdk streamed");
+    expect(openai.requests[0].body).toMatchObject({ model: "gpt-5-mini", stream: true });
+  });
+
   it("store: false keeps no copy", async () => {
     const created = await client.responses.create({ model: "gpt-5-mini", input: "Hi", store: false });
     await expect(client.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
