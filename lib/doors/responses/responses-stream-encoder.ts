@@ -31,10 +31,16 @@ export interface ResponsesStreamOptions {
   onFinished?: (response: ResponseObject) => void;
 }
 
-type OpenItem =
-  | { kind: "reasoning"; index: number; id: string; text: string; partOpen: boolean }
-  | { kind: "message"; index: number; id: string; text: string }
-  | { kind: "call"; index: number; upstreamId: string; name: string; argumentsJson: string; custom: boolean; chunkIndex: number };
+type OpenItem = { kind: "reasoning"; index: number; id: string; text: string; partOpen: boolean } | { kind: "message"; index: number; id: string; text: string };
+
+/** A tool call being streamed; several may be open at once (their deltas name their index). */
+interface OpenCall {
+  index: number;
+  upstreamId: string;
+  name: string;
+  argumentsJson: string;
+  custom: boolean;
+}
 
 /** Maps a stream failure to the codes Responses clients act on (Codex retries rate limits after the delay in the message). */
 function responsesErrorCode(code: string): string {
@@ -52,6 +58,8 @@ export function responsesStreamEncoder(options: ResponsesStreamOptions): StreamE
   let usage: UsageCounts | null = null;
   const output: Record<string, any>[] = [];
   let open: OpenItem | undefined;
+  /** Open tool calls by the chunk's tool-call index, in output order. */
+  const calls = new Map<number, OpenCall>();
 
   const event = (type: string, payload: Record<string, unknown> = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`;
   const start = (): string => {
@@ -83,26 +91,37 @@ export function responsesStreamEncoder(options: ResponsesStreamOptions): StreamE
       const sealed = signature !== undefined ? sealReasoning(carrier, origin, { type: "thinking", thinking: item.text, signature }) : sealReasoning(carrier, origin, { text: item.text });
       return text + done(item.index, reasoningItem(item.id, item.text, sealed));
     }
-    if (item.kind === "message") {
-      const at = { item_id: item.id, output_index: item.index, content_index: 0 };
-      const final = messageItem(item.id, item.text);
-      return (
-        event("response.output_text.done", { ...at, text: item.text, logprobs: [] }) +
-        event("response.content_part.done", { ...at, part: final.content[0] }) +
-        done(item.index, final)
-      );
-    }
-    const final = toolCallItem({ functionCall: ids.functionCall(item.index), customToolCall: ids.customToolCall(item.index) }, item.upstreamId, item.name, item.argumentsJson, toolNames);
-    const at = { item_id: final.id, output_index: item.index };
-    const events = final.type === "custom_tool_call"
-      ? event("response.custom_tool_call_input.delta", { ...at, delta: final.input }) + event("response.custom_tool_call_input.done", { ...at, input: final.input })
-      : event("response.function_call_arguments.done", { ...at, arguments: final.arguments, name: final.name });
-    return events + done(item.index, final);
+    const at = { item_id: item.id, output_index: item.index, content_index: 0 };
+    const final = messageItem(item.id, item.text);
+    return (
+      event("response.output_text.done", { ...at, text: item.text, logprobs: [] }) +
+      event("response.content_part.done", { ...at, part: final.content[0] }) +
+      done(item.index, final)
+    );
   };
+
+  /** Ends every open tool call, in output order. */
+  const closeCalls = (): string => {
+    let text = "";
+    for (const call of calls.values()) {
+      const final = toolCallItem({ functionCall: ids.functionCall(call.index), customToolCall: ids.customToolCall(call.index) }, call.upstreamId, call.name, call.argumentsJson, toolNames);
+      const at = { item_id: final.id, output_index: call.index };
+      text +=
+        final.type === "custom_tool_call"
+          ? event("response.custom_tool_call_input.delta", { ...at, delta: final.input }) + event("response.custom_tool_call_input.done", { ...at, input: final.input })
+          : event("response.function_call_arguments.done", { ...at, arguments: final.arguments, name: final.name });
+      text += done(call.index, final);
+    }
+    calls.clear();
+    return text;
+  };
+
+  /** Ends whatever is open. */
+  const closeAll = (): string => close() + closeCalls();
 
   const openReasoning = (): string => {
     if (open?.kind === "reasoning") return "";
-    const text = close();
+    const text = closeAll();
     const index = output.length;
     open = { kind: "reasoning", index, id: ids.reasoning(index), text: "", partOpen: false };
     return text + added({ id: open.id, type: "reasoning", summary: [], status: "in_progress" });
@@ -122,7 +141,7 @@ export function responsesStreamEncoder(options: ResponsesStreamOptions): StreamE
 
   const openMessage = (): string => {
     if (open?.kind === "message") return "";
-    const text = close();
+    const text = closeAll();
     const index = output.length;
     open = { kind: "message", index, id: ids.message(index), text: "" };
     return (
@@ -139,24 +158,24 @@ export function responsesStreamEncoder(options: ResponsesStreamOptions): StreamE
     return text + event("response.output_text.delta", { item_id: item.id, output_index: item.index, content_index: 0, delta, logprobs: [] });
   };
 
-  const onToolCall = (call: NonNullable<ChatCompletionChunkDelta["tool_calls"]>[number]): string => {
+  const onToolCall = (delta: NonNullable<ChatCompletionChunkDelta["tool_calls"]>[number]): string => {
     let text = "";
-    if (open?.kind !== "call" || open.chunkIndex !== call.index) {
+    let call = calls.get(delta.index);
+    if (!call) {
       text += close();
       const index = output.length;
-      const name = call.function?.name ?? "";
-      const custom = toolNames.resolve(name).custom;
-      open = { kind: "call", index, upstreamId: call.id ?? `call_${index}`, name, argumentsJson: "", custom, chunkIndex: call.index };
-      const item = toolCallItem({ functionCall: ids.functionCall(index), customToolCall: ids.customToolCall(index) }, open.upstreamId, name, "", toolNames, "in_progress");
-      text += added(custom ? { ...item, input: "" } : { ...item, arguments: "" });
+      const name = delta.function?.name ?? "";
+      call = { index, upstreamId: delta.id ?? `call_${index}`, name, argumentsJson: "", custom: toolNames.resolve(name).custom };
+      calls.set(delta.index, call);
+      const item = toolCallItem({ functionCall: ids.functionCall(index), customToolCall: ids.customToolCall(index) }, call.upstreamId, name, "", toolNames, "in_progress");
+      text += added(call.custom ? { ...item, input: "" } : { ...item, arguments: "" });
     }
-    const item = open as Extract<OpenItem, { kind: "call" }>;
-    const fragment = call.function?.arguments ?? "";
+    const fragment = delta.function?.arguments ?? "";
     if (fragment === "") return text;
-    item.argumentsJson += fragment;
+    call.argumentsJson += fragment;
     // Custom tools' input is inside the emulated JSON; it is sent whole when the call ends.
-    if (item.custom) return text;
-    return text + event("response.function_call_arguments.delta", { item_id: ids.functionCall(item.index), output_index: item.index, delta: fragment });
+    if (call.custom) return text;
+    return text + event("response.function_call_arguments.delta", { item_id: ids.functionCall(call.index), output_index: call.index, delta: fragment });
   };
 
   return {
@@ -175,7 +194,7 @@ export function responsesStreamEncoder(options: ResponsesStreamOptions): StreamE
           text += close(delta.reasoning_signature);
         }
         if (delta.reasoning_redacted !== undefined) {
-          text += close();
+          text += closeAll();
           const index = output.length;
           const id = ids.reasoning(index);
           text += added({ id, type: "reasoning", summary: [], status: "in_progress" });
@@ -189,10 +208,10 @@ export function responsesStreamEncoder(options: ResponsesStreamOptions): StreamE
       return text === "" ? null : text;
     },
     end(totals) {
-      let text = start() + close();
+      let text = start() + closeAll();
       if (!output.some((item) => item.type === "message" || item.type === "function_call" || item.type === "custom_tool_call")) {
         // An answer with no text and no calls still gets its (empty) message item.
-        text += openMessage() + close();
+        text += openMessage() + closeAll();
       }
       const counts = usage ?? { inputTokens: totals.promptTokens, outputTokens: totals.completionTokens, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
       const final = finishedResponse(shell, output, finishReason, counts, options.now());

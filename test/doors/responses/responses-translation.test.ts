@@ -184,6 +184,21 @@ describe("canonical chunks -> Responses events", () => {
     expect(events.map((event) => event.data.type)).toContain("response.custom_tool_call_input.done");
   });
 
+  it("interleaved tool calls each keep their own item and arguments", () => {
+    const { events } = encode([
+      chunk({ tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "first", arguments: '{"a":' } }] }),
+      chunk({ tool_calls: [{ index: 1, id: "call_b", type: "function", function: { name: "second", arguments: '{"b":' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: "1}" } }] }),
+      chunk({ tool_calls: [{ index: 1, function: { arguments: "2}" } }] }),
+      chunk({}, "tool_calls"),
+    ]);
+    const response = checkEventOrder(events);
+    expect(response.output.map((item: any) => [item.id, item.call_id, item.name, item.arguments])).toEqual([
+      ["fc_mgk1_0", "call_a", "first", '{"a":1}'],
+      ["fc_mgk1_1", "call_b", "second", '{"b":2}'],
+    ]);
+  });
+
   it("an answer with nothing in it still has its message item", () => {
     const { events } = encode([chunk({}, "stop")]);
     expect(checkEventOrder(events).output).toEqual([expect.objectContaining({ type: "message", content: [expect.objectContaining({ text: "" })] })]);
