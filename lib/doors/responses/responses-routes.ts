@@ -8,6 +8,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Kysely } from "kysely";
+import * as z from "zod";
 import type { Database } from "../../../db/schema";
 import type { Clock } from "../../deps";
 import { NotFoundError } from "../../errors";
@@ -15,6 +16,7 @@ import type { GatewayEnv } from "../../gateway/api-log-middleware";
 import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies, type ResolvedTarget } from "../../gateway/chat-service";
 import { readJsonBody } from "../../http/json-body";
+import { validate } from "../../http/validation";
 import type { Logger } from "../../logging/logger";
 import { toResponseObject } from "./canonical-to-response";
 import { expandInput } from "./response-expansion";
@@ -27,6 +29,13 @@ import { passThroughBody } from "./responses-pass-through";
 import { responsesBodySchema, type ResponsesBody, type ResponsesInputItem } from "./responses-schemas";
 import { responsesStreamEncoder } from "./responses-stream-encoder";
 import { toCanonicalRequest } from "./responses-to-canonical";
+
+const inputItemsQuerySchema = z.object({
+  order: z.enum(["asc", "desc"]).default("desc"),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  after: z.string().min(1).max(200).optional(),
+  include: z.union([z.string(), z.array(z.string())]).optional(),
+});
 
 /** What the Responses door needs besides the chat services. */
 export interface ResponsesDependencies {
@@ -117,6 +126,21 @@ export function responsesRoutes(services: ChatServiceDependencies, middleware: C
     const stored = await store.find(ownerOf(c.get("caller")!), id);
     if (!stored) throw new NotFoundError(`Response with id '${id}' not found.`);
     return c.json(stored.response);
+  });
+
+  // The request's own input items (not the chain before it), newest first unless `order=asc`.
+  app.get("/responses/:id/input_items", middleware.authenticate, validate("query", inputItemsQuerySchema), async (c) => {
+    const id = c.req.param("id");
+    const stored = await store.find(ownerOf(c.get("caller")!), id);
+    if (!stored) throw new NotFoundError(`Response with id '${id}' not found.`);
+    const { order, limit, after } = c.req.valid("query");
+    const key = id.replace(/^resp_/, "");
+    // Items the client sent without an id get a stable one for paging.
+    const items = stored.input.map((item, index) => ({ ...item, id: item.id ?? `item_${key}_input${index}` }));
+    if (order === "desc") items.reverse();
+    const start = after ? items.findIndex((item) => item.id === after) + 1 : 0;
+    const page = items.slice(start, start + limit);
+    return c.json({ object: "list", data: page, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: start + limit < items.length });
   });
 
   app.delete("/responses/:id", middleware.authenticate, async (c) => {

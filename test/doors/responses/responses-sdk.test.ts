@@ -131,9 +131,15 @@ describe("the openai SDK's Responses client on translated models", () => {
     });
 
     it("retrieve and delete a stored response; other clients get 404", async () => {
-      const created = await client.responses.create({ model, input: "Remember me" });
+      const created = await client.responses.create({ model, input: [{ role: "user", content: "Remember me" }, { role: "user", content: "And me" }] });
       const retrieved = await client.responses.retrieve(created.id);
       expect(retrieved).toEqual(created);
+      const listed: unknown[] = [];
+      for await (const item of client.responses.inputItems.list(created.id, { limit: 1 })) listed.push(item);
+      expect(listed).toEqual([expect.objectContaining({ role: "user", content: "And me", id: expect.any(String) }), expect.objectContaining({ role: "user", content: "Remember me" })]);
+      const ascending = await client.responses.inputItems.list(created.id, { order: "asc" });
+      expect(ascending.data.map((item: any) => item.content)).toEqual(["Remember me", "And me"]);
+      await expect(other.responses.inputItems.list(created.id)).rejects.toMatchObject({ status: 404 });
       await expect(other.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
       await expect(other.responses.delete(created.id)).rejects.toMatchObject({ status: 404 });
       const deleted = await client.responses.delete(created.id);
