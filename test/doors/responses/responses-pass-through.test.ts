@@ -124,7 +124,7 @@ describe("the Responses door on OpenAI models (pass-through)", () => {
   it("store:false histories with this gateway's reasoning reach OpenAI without it", async () => {
     const carrier = new ReasoningCarrier(g.deps.jwtSecret);
     const sealed = carrier.seal({ kind: "deepseek_reasoning", text: "hidden", format: "deepseek", model: "deepseek-reasoner" });
-    await client.responses.create({
+    const { response } = await client.responses.create({
       model: "gpt-5-mini",
       store: false,
       input: [
@@ -133,7 +133,8 @@ describe("the Responses door on OpenAI models (pass-through)", () => {
         { type: "message", id: "msg_mgabc_1", role: "assistant", status: "completed", content: [{ type: "output_text", text: "a", annotations: [] }] },
         { role: "user", content: "q2" },
       ],
-    });
+    }).withResponse();
+    expect(response.headers.get("x-modelgate-warnings")).toBe("dropped=input[1]");
     expect(openai.requests[0].body.input).toEqual([
       { role: "user", content: "q" },
       { type: "message", role: "assistant", status: "completed", content: [{ type: "output_text", text: "a", annotations: [] }] },
