@@ -5,7 +5,7 @@
  * being forwarded to an upstream that never saw them. Tool-call ids and names are mapped with
  * deterministic, injective functions so a history the client re-sends maps the same way every turn.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /** Longest `call_id` (and tool name) the Responses API accepts. */
 export const MAXIMUM_CALL_ID_LENGTH = 64;
@@ -19,10 +19,12 @@ export function isGatewayId(id: unknown): id is string {
   return typeof id === "string" && OWN_ID.test(id);
 }
 
-/** The key shared by a response and its items, from the gateway's request id (a UUID). */
-export function responseKeyOf(requestId: string): string {
-  const key = requestId.toLowerCase().replace(/[^0-9a-z]/g, "");
-  return key.length > 0 ? key.slice(0, 40) : createHash("sha256").update(requestId).digest("hex").slice(0, 32);
+/**
+ * A fresh key shared by a response and its items: random, not the request id, which a client
+ * may choose (`x-request-id`) and repeat.
+ */
+export function newResponseKey(): string {
+  return randomBytes(16).toString("hex");
 }
 
 /** Mints the ids of one response: the response itself and its items, numbered in output order. */

@@ -24,7 +24,7 @@ import { expandInput } from "./response-expansion";
 import type { ResponseObject } from "./response-object";
 import { responseShell } from "./response-object";
 import { ownerOf, ResponseStore } from "./response-store";
-import { responseIds, responseKeyOf } from "./responses-ids";
+import { newResponseKey, responseIds } from "./responses-ids";
 import { responsesObserver } from "./responses-observer";
 import { passThroughBody } from "./responses-pass-through";
 import { responsesBodySchema, type ResponsesBody, type ResponsesInputItem } from "./responses-schemas";
@@ -63,19 +63,19 @@ async function translated(
       store.save({ owner, response, input: input.own, previousResponseId: body.previous_response_id ?? null, providerId: provider.id, model: model.code, createdAt: clock.now() }),
     );
   };
-  const shellFor = (requestId: string, createdAt: number) => {
-    const ids = responseIds(responseKeyOf(requestId));
+  const shellFor = (createdAt: number) => {
+    const ids = responseIds(newResponseKey());
     return { ids, shell: responseShell(body, ids.response, createdAt) };
   };
   const format: ChatFormat = {
     body(result, _target, context) {
-      const { ids, shell } = shellFor(context.requestId, context.createdAt);
+      const { ids, shell } = shellFor(context.createdAt);
       const response = toResponseObject(result, { shell, ids, toolNames: translation.toolNames, carrier: context.carrier, origin, nowMs: clock.now() });
       keep(context, response);
       return response;
     },
     encoder(_request, _target, context) {
-      const { ids, shell } = shellFor(context.requestId, context.createdAt);
+      const { ids, shell } = shellFor(context.createdAt);
       return responsesStreamEncoder({
         shell,
         ids,

@@ -187,6 +187,15 @@ describe("the openai SDK's Responses client on translated models", () => {
     });
   });
 
+  it("response ids are fresh even when a client repeats its x-request-id", async () => {
+    const token = (client as unknown as { apiKey: string }).apiKey;
+    const send = () => g.chat({ model: "deepseek-chat", input: "same" }, { token, path: "/v1/responses", headers: { "x-request-id": "retry-1" } });
+    const ids = [];
+    for (const response of [await send(), await send()]) ids.push(((await response.json()) as { id: string }).id);
+    expect(ids[0]).not.toBe(ids[1]);
+    for (const id of ids) expect((await client.responses.retrieve(id)).id).toBe(id);
+  });
+
   it("bad bodies are 400s naming the field; unknown fields pass", async () => {
     const missing = client.responses.create({ model: "deepseek-chat" } as never);
     await expect(missing).rejects.toMatchObject({ status: 400, param: "input" });
