@@ -39,9 +39,11 @@ export function toCanonicalRequest(body: ResponsesBody, input: readonly Response
 
   const toolNames = new ToolNames();
   const tools = toCanonicalTools(body.tools ?? [], toolNames, warnings);
+  const messages = toCanonicalMessages(body.instructions, input, carrier, target, warnings);
+  if (!messages.some((message) => message.role !== "system" && message.role !== "developer")) throw invalid("input", "the conversation has no user or assistant message");
   const request: Record<string, unknown> = {
     model: target.model,
-    messages: toCanonicalMessages(body.instructions, input, carrier, target, warnings),
+    messages,
     stream: body.stream === true,
   };
   if (tools.length > 0) request.tools = tools;

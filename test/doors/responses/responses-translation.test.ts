@@ -106,6 +106,10 @@ describe("Responses -> canonical", () => {
     expect(warnings.map((warning) => `${warning.action} ${warning.field}`)).toEqual(["emulated tools[0]", "dropped tools[1]", "dropped truncation"]);
   });
 
+  it("an input with nothing to answer is a 400 naming input", () => {
+    expect(() => translate({ instructions: "sys", input: [] })).toThrow(/input: the conversation has no user or assistant message/);
+  });
+
   it("a tool_choice left without tools: auto is not sent, required is a 400", () => {
     const { request } = translate({ input: "x", tools: [{ type: "web_search" }], tool_choice: "auto" });
     expect(request.tools).toBeUndefined();
