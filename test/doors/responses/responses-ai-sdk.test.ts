@@ -101,6 +101,20 @@ describe("@ai-sdk/openai through the gateway", () => {
     });
   });
 
+  it("deepseek-reasoner in a tool loop: the reasoning item comes back by reference and reaches DeepSeek on the tool-call turn", async () => {
+    g.upstream.script(DEEPSEEK_KEY, [reply.ok({ reasoning: "Look it up first.", toolCalls: [{ name: "lookup", arguments: { q: "x" } }] }), reply.ok({ content: "Found it." })]);
+    const result = await generateText({
+      model: provider("deepseek-reasoner"),
+      prompt: "Find x",
+      stopWhen: stepCountIs(3),
+      tools: { lookup: tool({ inputSchema: jsonSchema<{ q: string }>({ type: "object", properties: { q: { type: "string" } } }), execute: async () => "x is 1" }) },
+    });
+    expect(result.text).toBe("Found it.");
+    expect(result.steps[0].reasoningText).toBe("Look it up first.");
+    const assistant = g.upstream.requestsFor(DEEPSEEK_KEY)[1].body.messages.find((message: any) => message.role === "assistant");
+    expect(assistant).toMatchObject({ reasoning_content: "Look it up first.", tool_calls: [{ function: { name: "lookup", arguments: '{"q":"x"}' } }] });
+  });
+
   it("OpenAI models: the default model passes through (item references left to OpenAI), .chat() too", async () => {
     openaiUpstream.script({ text: "GPT one" }, { text: "GPT two" });
     const messages: ModelMessage[] = [{ role: "user", content: "One?" }];
