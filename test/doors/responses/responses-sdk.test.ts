@@ -187,6 +187,14 @@ describe("the openai SDK's Responses client on translated models", () => {
     });
   });
 
+  it("admin JWT callers own their stored responses too", async () => {
+    const admin = new OpenAI({ apiKey: await g.adminToken(), baseURL: client.baseURL, maxRetries: 0 });
+    const created = await admin.responses.create({ model: "deepseek-chat", input: "as admin" });
+    expect((await admin.responses.retrieve(created.id)).id).toBe(created.id);
+    await expect(client.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
+    await expect(client.responses.create({ model: "deepseek-chat", previous_response_id: created.id, input: "x" })).rejects.toMatchObject({ status: 400, code: "previous_response_not_found" });
+  });
+
   it("response ids are fresh even when a client repeats its x-request-id", async () => {
     const token = (client as unknown as { apiKey: string }).apiKey;
     const send = () => g.chat({ model: "deepseek-chat", input: "same" }, { token, path: "/v1/responses", headers: { "x-request-id": "retry-1" } });
