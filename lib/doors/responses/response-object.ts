@@ -28,12 +28,13 @@ export interface UsageCounts {
 /** Counts from OpenAI-shaped usage (what adapters put on completions and the final chunk). */
 export function usageCountsOf(usage: CompletionUsage | null | undefined): UsageCounts | null {
   if (!usage) return null;
-  const details = usage.prompt_tokens_details as (CompletionUsage["prompt_tokens_details"] & { cache_write_tokens?: number }) | undefined;
+  // Adapters report cache writes as `cache_creation_tokens` (OpenAI's newer types call it `cache_write_tokens`).
+  const details = usage.prompt_tokens_details as (CompletionUsage["prompt_tokens_details"] & { cache_write_tokens?: number; cache_creation_tokens?: number }) | undefined;
   return {
     inputTokens: usage.prompt_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? 0,
     cachedTokens: details?.cached_tokens ?? 0,
-    cacheWriteTokens: details?.cache_write_tokens ?? 0,
+    cacheWriteTokens: details?.cache_creation_tokens ?? details?.cache_write_tokens ?? 0,
     reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
   };
 }

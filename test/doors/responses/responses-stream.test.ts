@@ -88,6 +88,14 @@ describe("Responses streams on translated models", () => {
     expect(response.output[2]).toMatchObject({ name: "lookup", arguments: '{"q":"y"}' });
   });
 
+  it("Anthropic cache reads and writes reach usage, streamed and not", async () => {
+    const usage = { promptTokens: 40, completionTokens: 5, cachedTokens: 20, cacheCreationTokens: 8 };
+    g.upstream.script(CLAUDE_KEY, [reply.ok({ content: "cached", usage }), reply.ok({ content: "cached", usage })]);
+    const expected = { input_tokens: 40, input_tokens_details: { cached_tokens: 20, cache_write_tokens: 8 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 45 };
+    expect(checkEventOrder(await post({ model: "claude-haiku-4-5", input: "go" })).usage).toEqual(expected);
+    expect((await client.responses.create({ model: "claude-haiku-4-5", input: "go" })).usage).toEqual(expected);
+  });
+
   it("a length finish ends with response.incomplete and its reason", async () => {
     g.upstream.script(CLAUDE_KEY, reply.ok({ content: "cut sho", finishReason: "length" }));
     const events = await post({ model: "claude-haiku-4-5", input: "go", max_output_tokens: 2 });
