@@ -33,7 +33,8 @@ describe("Anthropic thinking through the Responses door", () => {
     const first = stream ? checkEventOrder(parseResponsesEvents(await response.text())) : ((await response.json()) as Record<string, any>);
     const [reasoning, call] = first.output;
     const carrier = new ReasoningCarrier(g.deps.jwtSecret);
-    expect(carrier.open(reasoning.encrypted_content)).toMatchObject({ kind: "anthropic_thinking", thinking: "Need to look it up.", model: "claude-sonnet-4-6" });
+    const opened = carrier.open(reasoning.encrypted_content);
+    expect(opened).toMatchObject({ kind: "anthropic_thinking", thinking: "Need to look it up.", signature: expect.stringMatching(/.+/), format: "anthropic", model: "claude-sonnet-4-6" });
 
     g.upstream.script(CLAUDE_KEY, reply.ok({ content: "done" }));
     const second = await g.chat(
@@ -45,7 +46,7 @@ describe("Anthropic thinking through the Responses door", () => {
     expect(sent[1]).toEqual({
       role: "assistant",
       content: [
-        { type: "thinking", thinking: "Need to look it up.", signature: expect.any(String) },
+        { type: "thinking", thinking: "Need to look it up.", signature: (opened as { signature: string }).signature },
         { type: "tool_use", id: call.call_id, name: "lookup", input: { q: "x" } },
       ],
     });
