@@ -78,7 +78,7 @@ function thinkingBlocksOf(step: AnswerStep, answer: ResolvedAnswer): FakeThinkin
 
 function messageJson(answer: ResolvedAnswer, thinkingBlocks: FakeThinkingBlock[]): unknown {
   const content: unknown[] = [...thinkingBlocks];
-  if (answer.content) content.push({ type: "text", text: answer.content, citations: null });
+  if (answer.content) content.push({ type: "text", text: answer.content });
   for (const toolCall of answer.toolCalls) content.push({ type: "tool_use", id: toolCall.id, name: toolCall.name, input: JSON.parse(toolCall.argumentsJson) });
   return {
     id: `msg_fake_${answer.id}`,
