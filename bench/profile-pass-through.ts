@@ -2,11 +2,14 @@
  * `npx tsx bench/profile-pass-through.ts [seconds] [model] [path]`: one gateway (as `npm start`
  * runs it) under `--cpu-prof` and a chat load (c=10, non-streaming) for a few seconds, then where
  * its CPU went and its CPU per request. For finding costs between two runs of `npm run bench`.
+ * `PACED=1`: 200 concurrent paced streams instead (the long-stream scenario); `PROFILE=0`: no
+ * profiler, CPU per request only; `TOP=n`: lines per ranking.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PACED_CHUNKS, PACED_FIELD, PACED_INTERVAL_MS, PACED_MARKER } from "./bench-stream-shape";
 import { cpuMicroseconds } from "./gateway-bench-cpu";
 import { configureGateway, startGateway, startLoadGenerator, startUpstream, type BenchProcess } from "./gateway-bench-processes";
 import { summarizeProfile } from "./gateway-bench-profile";
@@ -15,6 +18,7 @@ import { renderShares } from "./gateway-bench-report";
 const seconds = Number(process.argv[2] ?? 6);
 const model = process.argv[3] ?? "gpt-4o-mini";
 const path = process.argv[4] ?? "/v1/chat/completions";
+const paced = process.env.PACED === "1";
 const profileDir = mkdtempSync(join(tmpdir(), "modelgate-profile-"));
 const dataDir = mkdtempSync(join(tmpdir(), "modelgate-profile-data-"));
 const admin = { username: "benchadmin", password: randomBytes(12).toString("hex") };
@@ -30,8 +34,16 @@ try {
   started.push(load.process);
   const body = path.endsWith("/responses") ? JSON.stringify({ model, input: "Hello, how are you today?", max_output_tokens: 64, store: false })
     : path.endsWith("/messages") ? JSON.stringify({ model, max_tokens: 64, messages: [{ role: "user", content: "Hello, how are you today?" }] })
-    : JSON.stringify({ model, messages: [{ role: "user", content: "Hello, how are you today?" }], max_tokens: 64 });
-  const job = (durationMs: number) => ({ url: `${gateway.origin}${path}`, headers: { authorization: `Bearer ${setup.clientKey}`, "anthropic-version": "2023-06-01" }, body, concurrency: 10, durationMs, measure: "full" as const });
+    : JSON.stringify({ model, messages: [{ role: "user", content: "Hello, how are you today?" }], max_tokens: 64, ...(paced ? { stream: true, [PACED_FIELD]: true } : {}) });
+  const job = (durationMs: number) => ({
+    url: `${gateway.origin}${path}`,
+    headers: { authorization: `Bearer ${setup.clientKey}`, "anthropic-version": "2023-06-01" },
+    body,
+    concurrency: paced ? 200 : 10,
+    durationMs,
+    measure: "full" as const,
+    ...(paced ? { chunkMarker: PACED_MARKER, expectedChunks: PACED_CHUNKS, rampMs: PACED_CHUNKS * PACED_INTERVAL_MS } : {}),
+  });
   await load.run(job(3000));
   const before = cpuMicroseconds(gateway.process.child.pid);
   const from = Number(process.hrtime.bigint() / 1000n);
