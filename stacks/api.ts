@@ -83,7 +83,7 @@ export const api = new sst.aws.ApiGatewayV1("Api", {
   },
 });
 
-/** Literal paths of the routes that stream (DESIGN.md "HTTP API"). */
+/** Literal paths of the routes that stream: the chat completions of both APIs. */
 export const STREAMING_PATHS = ["/v1/chat/completions", "/api/ai/chat/completions"] as const;
 
 /**

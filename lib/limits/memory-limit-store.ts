@@ -1,8 +1,8 @@
 /**
  * In-process {@link LimitStore}: the local default (`npm start` without Upstash settings).
  *
- * Only correct for ONE process: two instances each allow the full limit (lessons-from-peers
- * §2.5). Every operation runs synchronously between awaits, which makes `admit` atomic.
+ * Only correct for ONE process: two instances each allow the full limit (a gateway that kept
+ * limits per replica let three replicas pass three times the RPM). Every operation runs synchronously between awaits, which makes `admit` atomic.
  * Expired counters, cooldowns and claims are swept on a timer driven by the injected `now`, so
  * memory stays bounded by the traffic of roughly one sweep interval plus the longest window.
  */

@@ -5,7 +5,8 @@
  * Every key a script touches is passed in KEYS (Upstash and Redis Cluster route and lock by KEYS).
  * Numbers travel as decimal strings in ARGV and come back as integers (Redis truncates Lua
  * numbers to integers, so scripts only ever return integral values). No shebang line: Redis 7
- * rejects unknown flags such as Upstash's `allow-key-locking` (platform.md §0.3).
+ * rejects unknown flags such as Upstash's `allow-key-locking`, so the same script could not run
+ * on both.
  */
 
 /**

@@ -3,7 +3,7 @@
  * instance skips the key), the key row (status, reason, cooldown end; what the dashboard shows)
  * and this instance's cached snapshot (so the very next request already knows).
  *
- * Rules (lessons-from-peers §2.1, §2.6): a 429 cools the key until the upstream's retry-after;
+ * Rules: a 429 cools the key until the upstream's retry-after;
  * an exhausted quota cools it for a long time; an invalid key leaves rotation until validated;
  * transient errors count, and the Nth consecutive one cools the key briefly. A cooldown is only
  * ever extended by a new failure, never shortened. A success resets the count and the status.

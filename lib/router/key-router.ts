@@ -6,7 +6,7 @@
  * Per candidate, in the order of key-order.ts:
  * 1. ONE `limits.admit("key:<id>", [rpm, tpm, rpd])`: the shared cooldown and every configured
  *    window are checked and reserved atomically, or nothing is reserved. A denied key is skipped,
- *    never called (lessons-from-peers §2.3, §2.4). TPM reserves the estimated prompt tokens plus
+ *    never called. TPM reserves the estimated prompt tokens plus
  *    the output budget and is corrected to the real usage after the call.
  * 2. The call. A `client_error` goes back to the caller as it is (another key would not help);
  *    every other failure is recorded on the key (key-health.ts) and the next candidate is tried.

@@ -1,6 +1,6 @@
 /**
- * Key limits hold across instances (lessons-from-peers §2.5: LiteLLM let 30 requests through on
- * rpm=10 with three replicas). Four real gateway processes share one MariaDB database and one
+ * Key limits hold across instances (a gateway that kept them per replica let 30 requests through
+ * on rpm=10 with three replicas). Four real gateway processes share one MariaDB database and one
  * Upstash REST endpoint (the local bridge in front of the real Redis) and hammer a provider whose
  * primary key allows 60 requests per minute. What reached the upstream is counted on the fake
  * upstream itself: exactly 60 calls with the primary key, the rest served by the backup key, or,

@@ -1,6 +1,7 @@
 /**
- * Canonical (OpenAI) request -> Anthropic Messages request, per the translation checklist in
- * provider-apis.md §4.3. Options Anthropic lacks become warnings, never exceptions.
+ * Canonical (OpenAI) request -> Anthropic Messages request
+ * (https://docs.anthropic.com/en/api/messages). Options Anthropic lacks become warnings, never
+ * exceptions.
  */
 import type { MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
 import { isProviderError, ProviderError } from "../provider-error";
@@ -109,7 +110,7 @@ function maxTokens(request: ChatRequest, warnings: TranslationWarning[]): number
   return Math.max(1, Math.floor(requested));
 }
 
-/** OpenAI accepts 0–2, Anthropic 0–1: clamp rather than reject (provider-apis.md §4.3). */
+/** OpenAI accepts 0–2, Anthropic 0–1: clamp rather than reject. */
 function clampedTemperature(temperature: number | null | undefined, warnings: TranslationWarning[]): number | undefined {
   if (temperature === null || temperature === undefined) return undefined;
   const clamped = Math.min(Math.max(temperature, 0), 1);
