@@ -5,8 +5,7 @@
  */
 import type { MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
 import { isProviderError, ProviderError } from "../provider-error";
-import type { ChatRequest } from "../provider-spec";
-import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
+import { adjusted, dropped, type ChatRequest, type TranslationWarning } from "../provider-spec";
 import { toAnthropicConversation } from "./anthropic-message-convert";
 import { toAnthropicTools } from "./anthropic-tool-convert";
 

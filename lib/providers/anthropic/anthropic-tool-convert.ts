@@ -4,8 +4,7 @@
  * to `auto`/`any`/`none`/`tool`; `parallel_tool_calls: false` becomes `disable_parallel_tool_use`.
  */
 import type { Tool, ToolChoice } from "@anthropic-ai/sdk/resources/messages";
-import type { ChatRequest } from "../provider-spec";
-import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
+import { adjusted, dropped, type ChatRequest, type TranslationWarning } from "../provider-spec";
 
 /** Tools and tool choice for an Anthropic request; both absent when the request has no tools. */
 export interface AnthropicToolConfig {

@@ -8,8 +8,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import type { ChatRequest } from "../provider-spec";
-import { dropped, type TranslationWarning } from "../provider-spec";
+import { dropped, type ChatRequest, type TranslationWarning } from "../provider-spec";
 
 /** OpenAI options DeepSeek does not document; sending them buys nothing and risks a 400. */
 const openAIOnlyOptions = [
