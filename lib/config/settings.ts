@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import type { DatabaseTarget } from "../../db/connection";
+import { MIN_ADMIN_PASSWORD_LENGTH } from "../auth/password-hash";
 import { parseKeyringText } from "../crypto/master-key-source";
 import { urlRefusal, type DestinationPolicy } from "../network/destination-policy";
 
@@ -39,7 +40,7 @@ const environmentSchema = z.object({
   JWT_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   JWT_EXPIRES_IN_SECONDS: positiveInt(8 * 3600),
   ADMIN_USERNAME: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/, "must be 3-64 letters, digits or _.@-").optional()),
-  ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, "must be at least 12 characters").optional()),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(MIN_ADMIN_PASSWORD_LENGTH, `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`).optional()),
   LOG_RETENTION_DAYS: positiveInt(90),
   ALERT_WEBHOOK_URL: optionalText.pipe(z.string().url("must be a URL").optional()),
   RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60 * 1000),
@@ -49,6 +50,7 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024),
   STREAM_FIRST_TOKEN_TIMEOUT_MS: positiveInt(60_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  LIMIT_STORE_TIMEOUT_MS: positiveInt(500),
   ALLOW_PRIVATE_UPSTREAMS: flag,
   ALLOW_LOOPBACK_UPSTREAMS: flag,
 });
@@ -82,6 +84,8 @@ export interface Settings {
   maxBodyBytes: number;
   /** Bounds on a streamed answer: wait for the first content, and the longest gap between chunks. */
   streaming: { firstTokenTimeoutMs: number; idleTimeoutMs: number };
+  /** Longest wait for one call to the shared limit store (Upstash), in ms; then its failure policy applies. */
+  limitStoreTimeoutMs: number;
   /**
    * Where provider calls and webhooks may go beyond public addresses: private ranges
    * (`ALLOW_PRIVATE_UPSTREAMS`) and the local machine (`ALLOW_LOOPBACK_UPSTREAMS`). Link-local
@@ -182,6 +186,7 @@ export function parseSettings(
     alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS },
     maxBodyBytes: env.MAX_BODY_BYTES,
     streaming: { firstTokenTimeoutMs: env.STREAM_FIRST_TOKEN_TIMEOUT_MS, idleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS },
+    limitStoreTimeoutMs: env.LIMIT_STORE_TIMEOUT_MS,
     destinations,
   });
 }

@@ -4,9 +4,11 @@
  * `createApp(deps, { gateway })` mounts it; the options are mostly for tests and benchmarks.
  */
 import type { Hono } from "hono";
+import type { AdminSessions } from "../auth/admin-sessions";
 import { authenticateCaller } from "../auth/caller-auth";
 import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
+import { embeddingsRoutes } from "../doors/embeddings/embeddings-routes";
 import { rateLimit } from "../limits/rate-limit-middleware";
 import { getAdapter, isProviderFormat } from "../providers/provider-registry";
 import { createUpstreamFetch } from "../providers/shared/upstream-fetch";
@@ -86,6 +88,11 @@ export interface GatewayOptions extends KeyHealthOptions {
    * @default the provider registry (lib/providers/provider-registry.ts)
    */
   adapterFor?: (format: ProviderFormat) => ProviderAdapter | undefined;
+  /**
+   * The app's admin-token checker, so a logout on the admin side ends the token here at once.
+   * @default one of the gateway's own (same checks, its own cache)
+   */
+  adminSessions?: AdminSessions;
 }
 
 /** What {@link createGateway} built; `mount` adds its routes to the app. */
@@ -110,6 +117,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
     logWriter,
     upstreamFetch = createUpstreamFetch({ destinations: deps.settings.destinations }),
     adapterFor = registryAdapter,
+    adminSessions,
     ...healthOptions
   } = options;
   if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
@@ -135,7 +143,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier, nonStreamedDeadlineMs };
 
   const middleware: ChatRouteMiddleware = {
-    authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now() }),
+    authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now(), adminSessions }),
     log: apiLog({ writer, clock: deps.clock }),
     // Each client key's own RPM, in the shared store so it holds across instances.
     clientRateLimit: rateLimit<GatewayEnv>({
@@ -157,6 +165,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   return {
     mount(app) {
       app.route("/v1", openAiRoutes(services, middleware));
+      app.route("/v1", embeddingsRoutes(services, middleware));
       app.route("/api/ai", envelopeRoutes(services, middleware));
       app.route(
         "/api/admin/ai-providers",

@@ -83,6 +83,7 @@ export async function createRuntime(settings: Readonly<Settings>, options: Runti
       upstashUrl: settings.upstash?.url,
       upstashToken: settings.upstash?.token,
       now: () => clock.now(),
+      timeoutMs: settings.limitStoreTimeoutMs,
     });
     if (store.kind === "memory") logger.info("limits and cooldowns are kept in memory: correct for one instance only");
 
