@@ -9,6 +9,7 @@ import { alertsMigration } from "./migrations/002-alerts";
 import { operationsMigration } from "./migrations/003-operations";
 import { frontDoorsMigration } from "./migrations/004-front-doors";
 import { accessHardeningMigration } from "./migrations/006-access-hardening";
+import { keyConcurrencyMigration } from "./migrations/007-key-concurrency";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "003-operations": operationsMigration(dialect),
     "004-front-doors": frontDoorsMigration(dialect),
     "006-access-hardening": accessHardeningMigration(dialect),
+    "007-key-concurrency": keyConcurrencyMigration(dialect),
   };
 }
 

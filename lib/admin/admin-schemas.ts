@@ -4,6 +4,7 @@
 import * as z from "zod";
 import { PROVIDER_TIMEOUT_MAX_MS } from "../config/deploy-bounds";
 import { integerTextSchema } from "../http/validation";
+import { providerFormats, type ProviderFormat } from "../providers/provider-registry";
 
 /** `:id` path parameter (a positive integer). */
 export const idParamSchema = z.object({ id: integerTextSchema(1) });
@@ -51,7 +52,8 @@ export const providerCreateSchema = z.object({
   code: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{1,31}$/, "must be 2-32 lowercase letters, digits, _ or -"),
   name: plainTextSchema(100),
   baseUrl: httpUrl,
-  apiFormat: z.enum(["openai", "anthropic", "deepseek"]),
+  // The registry is the one list of formats: a format gets accepted here by being registered.
+  apiFormat: z.enum(providerFormats as readonly [ProviderFormat, ...ProviderFormat[]]),
   isActive: z.boolean().default(true),
   timeout: providerTimeout.default(60_000),
 });
@@ -81,6 +83,7 @@ export const keyCreateSchema = z.object({
   rateLimitRpm: limitValue.default(null),
   rateLimitTpm: limitValue.default(null),
   rateLimitRpd: limitValue.default(null),
+  maxConcurrency: limitValue.default(null),
   isActive: z.boolean().default(true),
 });
 /** A validated key-create body. */
@@ -96,6 +99,7 @@ export const keyUpdateSchema = z
     rateLimitRpm: limitValue,
     rateLimitTpm: limitValue,
     rateLimitRpd: limitValue,
+    maxConcurrency: limitValue,
     isActive: z.boolean(),
     /** Only `normal` may be set by hand: it puts a key back in rotation. */
     status: z.literal("normal"),

@@ -5,7 +5,7 @@
  * own status changes at once instead of waiting for the next reload.
  */
 import type { ApiKeyRow, KeyStatus, ModelRow, ProviderRow } from "../../db/schema";
-import { providerFormatOf, type ProviderFormat } from "../providers/provider-spec";
+import { providerFormatOf, type ProviderFormat } from "../providers/provider-registry";
 
 /** A provider as the router sees it. */
 export interface CatalogueProvider {
@@ -31,6 +31,8 @@ export interface CatalogueKey {
   rateLimitRpm: number | null;
   rateLimitTpm: number | null;
   rateLimitRpd: number | null;
+  /** Most requests in flight at once on this key, across all instances; null: no cap. */
+  maxConcurrency: number | null;
   status: KeyStatus;
   statusReason: string | null;
   /** Epoch ms; a cooling key is skipped until then, then probed by real traffic. */
@@ -145,6 +147,7 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
       rateLimitRpm: nullableNumber(row.rate_limit_rpm),
       rateLimitTpm: nullableNumber(row.rate_limit_tpm),
       rateLimitRpd: nullableNumber(row.rate_limit_rpd),
+      maxConcurrency: nullableNumber(row.max_concurrency ?? null),
       status: row.status,
       statusReason: row.status_reason,
       cooldownUntil: nullableNumber(row.cooldown_until),

@@ -8,7 +8,6 @@
 import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
 import { isProviderError, ProviderError } from "../../providers/provider-error";
 import { abortedCallError, connectionError, openCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
-import type { HeaderReader } from "../../providers/shared/retry-after";
 import { upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
@@ -24,7 +23,7 @@ export interface ForwardedRequest {
   endpoint: UpstreamEndpoint;
   /** The body to send, as text. */
   text: string;
-  clientHeaders: HeaderReader;
+  clientHeaders: Headers;
   observer: PassThroughObserver;
 }
 
