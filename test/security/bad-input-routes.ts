@@ -278,9 +278,10 @@ export const BODY_ROUTES: BodyRoute[] = [
     body: { model: "claude-sonnet-4-6", max_tokens: 16, messages },
     fields: [
       { name: "model", kind: "code", required: true, min: 1, max: 200 },
-      { name: "max_tokens", kind: "int", required: true, min: 1 },
+      // The door's own bounds (0 tokens and temperatures up to 2 are left for the upstream to judge).
+      { name: "max_tokens", kind: "int", required: true, min: 0, max: 10_000_000 },
       { name: "messages", kind: "messages", required: true },
-      { name: "temperature", kind: "number", min: 0, max: 1 },
+      { name: "temperature", kind: "number", min: 0, max: 2 },
     ],
   },
   {
