@@ -50,14 +50,10 @@ export const forwardingApp = new Hono().all("*", async (c) => {
 const START_FAILURE_MESSAGE = "Gateway is starting or misconfigured; see the function logs";
 
 /**
- * The 503 of a start that failed, in the shape the path's clients parse: Anthropic's error body on
- * the Messages door (the Anthropic SDK and Claude Code read `error.type`), OpenAI's on the rest of
- * `/v1/*`, the envelope elsewhere; the app's own error renderer does the latter two.
+ * The 503 of a start that failed, in the shape the path's clients parse (Anthropic's on the
+ * Messages door, OpenAI's on the rest of `/v1/*`, the envelope elsewhere): the app's own error
+ * renderer decides, on this front app's context.
  */
 function startFailure(c: Context): Response {
-  const path = c.req.path;
-  if (path === "/v1/messages" || path.startsWith("/v1/messages/")) {
-    return c.json({ type: "error", error: { type: "api_error", message: START_FAILURE_MESSAGE } }, 503);
-  }
   return renderError(c as unknown as Context<AppEnv>, new UnavailableError(START_FAILURE_MESSAGE));
 }

@@ -24,7 +24,7 @@ function eventFor(fixture: string, path: string): ApiGatewayEvent {
 }
 
 const OPENAI_SHAPE = { error: { message: expect.stringContaining("misconfigured"), type: "service_unavailable", param: null, code: "service_unavailable" } };
-const ANTHROPIC_SHAPE = { type: "error", error: { type: "api_error", message: expect.stringContaining("misconfigured") } };
+const ANTHROPIC_SHAPE = { type: "error", error: { type: expect.stringMatching(/_error$/), message: expect.stringContaining("misconfigured") }, request_id: null };
 const ENVELOPE_SHAPE = { code: 503, message: expect.stringContaining("misconfigured") };
 
 /** [path, fixture, expected body] */
