@@ -23,7 +23,7 @@ import type { ChatRouteMiddleware, ChatServiceDependencies } from "./chat-servic
 import { envelopeRoutes } from "./envelope-routes";
 import { messagesRoutes } from "../doors/messages/messages-routes";
 import { keyValidationRoutes } from "./key-validation-routes";
-import { openAiRoutes } from "./openai-routes";
+import { openAiRoutes } from "../doors/chat/chat-routes";
 import { ReasoningCarrier } from "./reasoning-carrier";
 
 /** Tunables of the gateway; every one has a production default. */
