@@ -87,7 +87,7 @@ export function renderSideTable(sides: SideSummary[], options: { baseline?: stri
   const direct = sides.find((side) => side.name === "direct");
   const baseline = sides.find((side) => side.name === options.baseline);
   const header = ["side", "rps", `${options.latencyLabel} p50`, `${options.latencyLabel} p99`, "added p50", "added p99", "CPU µs/req", "× baseline"];
-  if (options.streams) header.push("first chunk p50", "first chunk p99", "added p99", "chunks lost");
+  if (options.streams) header.push("first chunk p50", "added", "first chunk p99", "added", "chunks lost");
   header.push("CPU 0 busy", "errors");
   const rows = sides.map((side) => {
     const row = [
@@ -101,7 +101,8 @@ export function renderSideTable(sides: SideSummary[], options: { baseline?: stri
       baseline && Number.isFinite(side.cpuPerRequest) ? fixed(side.cpuPerRequest / baseline.cpuPerRequest) : "-",
     ];
     if (options.streams) {
-      row.push(fixed(side.firstChunkP50), fixed(side.firstChunkP99), direct && side !== direct ? signed(side.firstChunkP99 - direct.firstChunkP99) : "-", String(side.chunksLost));
+      const added = (value: number, directValue: number) => (direct && side !== direct ? signed(value - directValue) : "-");
+      row.push(fixed(side.firstChunkP50), added(side.firstChunkP50, direct?.firstChunkP50 ?? Number.NaN), fixed(side.firstChunkP99), added(side.firstChunkP99, direct?.firstChunkP99 ?? Number.NaN), String(side.chunksLost));
     }
     row.push(percent(side.clientCoreBusy), String(side.errors));
     return row;
