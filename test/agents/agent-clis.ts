@@ -164,6 +164,14 @@ export async function runCodex(options: AgentRunOptions): Promise<AgentRun> {
       [
         `model_provider = "gw"`,
         `model = ${JSON.stringify(options.model)}`,
+        // Nothing but the gateway: no update check, no analytics, no plugin sync from GitHub, no app catalogue.
+        `check_for_update_on_startup = false`,
+        `[analytics]`,
+        `enabled = false`,
+        `[features]`,
+        `plugins = false`,
+        `remote_plugin = false`,
+        `apps = false`,
         `[model_providers.gw]`,
         `name = "gw"`,
         `base_url = ${JSON.stringify(`${options.origin}/v1`)}`,
