@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { authenticateCaller } from "../auth/caller-auth";
 import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
+import { embeddingsRoutes } from "../doors/embeddings/embeddings-routes";
 import { rateLimit } from "../limits/rate-limit-middleware";
 import { getAdapter, isProviderFormat } from "../providers/provider-registry";
 import type { ProviderAdapter, ProviderFormat } from "../providers/provider-spec";
@@ -150,6 +151,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   return {
     mount(app) {
       app.route("/v1", openAiRoutes(services, middleware));
+      app.route("/v1", embeddingsRoutes(services, middleware));
       app.route("/api/ai", envelopeRoutes(services, middleware));
       app.route(
         "/api/admin/ai-providers",
