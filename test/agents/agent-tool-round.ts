@@ -7,9 +7,11 @@
  * from that id, which appears nowhere in the prompt; once a request carries a tool result, the
  * model answers with a sentence quoting the nonce only if the result contains it. So the answer
  * the CLI prints proves the command ran and its output came back through whatever sits between.
+ * A request the real provider would reject gets that provider's 400 instead.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { reply, type FakeUpstreamStep, type RecordedUpstreamRequest } from "../support/fake-upstream";
+import { realUpstreamRejection } from "./agent-upstream-rules";
 
 /** What the model says once the tool output came back; the nonce follows. */
 export const TOOL_OUTPUT_PROOF = "Tool output came back:";
@@ -79,10 +81,13 @@ function shellCall(request: RecordedUpstreamRequest, command: string): FakeUpstr
 }
 
 /**
- * The responder for `upstream.respond(key, …)`: plays one tool round per run id. Requests without
+ * The responder for `upstream.respond(key, …)`: plays one tool round per run id, after the real
+ * provider's parameter checks. Requests without
  * a run id or without a shell tool (a CLI's side calls) get a short plain answer.
  */
 export function toolRoundResponder(request: RecordedUpstreamRequest): FakeUpstreamStep {
+  const rejection = realUpstreamRejection(request);
+  if (rejection) return rejection;
   const runId = runIdOf(request);
   if (!runId) return reply.ok({ content: "ok" });
   const nonce = nonceFor(runId);
