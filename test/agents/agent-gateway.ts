@@ -1,7 +1,7 @@
 /**
  * The gateway as a user runs it for the coding-agent suites: `functions/local.ts` in its own
  * process (what `npm start` runs) on a free port, SQLite and in-memory limits under a temporary
- * DATA_DIR, set up only through its admin API: the three seeded providers pointed at one fake
+ * DATA_DIR, loopback upstreams allowed, set up only through its admin API: the three seeded providers pointed at one fake
  * upstream, one key each, and a client key per CLI run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -44,7 +44,17 @@ export async function startAgentGateway(upstream: FakeUpstream, timeoutMs = 30_0
   const admin = { username: "agentadmin", password: randomBytes(12).toString("hex") };
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "functions/local.ts"], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      ADMIN_USERNAME: admin.username,
+      ADMIN_PASSWORD: admin.password,
+      // The fake provider listens on 127.0.0.1, which the gateway refuses by default.
+      ALLOW_LOOPBACK_UPSTREAMS: "true",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const killAtExit = () => child.kill("SIGKILL");
