@@ -88,7 +88,7 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
     ).finally(() => c.set("upstreamMs", record.upstreamMs));
     noteObserved(record, input.observer);
     const tokens = record.tokens("success");
-    record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion));
+    record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion, call.reservedAt));
     record.defer(services.router.recordSuccess(call.key));
     if (input.onComplete) record.defer(input.onComplete(input.observer.finalAnswer()));
     return c.body(call.result.text, 200, { "content-type": call.result.contentType });
