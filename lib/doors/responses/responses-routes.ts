@@ -15,7 +15,6 @@ import { NotFoundError } from "../../errors";
 import type { GatewayEnv } from "../../gateway/api-log-middleware";
 import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies, type ResolvedTarget } from "../../gateway/chat-service";
-import { warningsHeader, WARNINGS_HEADER } from "../../gateway/translation-warnings";
 import { readJsonBody } from "../../http/json-body";
 import { validate } from "../../http/validation";
 import type { Logger } from "../../logging/logger";
@@ -102,8 +101,6 @@ export function responsesRoutes(services: ChatServiceDependencies, middleware: C
     if (passesThrough(resolved.target, "responses")) {
       const forwarded = await passThroughBody(store, owner, body, text);
       c.get("requestLog").addWarnings(forwarded.warnings);
-      const header = warningsHeader(forwarded.warnings);
-      if (header) c.header(WARNINGS_HEADER, header);
       const { provider, model } = resolved.target;
       return handlePassThrough(c, services, {
         resolved,

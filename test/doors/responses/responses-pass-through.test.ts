@@ -121,6 +121,26 @@ describe("the Responses door on OpenAI models (pass-through)", () => {
     expect(openai.requests).toHaveLength(0);
   });
 
+  it("a streamed forward says in its headers what the gateway took out of the body", async () => {
+    const sealed = new ReasoningCarrier(g.deps.jwtSecret).seal({ kind: "deepseek_reasoning", text: "hidden", format: "deepseek", model: "deepseek-reasoner" });
+    const { data: stream, response } = await client.responses
+      .create({
+        model: "gpt-5-mini",
+        store: false,
+        stream: true,
+        input: [
+          { role: "user", content: "q" },
+          { type: "reasoning", id: "rs_mgabc_0", summary: [], encrypted_content: sealed },
+          { role: "user", content: "q2" },
+        ],
+      })
+      .withResponse();
+    for await (const _event of stream) {
+      // drain
+    }
+    expect(response.headers.get("x-modelgate-warnings")).toBe("dropped=input[1]");
+  });
+
   it("store:false histories with this gateway's reasoning reach OpenAI without it", async () => {
     const carrier = new ReasoningCarrier(g.deps.jwtSecret);
     const sealed = carrier.seal({ kind: "deepseek_reasoning", text: "hidden", format: "deepseek", model: "deepseek-reasoner" });
