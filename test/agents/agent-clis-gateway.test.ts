@@ -147,6 +147,8 @@ describe.skipIf(!available)("coding-agent CLIs through the gateway", () => {
         expect(rows.length).toBeGreaterThanOrEqual(requests.length);
         for (const row of rows) {
           expect(row, JSON.stringify(row)).toMatchObject({ status: "success", httpStatus: 200, model, door: doors[cli] });
+          // Pass-through rows name the door's own protocol upstream; translated ones do not.
+          expect(row.upstreamProtocol === doors[cli]).toBe(passThrough !== undefined);
           expect(row.promptTokens).toBeGreaterThan(0);
           expect(row.completionTokens).toBeGreaterThan(0);
         }
