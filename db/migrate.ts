@@ -7,6 +7,7 @@ import type { DatabaseHandle, SqlDialect } from "./connection";
 import { initialMigration } from "./migrations/001-initial";
 import { alertsMigration } from "./migrations/002-alerts";
 import { operationsMigration } from "./migrations/003-operations";
+import { frontDoorsMigration } from "./migrations/004-front-doors";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "001-initial": initialMigration(dialect),
     "002-alerts": alertsMigration(dialect),
     "003-operations": operationsMigration(dialect),
+    "004-front-doors": frontDoorsMigration(dialect),
   };
 }
 

@@ -109,6 +109,12 @@ export interface ApiLogsTable {
   /** JSON array of failed attempts before the final one: `[{keyId, code, status, latencyMs}]`. */
   attempt_errors: string | null;
   is_stream: Flag;
+  /** The door: `chat`, `messages`, `responses`, `envelope`, `embeddings`. */
+  door: WithDefault<string>;
+  /** What went upstream: the door's protocol passed through (`chat`, `messages`, `responses`, `embeddings`) or `canonical` (translated). */
+  upstream_protocol: string | null;
+  /** What translations dropped, adjusted or emulated, in words. */
+  warnings: string | null;
   created_at: EpochMs;
 }
 
@@ -134,6 +140,9 @@ export const API_LOG_COLUMNS = [
   "attempts",
   "attempt_errors",
   "is_stream",
+  "door",
+  "upstream_protocol",
+  "warnings",
   "created_at",
 ] as const satisfies ReadonlyArray<keyof ApiLogsTable>;
 

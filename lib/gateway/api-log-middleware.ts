@@ -32,12 +32,21 @@ export function outcomeOf(status: number, error: unknown): RequestOutcome {
   return { status: status === 499 ? "partial" : "error", httpStatus: status, errorCode: shown.code, errorMessage: shown.message };
 }
 
+/** The door a path belongs to, as log rows name it. */
+export function doorOfPath(path: string): string {
+  if (path.startsWith("/api/ai/")) return "envelope";
+  if (path.startsWith("/v1/messages")) return "messages";
+  if (path.startsWith("/v1/responses")) return "responses";
+  if (path.startsWith("/v1/embeddings")) return "embeddings";
+  return "chat";
+}
+
 /** Middleware factory; mount after `authenticateCaller`. */
 export function apiLog({ writer, clock }: { writer: ApiLogWriter; clock: Clock }): MiddlewareHandler<GatewayEnv> {
   return async function apiLogMiddleware(c, next) {
     const caller = c.get("caller");
     if (!caller) throw new Error("apiLog must run after authenticateCaller");
-    const record = new ApiLogRecord(c.get("requestId"), caller, c.get("startedAt"), clock.now());
+    const record = new ApiLogRecord(c.get("requestId"), caller, c.get("startedAt"), clock.now(), doorOfPath(c.req.path));
     c.set("requestLog", record);
     await next();
     if (record.deferred) return;

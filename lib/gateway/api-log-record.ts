@@ -6,11 +6,12 @@
 import type { LogStatus, NewApiLogRow } from "../../db/schema";
 import type { Caller } from "../http/app-env";
 import { redactSecrets } from "../logging/logger";
-import type { NormalizedUsage } from "../providers/provider-spec";
+import type { NormalizedUsage, TranslationWarning } from "../providers/provider-spec";
 import type { CatalogueModel } from "../router/catalogue-snapshot";
 import type { AttemptError, AttemptTrace } from "../router/key-router";
 import type { RouteTarget } from "../router/model-resolver";
 import { tokensForCharacters } from "../router/token-estimate";
+import { warningsNote } from "./translation-warnings";
 
 /** How the request ended. */
 export interface RequestOutcome {
@@ -23,6 +24,12 @@ export interface RequestOutcome {
 
 /** Longest error message stored (the column is varchar(500)). */
 const MAXIMUM_ERROR_MESSAGE_LENGTH = 500;
+/** Longest warnings note stored (the column is varchar(1000)). */
+const MAXIMUM_WARNINGS_LENGTH = 1000;
+
+function truncate(text: string | null, length: number): string | null {
+  return text === null || text.length <= length ? text : text.slice(0, length);
+}
 
 /** One request's log record. */
 export class ApiLogRecord implements AttemptTrace {
@@ -45,6 +52,12 @@ export class ApiLogRecord implements AttemptTrace {
   usage: NormalizedUsage | null = null;
   /** Milliseconds from request start to the first content (streams). */
   ttftMs: number | null = null;
+  /** The door the request came through (`chat`, `messages`, `responses`, `envelope`, `embeddings`). */
+  door: string;
+  /** What went upstream: the door's own protocol passed through, or `canonical` (translated through the adapter). */
+  upstreamProtocol: string | null = null;
+  /** What translations could not carry, in order. */
+  readonly warnings: TranslationWarning[] = [];
   #prices: Pick<CatalogueModel, "inputPricePerM" | "outputPricePerM"> = { inputPricePerM: 0, outputPricePerM: 0 };
   readonly #pending: Promise<void>[] = [];
 
@@ -53,13 +66,22 @@ export class ApiLogRecord implements AttemptTrace {
    * @param caller who called
    * @param startedAt `performance.now()` at request start
    * @param createdAt epoch ms at request start
+   * @param door the door the request came through
    */
   constructor(
     readonly requestId: string,
     readonly caller: Caller,
     readonly startedAt: number,
     readonly createdAt: number,
-  ) {}
+    door = "chat",
+  ) {
+    this.door = door;
+  }
+
+  /** Notes translation warnings (the door's, the adapter's). */
+  addWarnings(...lists: ReadonlyArray<readonly TranslationWarning[]>): void {
+    for (const list of lists) this.warnings.push(...list);
+  }
 
   /** @inheritdoc */
   defer(work: Promise<void>): void {
@@ -112,6 +134,9 @@ export class ApiLogRecord implements AttemptTrace {
       attempts: this.attempts,
       attempt_errors: this.attemptErrors.length > 0 ? JSON.stringify(this.attemptErrors) : null,
       is_stream: this.isStream ? 1 : 0,
+      door: this.door.slice(0, 16),
+      upstream_protocol: this.upstreamProtocol ? this.upstreamProtocol.slice(0, 16) : null,
+      warnings: truncate(warningsNote(this.warnings), MAXIMUM_WARNINGS_LENGTH),
       created_at: this.createdAt,
     };
   }

@@ -1,28 +1,41 @@
 /**
- * One chat request from a validated body to a response, shared by `/v1/chat/completions` and
- * `/api/ai/chat/completions`, which differ only in their {@link ChatFormat}: resolve the model,
- * check the caller may use it, estimate tokens, route over the keys, answer (JSON or SSE) and
- * leave the log record complete.
+ * One translated request from a canonical body to a response, shared by every door whose
+ * protocol the provider does not speak (and by `/api/ai`, which is always translated): check
+ * the caller may use the resolved model, estimate tokens, route over the keys through the
+ * adapter, answer in the door's format (JSON or SSE) and leave the log record complete.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env";
-import type { ChatRequest, ChatResult } from "../providers/provider-spec";
+import type { ChatRequest, ChatResult, TranslationWarning } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
+import type { CatalogueSnapshot } from "../router/catalogue-snapshot";
 import type { KeyRouter } from "../router/key-router";
-import { assertModelAllowed, resolveModel, type RouteTarget } from "../router/model-resolver";
+import { assertModelAllowed, resolveModel, type ModelReference, type RouteTarget } from "../router/model-resolver";
 import { estimatePromptTokens, outputBudget, outputCharacters } from "../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "./api-log-middleware";
 import type { ApiLogWriter } from "./api-log-writer";
 import type { ReasoningCarrier } from "./reasoning-carrier";
 import type { StreamEncoder } from "./stream-encoders";
 import { streamingResponse } from "./stream-response";
+import { clampOutputTokens, warningsHeader, WARNINGS_HEADER } from "./translation-warnings";
 
-/** How one API shapes answers. */
+/** What a door's answer may need besides the result: sealing reasoning, ids, deferred writes. */
+export interface FormatContext {
+  carrier: ReasoningCarrier;
+  /** The gateway's request id. */
+  requestId: string;
+  /** Epoch ms when the request arrived. */
+  createdAt: number;
+  /** Work to finish before the request completes (e.g. storing the answer); must not reject. */
+  defer(work: Promise<void>): void;
+}
+
+/** How one door shapes translated answers. */
 export interface ChatFormat {
   /** The JSON body of a non-streamed answer. */
-  body(result: ChatResult, target: RouteTarget): unknown;
+  body(result: ChatResult, target: RouteTarget, context: FormatContext): unknown;
   /** The SSE encoder of a streamed answer. */
-  encoder(request: ChatRequest, target: RouteTarget): StreamEncoder;
+  encoder(request: ChatRequest, target: RouteTarget, context: FormatContext): StreamEncoder;
 }
 
 /** What the chat service needs. */
@@ -38,7 +51,7 @@ export interface ChatServiceDependencies {
   carrier: ReasoningCarrier;
 }
 
-/** Middleware every chat route runs, in this order, before validating its body. */
+/** Middleware every model route runs, in this order, before reading its body. */
 export interface ChatRouteMiddleware {
   /** Client key or admin JWT -> `caller`. */
   authenticate: MiddlewareHandler<AppEnv>;
@@ -48,27 +61,51 @@ export interface ChatRouteMiddleware {
   clientRateLimit: MiddlewareHandler<GatewayEnv>;
 }
 
-/** One chat call to answer. */
+/** A model resolved for a request, with the snapshot it was resolved from. */
+export interface ResolvedTarget {
+  snapshot: CatalogueSnapshot;
+  target: RouteTarget;
+}
+
+/**
+ * Resolves the model a request names, checks the caller may use it and notes it on the log
+ * record. Throws the 4xx `GatewayError`s of model-resolver.ts.
+ */
+export async function resolveTarget(c: Context<GatewayEnv>, services: ChatServiceDependencies, reference: ModelReference): Promise<ResolvedTarget> {
+  const record = c.get("requestLog");
+  record.model = reference.model;
+  const snapshot = await services.cache.snapshot();
+  const target = resolveModel(snapshot, reference);
+  assertModelAllowed(c.get("caller")!, target);
+  record.setTarget(target);
+  return { snapshot, target };
+}
+
+/** The context handed to a door's format for one request. */
+export function formatContextOf(c: Context<GatewayEnv>, services: ChatServiceDependencies): FormatContext {
+  const record = c.get("requestLog");
+  return { carrier: services.carrier, requestId: record.requestId, createdAt: record.createdAt, defer: (work) => record.defer(work) };
+}
+
+/** One translated call to answer. */
 export interface ChatInput {
-  /** The canonical request; `model` as the caller wrote it. */
+  resolved: ResolvedTarget;
+  /** The canonical request; its `model` is replaced by the upstream model code. */
   request: ChatRequest;
-  providerCode?: string;
+  /** What the door's own translation into the canonical request could not carry. */
+  warnings?: readonly TranslationWarning[];
   stream: boolean;
   format: ChatFormat;
 }
 
-/** Answers one chat request; throws `GatewayError`s for `onError` to render. */
+/** Answers one translated request; throws `GatewayError`s for `onError` to render. */
 export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDependencies, input: ChatInput): Promise<Response> {
   const record = c.get("requestLog");
-  const caller = c.get("caller")!;
-  record.model = input.request.model;
+  const { snapshot, target } = input.resolved;
   record.isStream = input.stream;
-
-  const snapshot = await services.cache.snapshot();
-  const target = resolveModel(snapshot, { model: input.request.model, providerCode: input.providerCode });
-  assertModelAllowed(caller, target);
-  record.setTarget(target);
-  const request: ChatRequest = { ...input.request, model: target.model.code };
+  record.upstreamProtocol = "canonical";
+  const warnings: TranslationWarning[] = [...(input.warnings ?? [])];
+  const request = clampOutputTokens({ ...input.request, model: target.model.code }, target.model.maxOutputTokens, warnings);
   record.estimatedPromptTokens = estimatePromptTokens(request);
   const route = {
     snapshot,
@@ -78,27 +115,34 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     signal: c.req.raw.signal,
     trace: record,
   };
+  const context = formatContextOf(c, services);
 
   if (!input.stream) {
     const call = await services.router.complete(route, request).finally(() => c.set("upstreamMs", record.upstreamMs));
     const { completion } = call.result;
     if (completion.usage) record.usage = call.result.usage;
     else for (const choice of completion.choices) record.outputCharacters += outputCharacters(choice.message);
+    record.addWarnings(warnings, call.result.warnings);
     const tokens = record.tokens("success");
     record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion));
     record.defer(services.router.recordSuccess(call.key));
-    return c.json(input.format.body(call.result, target) as object);
+    const header = warningsHeader(record.warnings);
+    if (header) c.header(WARNINGS_HEADER, header);
+    return c.json(input.format.body(call.result, target, context) as object);
   }
 
   const routed = await services.router.openStream(route, request).finally(() => c.set("upstreamMs", record.upstreamMs));
   record.ttftMs = performance.now() - record.startedAt;
   record.deferred = true;
+  record.addWarnings(warnings, routed.warnings);
+  const header = warningsHeader(record.warnings);
   return streamingResponse({
     routed,
-    encoder: input.format.encoder(request, target),
+    encoder: input.format.encoder(request, target, context),
     record,
     router: services.router,
     idleTimeoutMs: services.idleTimeoutMs,
     complete: (outcome) => completeRequestLog(services.writer, record, outcome),
+    headers: header ? { [WARNINGS_HEADER]: header } : {},
   });
 }

@@ -5,12 +5,12 @@
  */
 import { Hono } from "hono";
 import { GatewayError } from "../errors";
-import { validate } from "../http/validation";
+import { readJsonBody } from "../http/json-body";
 import type { CatalogueSnapshot } from "../router/catalogue-snapshot";
 import { isModelAllowed } from "../router/model-resolver";
 import type { ChatRequest } from "../providers/provider-spec";
 import type { GatewayEnv } from "./api-log-middleware";
-import { handleChat, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "./chat-service";
+import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "./chat-service";
 import { openAiChatBodySchema } from "./chat-schemas";
 import { openAiStreamEncoder } from "./stream-encoders";
 
@@ -51,17 +51,11 @@ function listModels(snapshot: CatalogueSnapshot, caller: Parameters<typeof isMod
 export function openAiRoutes(services: ChatServiceDependencies, middleware: ChatRouteMiddleware) {
   const app = new Hono<GatewayEnv>();
 
-  app.post(
-    "/chat/completions",
-    middleware.authenticate,
-    middleware.log,
-    middleware.clientRateLimit,
-    validate("json", openAiChatBodySchema),
-    async (c) => {
-      const body = c.req.valid("json");
-      return handleChat(c, services, { request: body as unknown as ChatRequest, stream: body.stream === true, format: openAiFormat });
-    },
-  );
+  app.post("/chat/completions", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+    const { body } = await readJsonBody(c, openAiChatBodySchema);
+    const resolved = await resolveTarget(c, services, { model: body.model });
+    return handleChat(c, services, { resolved, request: body as unknown as ChatRequest, stream: body.stream === true, format: openAiFormat });
+  });
 
   app.get("/models", middleware.authenticate, async (c) => {
     return c.json({ object: "list", data: listModels(await services.cache.snapshot(), c.get("caller")!) });

@@ -10,13 +10,16 @@ import { ValidationError } from "../errors";
 /** Validates one part of the request; on failure throws {@link ValidationError} naming the fields. */
 export function validate<Target extends keyof ValidationTargets, Schema extends ZodType>(target: Target, schema: Schema) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) {
-      const errors = result.error.issues.map((issue) => ({
-        field: issue.path.length ? issue.path.join(".") : target,
-        message: issue.message,
-      }));
-      const summary = errors.map((error) => `${error.field}: ${error.message}`).join("; ");
-      throw new ValidationError(`Invalid ${target === "json" ? "body" : target}: ${summary}`, errors);
-    }
+    if (!result.success) throw validationError(target, result.error.issues);
   });
+}
+
+/** The 400 for zod issues of one part of the request (`json` is called "body"). */
+export function validationError(target: string, issues: readonly { path: PropertyKey[]; message: string }[]): ValidationError {
+  const errors = issues.map((issue) => ({
+    field: issue.path.length ? issue.path.map(String).join(".") : target,
+    message: issue.message,
+  }));
+  const summary = errors.map((error) => `${error.field}: ${error.message}`).join("; ");
+  return new ValidationError(`Invalid ${target === "json" ? "body" : target}: ${summary}`, errors);
 }

@@ -38,6 +38,9 @@ export function logView(row: Omit<ApiLogRow, "attempt_errors">) {
     ttftMs: row.ttft_ms,
     attempts: row.attempts,
     isStream: row.is_stream === 1,
+    door: row.door,
+    upstreamProtocol: row.upstream_protocol,
+    warnings: row.warnings,
   };
 }
 
