@@ -28,6 +28,8 @@ export interface ChatUsageFacts {
 /** The content of one answer. */
 export interface AnswerFacts {
   text: string;
+  /** Chat `refusal` text ("" when none). */
+  refusal: string;
   reasoning: string;
   toolCalls: AnswerToolCall[];
   /** Anthropic `stop_reason` or Chat `finish_reason`. */
@@ -66,7 +68,7 @@ export function chatUsageOfAnthropic(usage: AnthropicUsage): ChatUsageFacts {
 export function anthropicRecordingFacts(recording: Recording): AnswerFacts {
   if (!recording.stream) {
     const message = recording.json;
-    const facts: AnswerFacts = { text: "", reasoning: "", toolCalls: [], stop: message.stop_reason, usage: chatUsageOfAnthropic(message.usage) };
+    const facts: AnswerFacts = { text: "", refusal: "", reasoning: "", toolCalls: [], stop: message.stop_reason, usage: chatUsageOfAnthropic(message.usage) };
     for (const block of message.content) {
       if (block.type === "text") facts.text += block.text;
       if (block.type === "thinking") facts.reasoning += block.thinking;
@@ -74,7 +76,7 @@ export function anthropicRecordingFacts(recording: Recording): AnswerFacts {
     }
     return facts;
   }
-  const facts: AnswerFacts = { text: "", reasoning: "", toolCalls: [], stop: null, usage: undefined };
+  const facts: AnswerFacts = { text: "", refusal: "", reasoning: "", toolCalls: [], stop: null, usage: undefined };
   const toolCallsByBlock = new Map<number, AnswerToolCall>();
   const usage: AnthropicUsage = {};
   for (const event of recording.payloads) {
@@ -122,6 +124,7 @@ export function chatCompletionFacts(completion: any): AnswerFacts {
   const message = completion.choices[0].message;
   return {
     text: message.content ?? "",
+    refusal: message.refusal ?? "",
     reasoning: message.reasoning_content ?? "",
     toolCalls: (message.tool_calls ?? []).map((call: any) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })),
     stop: completion.choices[0].finish_reason,
@@ -130,19 +133,22 @@ export function chatCompletionFacts(completion: any): AnswerFacts {
 }
 
 /** The facts of a Chat Completions stream as a client received it, plus the stream's shape. */
-export function chatStreamFacts(body: string): AnswerFacts & { endsWithDone: boolean; usageChunks: number; finishChunks: number } {
-  const facts = { text: "", reasoning: "", toolCalls: [] as AnswerToolCall[], stop: null as string | null, usage: undefined as ChatUsageFacts | undefined };
+export function chatStreamFacts(body: string): AnswerFacts & { endsWithDone: boolean; usageChunks: number; usageOnlyChunks: number; finishChunks: number } {
+  const facts = { text: "", refusal: "", reasoning: "", toolCalls: [] as AnswerToolCall[], stop: null as string | null, usage: undefined as ChatUsageFacts | undefined };
   const toolCallsByIndex = new Map<number, AnswerToolCall>();
   let usageChunks = 0;
+  let usageOnlyChunks = 0;
   let finishChunks = 0;
   for (const chunk of parseSseData(body)) {
     if (chunk.usage) {
       usageChunks++;
+      if ((chunk.choices ?? []).length === 0) usageOnlyChunks++;
       facts.usage = chatUsageFacts(chunk.usage);
     }
     for (const choice of chunk.choices ?? []) {
       const delta = choice.delta ?? {};
       if (typeof delta.content === "string") facts.text += delta.content;
+      if (typeof delta.refusal === "string") facts.refusal += delta.refusal;
       if (typeof delta.reasoning_content === "string") facts.reasoning += delta.reasoning_content;
       for (const fragment of delta.tool_calls ?? []) {
         let toolCall = toolCallsByIndex.get(fragment.index);
@@ -161,5 +167,5 @@ export function chatStreamFacts(body: string): AnswerFacts & { endsWithDone: boo
       }
     }
   }
-  return { ...facts, endsWithDone: body.trimEnd().endsWith("data: [DONE]"), usageChunks, finishChunks };
+  return { ...facts, endsWithDone: body.trimEnd().endsWith("data: [DONE]"), usageChunks, usageOnlyChunks, finishChunks };
 }
