@@ -47,5 +47,9 @@ describe("recorded fixtures", () => {
     const names = sseEventNames(recording.body);
     expect(names).toEqual(recording.payloads.map((payload) => payload.type));
     expect(terminalEvents[recording.protocol]).toContain(names.at(-1));
+    // One response per recording: a single opening event and a single terminal event.
+    const opening = recording.protocol === "messages" ? "message_start" : "response.created";
+    expect(names.filter((name) => name === opening)).toHaveLength(1);
+    expect(names.filter((name) => terminalEvents[recording.protocol].includes(name!))).toHaveLength(1);
   });
 });

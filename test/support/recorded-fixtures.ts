@@ -42,6 +42,8 @@ export interface RecordingEntry {
   entry?: number;
   /** HTTP status the provider answered with. @default 200 */
   status?: number;
+  /** 1-based: the file holds several consecutive Responses streams and this entry is that one. */
+  part?: number;
 }
 
 /** A recording with the bytes to serve and its parsed content. */
@@ -87,7 +89,7 @@ export function loadRecording(file: string): Recording {
   const entry = readRecordingManifest().recordings.find((candidate) => candidate.file === file);
   if (!entry) throw new Error(`recording ${file} is not listed in MANIFEST.json`);
   const text = readFileSync(recordedFixturesDirectory + file, "utf8");
-  const body = frame(text, entry.framing);
+  const body = frame(entry.part ? partOf(text, entry.part) : text, entry.framing);
   const events = entry.stream ? splitSseEvents(body) : [];
   return {
     ...entry,
@@ -103,6 +105,14 @@ export function loadRecording(file: string): Recording {
 /** Every manifest entry of a protocol. */
 export function recordingsOf(protocol: RecordedProtocol): RecordingEntry[] {
   return readRecordingManifest().recordings.filter((entry) => entry.protocol === protocol);
+}
+
+/** The lines of the `part`-th stream in a file of consecutive Responses streams. */
+function partOf(text: string, part: number): string {
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  const starts = lines.flatMap((line, index) => ((JSON.parse(line) as { type: string }).type === "response.created" ? [index] : []));
+  if (part < 1 || part > starts.length) throw new Error(`part ${part} of ${starts.length}`);
+  return lines.slice(starts[part - 1], starts[part] ?? lines.length).join("\n");
 }
 
 function frame(text: string, framing: RecordingFraming): string {
