@@ -16,7 +16,7 @@ import { completeRequestLog, type GatewayEnv } from "./api-log-middleware";
 import type { ApiLogWriter } from "./api-log-writer";
 import type { ReasoningCarrier } from "./reasoning-carrier";
 import type { StreamEncoder } from "./stream-encoders";
-import { streamingResponse } from "./stream-response";
+import { canonicalRendering, streamingResponse } from "./stream-response";
 import { clampOutputTokens, warningsHeader, WARNINGS_HEADER } from "./translation-warnings";
 
 /** What a door's answer may need besides the result: sealing reasoning, ids, deferred writes. */
@@ -138,7 +138,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   const header = warningsHeader(record.warnings);
   return streamingResponse({
     routed,
-    encoder: input.format.encoder(request, target, context),
+    rendering: canonicalRendering(input.format.encoder(request, target, context), record),
     record,
     router: services.router,
     idleTimeoutMs: services.idleTimeoutMs,

@@ -5,6 +5,8 @@
  */
 import { Hono } from "hono";
 import { GatewayError } from "../errors";
+import { chatObserver } from "../doors/chat/chat-observer";
+import { estimatePromptTokens } from "../router/token-estimate";
 import { readJsonBody } from "../http/json-body";
 import type { CatalogueSnapshot } from "../router/catalogue-snapshot";
 import { isModelAllowed } from "../router/model-resolver";
@@ -12,6 +14,7 @@ import type { ChatRequest } from "../providers/provider-spec";
 import type { GatewayEnv } from "./api-log-middleware";
 import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "./chat-service";
 import { openAiChatBodySchema } from "./chat-schemas";
+import { handlePassThrough, passesThrough } from "./pass-through/pass-through";
 import { openAiStreamEncoder } from "./stream-encoders";
 
 /** Answers in OpenAI's own shapes. */
@@ -52,9 +55,15 @@ export function openAiRoutes(services: ChatServiceDependencies, middleware: Chat
   const app = new Hono<GatewayEnv>();
 
   app.post("/chat/completions", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
-    const { body } = await readJsonBody(c, openAiChatBodySchema);
+    const { text, body } = await readJsonBody(c, openAiChatBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
-    return handleChat(c, services, { resolved, request: body as unknown as ChatRequest, stream: body.stream === true, format: openAiFormat });
+    const stream = body.stream === true;
+    if (passesThrough(resolved.target, "chat")) {
+      const observer = chatObserver({ clientWantsUsage: body.stream_options?.include_usage === true });
+      const promptTokens = estimatePromptTokens(body as unknown as ChatRequest);
+      return handlePassThrough(c, services, { resolved, endpoint: "chat", text, body, stream, observer, promptTokens });
+    }
+    return handleChat(c, services, { resolved, request: body as unknown as ChatRequest, stream, format: openAiFormat });
   });
 
   app.get("/models", middleware.authenticate, async (c) => {

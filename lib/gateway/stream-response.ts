@@ -16,12 +16,35 @@ import { asProviderError, clientGoneReason } from "../router/router-errors";
 import { idleTimeoutError } from "../router/stream-opening";
 import { outputCharacters } from "../router/token-estimate";
 import type { ApiLogRecord, RequestOutcome } from "./api-log-record";
-import type { StreamEncoder } from "./stream-encoders";
+import type { ProviderError } from "../providers/provider-error";
+import type { StreamEncoder, StreamErrorInfo } from "./stream-encoders";
+
+/** How the items of a committed stream become the client's SSE text. */
+export interface StreamRendering<Item> {
+  /** Notes what an item tells the log and returns the text to send for it (`null`: nothing). */
+  item(item: Item): string | null;
+  /** The closing text of a stream that ended cleanly. */
+  end(tokens: { promptTokens: number; completionTokens: number; estimated: boolean }): string;
+  /** The in-band text that ends a stream that failed after it started. */
+  error(info: StreamErrorInfo, error: ProviderError): string;
+}
+
+/** Canonical chunks through a door's encoder. */
+export function canonicalRendering(encoder: StreamEncoder, record: ApiLogRecord): StreamRendering<ChatCompletionChunk> {
+  return {
+    item(chunk) {
+      observe(record, chunk);
+      return encoder.chunk(chunk);
+    },
+    end: (tokens) => encoder.end(tokens),
+    error: (info) => encoder.error(info),
+  };
+}
 
 /** Inputs of {@link streamingResponse}. */
-export interface StreamingResponseOptions {
-  routed: RoutedStream;
-  encoder: StreamEncoder;
+export interface StreamingResponseOptions<Item> {
+  routed: RoutedStream<Item>;
+  rendering: StreamRendering<Item>;
   record: ApiLogRecord;
   router: KeyRouter;
   /** Longest wait for the next upstream chunk, in ms. */
@@ -41,7 +64,7 @@ function observe(record: ApiLogRecord, chunk: ChatCompletionChunk): void {
 }
 
 /** The SSE response for a committed stream. */
-export function streamingResponse({ routed, encoder: sse, record, router, idleTimeoutMs, complete, headers = {} }: StreamingResponseOptions): Response {
+export function streamingResponse<Item>({ routed, rendering, record, router, idleTimeoutMs, complete, headers = {} }: StreamingResponseOptions<Item>): Response {
   let headSent = false;
   let finished = false;
   let waiting = false;
@@ -51,7 +74,7 @@ export function streamingResponse({ routed, encoder: sse, record, router, idleTi
   }, idleTimeoutMs);
 
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string | null): boolean => {
-    if (text === null) return false;
+    if (text === null || text === "") return false;
     controller.enqueue(encoder.encode(text));
     return true;
   };
@@ -74,14 +97,11 @@ export function streamingResponse({ routed, encoder: sse, record, router, idleTi
         if (!headSent) {
           headSent = true;
           let sent = false;
-          for (const chunk of routed.head) {
-            observe(record, chunk);
-            sent = send(controller, sse.chunk(chunk)) || sent;
-          }
+          for (const item of routed.head) sent = send(controller, rendering.item(item)) || sent;
           if (!routed.ended && sent) return;
         }
         for (;;) {
-          let step: IteratorResult<ChatCompletionChunk> = { done: true, value: undefined };
+          let step: IteratorResult<Item> = { done: true, value: undefined };
           if (!routed.ended) {
             waiting = true;
             idleTimer.refresh();
@@ -92,13 +112,12 @@ export function streamingResponse({ routed, encoder: sse, record, router, idleTi
           if (step.done) {
             finished = true;
             const tokens = record.tokens("success");
-            send(controller, sse.end({ promptTokens: tokens.prompt, completionTokens: tokens.completion, estimated: tokens.estimated }));
+            send(controller, rendering.end({ promptTokens: tokens.prompt, completionTokens: tokens.completion, estimated: tokens.estimated }));
             await finish({ status: "success", httpStatus: 200 });
             controller.close();
             return;
           }
-          observe(record, step.value);
-          if (send(controller, sse.chunk(step.value))) return;
+          if (send(controller, rendering.item(step.value))) return;
         }
       } catch (thrown) {
         waiting = false;
@@ -107,7 +126,7 @@ export function streamingResponse({ routed, encoder: sse, record, router, idleTi
         const error = asProviderError(thrown);
         send(
           controller,
-          sse.error({ message: `The upstream stream failed after it started: ${error.code}: ${error.message}`, type: "api_error", code: error.code }),
+          rendering.error({ message: `The upstream stream failed after it started: ${error.code}: ${error.message}`, type: "api_error", code: error.code }, error),
         );
         await finish({ status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error);
         controller.close();

@@ -15,7 +15,7 @@
 import type { Clock } from "../deps";
 import type { LimitStore, WindowLimit } from "../limits/limit-store";
 import type { ProviderError } from "../providers/provider-error";
-import type { ChatRequest, ChatResult, ProviderAdapter, ProviderCallContext, ProviderFormat } from "../providers/provider-spec";
+import type { ChatCompletionChunk, ChatRequest, ChatResult, ProviderAdapter, ProviderCallContext, ProviderFormat } from "../providers/provider-spec";
 import type { CatalogueKey, CatalogueSnapshot } from "./catalogue-snapshot";
 import { keySubject, type KeyHealth } from "./key-health";
 import { orderKeys, WeightedRotation } from "./key-order";
@@ -89,7 +89,7 @@ export interface RoutedCall {
 }
 
 /** A stream committed to one key: its first content has arrived. */
-export interface RoutedStream extends RoutedCall, StreamHead {
+export interface RoutedStream<Item = ChatCompletionChunk> extends RoutedCall, StreamHead<Item> {
   /** Aborts the upstream; abort with a `ProviderError` reason (idle timeout, client gone). */
   controller: AbortController;
   /** Detaches the client-signal listener; call when the stream is over. */

@@ -14,12 +14,12 @@ import {
   type TranslationWarning,
 } from "../providers/provider-spec";
 
-/** A stream read up to its first content chunk. */
-export interface StreamHead {
-  /** The held-back preamble and the first content chunk, in order. */
-  head: ChatCompletionChunk[];
+/** A stream read up to its first content: canonical chunks, or the raw events of a pass-through. */
+export interface StreamHead<Item = ChatCompletionChunk> {
+  /** The held-back preamble and the first content item, in order. */
+  head: Item[];
   /** The rest of the stream. */
-  rest: AsyncIterator<ChatCompletionChunk>;
+  rest: AsyncIterator<Item>;
   /** True when the upstream ended before any content (an empty answer): `rest` is done. */
   ended: boolean;
   /** What the adapter could not carry from the request. */
@@ -37,6 +37,39 @@ export function idleTimeoutError(timeoutMs: number): ProviderError {
 }
 
 /**
+ * Opens a stream with `open` and reads it until `isContent` says an item is content, within
+ * `ttftTimeoutMs` of the call (opening included). The timeout aborts `controller` with
+ * {@link ttftTimeoutError}, which the stream rethrows. Any failure up to there releases the
+ * attempt's connection before it propagates, so the router can try the next key.
+ */
+export async function openStreamHead<Item>(
+  open: () => Promise<AsyncIterator<Item>>,
+  isContent: (item: Item) => boolean,
+  controller: AbortController,
+  ttftTimeoutMs: number,
+): Promise<Omit<StreamHead<Item>, "warnings">> {
+  const timer = setTimeout(() => controller.abort(ttftTimeoutError(ttftTimeoutMs)), ttftTimeoutMs);
+  let rest: AsyncIterator<Item> | undefined;
+  try {
+    rest = await open();
+    const head: Item[] = [];
+    for (;;) {
+      const step = await rest.next();
+      if (step.done) return { head, rest, ended: true };
+      head.push(step.value);
+      if (isContent(step.value)) return { head, rest, ended: false };
+    }
+  } catch (error) {
+    // Release the upstream connection of the failed attempt before the next key is tried.
+    if (!controller.signal.aborted) controller.abort(error);
+    void rest?.return?.(undefined).catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Calls `adapter.stream` and reads until content, within `ttftTimeoutMs` of the call. `context`
  * must carry `controller.signal`; the timeout aborts it with {@link ttftTimeoutError}, which the
  * adapter rethrows.
@@ -47,25 +80,17 @@ export async function openStreamUntilContent(
   context: ProviderCallContext,
   controller: AbortController,
   ttftTimeoutMs: number,
-): Promise<StreamHead> {
-  const timer = setTimeout(() => controller.abort(ttftTimeoutError(ttftTimeoutMs)), ttftTimeoutMs);
-  let rest: AsyncIterator<ChatCompletionChunk> | undefined;
-  try {
-    const stream = await adapter.stream(request, context);
-    rest = stream[Symbol.asyncIterator]();
-    const head: ChatCompletionChunk[] = [];
-    for (;;) {
-      const step = await rest.next();
-      if (step.done) return { head, rest, ended: true, warnings: stream.warnings };
-      head.push(step.value);
-      if (chunkHasContent(step.value)) return { head, rest, ended: false, warnings: stream.warnings };
-    }
-  } catch (error) {
-    // Release the upstream connection of the failed attempt before the next key is tried.
-    if (!controller.signal.aborted) controller.abort(error);
-    void rest?.return?.().catch(() => undefined);
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+): Promise<StreamHead<ChatCompletionChunk>> {
+  let warnings: readonly TranslationWarning[] = [];
+  const head = await openStreamHead(
+    async () => {
+      const stream = await adapter.stream(request, context);
+      warnings = stream.warnings;
+      return stream[Symbol.asyncIterator]();
+    },
+    chunkHasContent,
+    controller,
+    ttftTimeoutMs,
+  );
+  return { ...head, warnings };
 }

@@ -42,7 +42,8 @@ describe("the openai SDK against a running gateway", () => {
     expect(request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number(response.headers.get("x-gateway-overhead-ms"))).toBeGreaterThanOrEqual(0);
     const [upstreamRequest] = g.upstream.requestsFor(OPENAI_KEY);
-    expect(upstreamRequest.body).toMatchObject({ model: "gpt-4o-mini", temperature: 0.2, stream: false });
+    // Same protocol: the SDK's body reaches OpenAI exactly as the client sent it.
+    expect(upstreamRequest.rawBody).toBe(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }], temperature: 0.2 }));
     expect(upstreamRequest.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
     const log = (await g.logRows()).at(-1)!;
     expect(log).toMatchObject({ request_id: request_id, client_name: "sdk-app", status: "success", prompt_tokens: 21, completion_tokens: 4 });

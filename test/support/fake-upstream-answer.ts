@@ -21,6 +21,8 @@ export interface RecordedUpstreamRequest {
   headers: Record<string, string>;
   /** Parsed JSON body (`undefined` for GET or an empty body). */
   body: any;
+  /** The body exactly as received. */
+  rawBody: string;
   /** True when the body asked for `stream: true`. */
   stream: boolean;
   /** Epoch milliseconds of arrival. */

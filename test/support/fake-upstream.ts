@@ -120,6 +120,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       apiKey: apiKeyOf(headers),
       headers,
       body,
+      rawBody,
       stream: body?.stream === true,
       receivedAt: Date.now(),
       clientClosed: false,

@@ -1,0 +1,165 @@
+/**
+ * One forwarded attempt on one key: the client's body (model rewritten) to the provider's own
+ * endpoint over the keep-alive upstream fetch, with the key's credentials. A non-2xx answer is
+ * classified like an SDK error (status, error type and code, Retry-After) so the router fails
+ * over exactly as on translated calls; a 200 that is not the protocol's answer is the
+ * upstream's failure too, never forwarded as a success.
+ */
+import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
+import { isProviderError, ProviderError } from "../../providers/provider-error";
+import { abortedCallError, connectionError, openCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
+import type { HeaderReader } from "../../providers/shared/retry-after";
+import { upstreamFetch } from "../../providers/shared/upstream-fetch";
+import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
+import type { RouteAttempt } from "../../router/key-router";
+import { openStreamHead } from "../../router/stream-opening";
+import type { StreamHead } from "../../router/stream-opening";
+import { redactSecrets } from "../../logging/logger";
+import { errorFactsOf, type EventRole, type PassThroughObserver } from "./pass-through-observer";
+import { readServerSentEvents } from "./sse-event-reader";
+
+/** What one forwarded call sends. */
+export interface ForwardedRequest {
+  entry: ProviderFormatEntry;
+  endpoint: UpstreamEndpoint;
+  /** The body to send, as text. */
+  text: string;
+  clientHeaders: HeaderReader;
+  observer: PassThroughObserver;
+}
+
+/** A whole answer: its bytes as received and its content type. */
+export interface ForwardedAnswer {
+  text: string;
+  contentType: string;
+}
+
+function send(request: ForwardedRequest, attempt: RouteAttempt, signal: AbortSignal | undefined): Promise<Response> {
+  const { entry, endpoint, text, clientHeaders } = request;
+  const fetchImpl = attempt.context.fetch ?? upstreamFetch;
+  return fetchImpl(entry.passThrough.url(endpoint, attempt.context.baseUrl), {
+    method: "POST",
+    headers: entry.passThrough.headers(attempt.context.apiKey, clientHeaders),
+    body: text,
+    signal,
+  });
+}
+
+/** The `ProviderError` of a non-2xx answer, from its status, headers and error body. */
+async function errorOfResponse(response: Response, scope: CallScope, entry: ProviderFormatEntry): Promise<ProviderError> {
+  let body: unknown = null;
+  const text = await response.text().catch(() => "");
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  const facts = typeof body === "object" && body !== null ? errorFactsOf(body as Record<string, unknown>) : { message: text.slice(0, 300) || null };
+  return providerErrorFromFacts(
+    { provider: entry.format, status: response.status, headers: response.headers, upstreamType: facts.type, upstreamCode: facts.code, message: facts.message, apiKey: scope.apiKey },
+    entry.errorRule,
+  );
+}
+
+/** What a failed fetch or body read was, in router terms. */
+function failureOf(error: unknown, scope: CallScope, whileStreaming: boolean): ProviderError {
+  if (isProviderError(error)) return error;
+  if (scope.aborted()) return abortedCallError(scope);
+  return connectionError(scope, whileStreaming ? "stream_truncated" : "connection_error", error);
+}
+
+/**
+ * Forwarded text with the key used for the call taken out. An upstream may echo the credential in
+ * an error it streams (and the client must never see a provider key); error events also lose
+ * anything key-shaped. Other text is only searched for the exact key, which costs one scan.
+ */
+function withoutSecret(text: string, apiKey: string, isError: boolean): string {
+  return isError || text.includes(apiKey) ? redactSecrets(text, [apiKey]) : text;
+}
+
+/** A 2xx whose body is not the protocol's answer. */
+function malformedAnswer(entry: ProviderFormatEntry, what: string): ProviderError {
+  return new ProviderError({ kind: "transient", status: 502, code: "upstream_malformed", message: `upstream answered 200 with ${what}`, provider: entry.format });
+}
+
+/** Forwards a non-streamed request; resolves with the answer's bytes once the observer accepted them. */
+export async function forwardWhole(request: ForwardedRequest, attempt: RouteAttempt): Promise<ForwardedAnswer> {
+  const { entry, observer } = request;
+  const scope = openCallScope(entry.format, { ...attempt.context, signal: attempt.controller.signal }, attempt.context.timeoutMs);
+  try {
+    const response = await send(request, attempt, scope.signal);
+    if (response.status < 200 || response.status >= 300) throw await errorOfResponse(response, scope, entry);
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw malformedAnswer(entry, "a body that is not JSON");
+    }
+    if (!observer.readBody(json)) throw malformedAnswer(entry, `JSON that is not a ${request.endpoint} answer`);
+    return { text: withoutSecret(text, scope.apiKey, false), contentType: response.headers.get("content-type") ?? "application/json" };
+  } catch (error) {
+    throw scope.timedOut() ? timeoutError(scope) : failureOf(error, scope, false);
+  } finally {
+    scope.close();
+    attempt.release();
+  }
+}
+
+/** One upstream event of a forwarded stream, with what the observer made of it. */
+export interface ForwardedEvent {
+  raw: string;
+  role: EventRole;
+}
+
+/**
+ * Forwards a streamed request and reads it up to its first content event (held back with the
+ * preamble so a failure up to there can still fail over), within `ttftTimeoutMs`. The rest is
+ * read by the caller; it ends after the protocol's terminal event and throws a `ProviderError`
+ * for an in-stream error (after yielding the upstream's own error event) or for a stream that
+ * ends without its terminal event.
+ */
+export async function forwardStream(request: ForwardedRequest, attempt: RouteAttempt, ttftTimeoutMs: number): Promise<StreamHead<ForwardedEvent>> {
+  const { entry, observer } = request;
+  const { controller } = attempt;
+  const scope = openCallScope(entry.format, { ...attempt.context, signal: controller.signal });
+
+  const open = async (): Promise<AsyncIterator<ForwardedEvent>> => {
+    let response: Response;
+    try {
+      response = await send(request, attempt, scope.signal);
+    } catch (error) {
+      throw failureOf(error, scope, false);
+    }
+    if (response.status < 200 || response.status >= 300) throw await errorOfResponse(response, scope, entry);
+    if (!response.body || !(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+      await response.body?.cancel().catch(() => undefined);
+      throw malformedAnswer(entry, "a body that is not an event stream");
+    }
+    return events(response.body);
+  };
+
+  async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<ForwardedEvent, void, undefined> {
+    try {
+      for await (const event of readServerSentEvents(body)) {
+        const role = observer.readEvent(event);
+        if (role === "drop") continue;
+        yield { raw: withoutSecret(event.raw, scope.apiKey, role === "error"), role };
+        if (role === "terminal") return;
+        if (role === "error") {
+          const facts = observer.streamError() ?? {};
+          throw providerErrorFromFacts(
+            { provider: entry.format, status: 0, upstreamType: facts.type, upstreamCode: facts.code, message: facts.message, apiKey: scope.apiKey },
+            entry.errorRule,
+          );
+        }
+      }
+    } catch (error) {
+      throw failureOf(error, scope, true);
+    }
+    throw truncatedStreamError(scope);
+  }
+
+  const head = await openStreamHead(open, (event) => event.role === "content", controller, ttftTimeoutMs);
+  return { ...head, warnings: [] };
+}

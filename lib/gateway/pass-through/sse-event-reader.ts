@@ -1,0 +1,79 @@
+/**
+ * Reads an upstream event stream event by event while keeping each event's exact text, so the
+ * pass-through forwards what the provider sent and still sees every event's name and data.
+ * Comment-only blocks (`: keep-alive`, which DeepSeek sends while a request waits for capacity)
+ * are skipped: they are not progress, and the gateway's own idle bound must not be fed by them.
+ */
+
+/** One event as it arrived. */
+export interface RawServerSentEvent {
+  /** The event's text, blank-line terminator included, exactly as received. */
+  raw: string;
+  /** The `event:` field, or `null`. */
+  event: string | null;
+  /** The `data:` lines joined with `\n`. */
+  data: string;
+}
+
+/** Event terminators: a line break followed by an empty line, in each line-break style. */
+const TERMINATORS = ["\n\n", "\r\n\r\n", "\r\r"];
+
+/** Finds the end of the next event block: the index after its blank line, or -1. */
+function blockEnd(text: string, from: number): number {
+  let earliest = -1;
+  for (const terminator of TERMINATORS) {
+    const at = text.indexOf(terminator, from);
+    if (at !== -1 && (earliest === -1 || at + terminator.length < earliest)) earliest = at + terminator.length;
+  }
+  return earliest;
+}
+
+/** Parses one block's fields; `null` when it holds no data (comments only, or empty). */
+function parseBlock(raw: string): RawServerSentEvent | null {
+  let event: string | null = null;
+  let data: string | null = null;
+  for (const line of raw.split(/\r\n|\r|\n/)) {
+    if (line === "" || line.startsWith(":")) continue;
+    const colon = line.indexOf(":");
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? "" : line.slice(colon + 1);
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "data") data = data === null ? value : `${data}\n${value}`;
+    else if (field === "event") event = value;
+  }
+  return data === null ? null : { raw, event, data };
+}
+
+/**
+ * Yields the events of a byte stream. A block cut off by the end of the stream (no blank line
+ * after it) is not yielded: half an event is never forwarded.
+ */
+export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<RawServerSentEvent, void, undefined> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let pending = "";
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        pending += decoder.decode();
+      } else pending += decoder.decode(value, { stream: true });
+      let start = 0;
+      for (;;) {
+        const end = blockEnd(pending, start);
+        if (end === -1) break;
+        const event = parseBlock(pending.slice(start, end));
+        start = end;
+        if (event) yield event;
+      }
+      pending = pending.slice(start);
+      if (done) return;
+    }
+  } finally {
+    // Stopping early (a terminal event, an abort) must release the upstream connection.
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
