@@ -19,6 +19,8 @@ interface Row {
   cached?: number;
   reasoningTokens?: number;
   toolNames?: string[];
+  /** Serve the recording in pieces of this many bytes (cutting events and characters). */
+  pieceBytes?: number;
 }
 
 const rows: Row[] = [
@@ -32,6 +34,9 @@ const rows: Row[] = [
   { file: "messages/anthropic-structured-output.json", finish: "stop", prompt: 371, completion: 629 },
   { file: "messages/anthropic-prompt-cache.chunks.txt", finish: "stop", prompt: 6 + 6289 + 3337, completion: 198, cached: 6289 },
   { file: "messages/anthropic-delta-input-tokens.chunks.txt", finish: "stop", prompt: 61, completion: 2 },
+  // Five-byte pieces cut one of the two-byte "÷" characters of the thinking text in half.
+  { file: "messages/anthropic-thinking.chunks.txt", finish: "stop", prompt: 69, completion: 53, pieceBytes: 5 },
+  { file: "messages/anthropic-tool-use-raw-stream.sse", finish: "tool_calls", prompt: 656, completion: 74, toolNames: ["get_weather"], pieceBytes: 4 },
 ];
 
 describe("Chat door on an Anthropic model, replaying recorded Anthropic responses", () => {
@@ -43,8 +48,8 @@ describe("Chat door on an Anthropic model, replaying recorded Anthropic response
     await r?.close();
   });
 
-  it.each(rows.map((row) => [row.file, row]))("%s", async (_file, row) => {
-    const recording = r.replay("anthropic", row.file);
+  it.each(rows.map((row) => [`${row.file}${row.pieceBytes ? ` in ${row.pieceBytes}-byte pieces` : ""}`, row]))("%s", async (_name, row) => {
+    const recording = r.replay("anthropic", row.file, row.pieceBytes ? { pieceBytes: row.pieceBytes } : {});
     const expected = anthropicRecordingFacts(recording);
     // The facts read off the recording agree with the values written down by hand.
     expect(anthropicStopToFinish[expected.stop!]).toBe(row.finish);

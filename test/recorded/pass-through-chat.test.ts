@@ -18,6 +18,10 @@ const rows: PassThroughRow[] = [
   ...deepseekStreams.flatMap((file) => withAndWithoutUsage("chat/deepseek", file)),
   { door: "chat/deepseek", file: "chat/deepseek-reasoning.json" },
   { door: "chat/deepseek", file: "chat/deepseek-tool-call.json" },
+  // The network may cut anywhere, inside an event or a line.
+  { door: "chat/openai", file: "chat/openai-parallel-tool-calls-stream.sse", includeUsage: false, pieceBytes: 7 },
+  { door: "chat/deepseek", file: "chat/deepseek-tool-call.chunks.txt", includeUsage: true, pieceBytes: 5 },
+  { door: "chat/openai", file: "chat/openai-text.json", pieceBytes: 11 },
 ];
 
 describe("pass-through replays: Chat door on OpenAI and DeepSeek", () => {

@@ -32,6 +32,8 @@ export interface PassThroughRow {
   file: string;
   /** Chat streams: whether the client asks for the usage chunk. */
   includeUsage?: boolean;
+  /** Serve the recording in pieces of this many bytes (cutting events and characters). */
+  pieceBytes?: number;
 }
 
 /** The body a client of each protocol sends (stream flag and usage request per row). */
@@ -62,13 +64,14 @@ function recordedUsage(recording: Recording): UsageTotals | undefined {
 
 /** The name a table row's test gets. */
 export function passThroughCaseName(row: PassThroughRow): string {
-  return `${row.door}: ${row.file}${row.includeUsage === undefined ? "" : row.includeUsage ? " with include_usage" : " without include_usage"}`;
+  const usage = row.includeUsage === undefined ? "" : row.includeUsage ? " with include_usage" : " without include_usage";
+  return `${row.door}: ${row.file}${usage}${row.pieceBytes ? ` in ${row.pieceBytes}-byte pieces` : ""}`;
 }
 
 /** Replays one recording through its door and checks bytes, the forwarded body and the log row. */
 export async function checkPassThrough(r: RecordedGateway, clientKey: string, clientName: string, row: PassThroughRow): Promise<void> {
   const door = passThroughDoors[row.door]!;
-  const recording = r.replay(door.provider, row.file);
+  const recording = r.replay(door.provider, row.file, row.pieceBytes ? { pieceBytes: row.pieceBytes } : {});
   const protocol = recording.protocol;
   // Indented, with fields the gateway does not know: the forwarded text must keep both.
   const bodyText = JSON.stringify(clientBody(protocol, door.model, recording, row.includeUsage), null, 2);

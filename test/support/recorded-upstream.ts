@@ -43,6 +43,11 @@ export interface ReplayedRequest {
 export interface ServeOptions {
   /** Milliseconds between SSE events. @default 0 */
   eventDelayMs?: number;
+  /**
+   * Write the body in pieces of this many bytes instead of event by event, cutting through
+   * events, lines and multi-byte characters the way a network may deliver them.
+   */
+  pieceBytes?: number;
   /** Extra response headers. */
   headers?: Record<string, string>;
 }
@@ -116,8 +121,9 @@ export async function startRecordedUpstream(): Promise<RecordedUpstream> {
       ...(recording.stream ? { "cache-control": "no-cache", connection: "keep-alive" } : {}),
       ...options.headers,
     });
-    if (!recording.stream) return void response.end(recording.body);
+    if (!recording.stream && !options.pieceBytes) return void response.end(recording.body);
     response.flushHeaders();
+    if (options.pieceBytes) return writePieces(response, Buffer.from(recording.body, "utf8"), options.pieceBytes);
     for (const event of recording.events) {
       if (response.destroyed) return;
       response.write(event);
@@ -144,6 +150,16 @@ export async function startRecordedUpstream(): Promise<RecordedUpstream> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+async function writePieces(response: ServerResponse, bytes: Buffer, pieceBytes: number): Promise<void> {
+  for (let offset = 0; offset < bytes.length; offset += pieceBytes) {
+    if (response.destroyed) return;
+    response.write(bytes.subarray(offset, offset + pieceBytes));
+    // Yield so each piece leaves as its own write.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  response.end();
 }
 
 function refuse(response: ServerResponse, status: number, message: string): void {
