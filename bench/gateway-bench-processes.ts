@@ -119,6 +119,8 @@ export async function startGateway(options: GatewayProcessOptions): Promise<{ pr
     DATA_DIR: options.dataDir,
     ADMIN_USERNAME: options.adminUsername,
     ADMIN_PASSWORD: options.adminPassword,
+    // The benchmark's upstreams listen on 127.0.0.1.
+    ALLOW_LOOPBACK_UPSTREAMS: "true",
   };
   const gateway = track(spawn(command, args, { cwd: projectRoot, env: environment, stdio: ["ignore", "pipe", "pipe"] }));
   const origin = await firstLine(

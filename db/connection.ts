@@ -5,7 +5,7 @@
  * - PlanetScale over HTTP (@planetscale/database via kysely-planetscale): the deployed default.
  * Drivers are imported lazily so a Lambda bundle never loads the native SQLite addon.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, MysqlDialect, SqliteDialect } from "kysely";
 import type { Database } from "./schema";
@@ -36,7 +36,7 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
 
 async function openSqlite(file: string): Promise<DatabaseHandle> {
   const { default: SqliteDatabase } = await import("better-sqlite3");
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  if (file !== ":memory:") makePrivateDatabaseFile(file);
   const database = new SqliteDatabase(file);
   // WAL lets the dashboard read while the gateway writes; busy_timeout avoids "database is locked" under load.
   database.pragma("journal_mode = WAL");
@@ -44,6 +44,22 @@ async function openSqlite(file: string): Promise<DatabaseHandle> {
   database.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { db, dialect: "sqlite", kind: "sqlite", close: () => db.destroy() };
+}
+
+/**
+ * The database holds provider-key ciphertext, password hashes and request logs: owner only.
+ * Directories this creates are 0700 (an existing one is the operator's and stays as it is); the
+ * file is created 0600 before SQLite opens it, and an existing one and its -wal/-shm companions
+ * are tightened to 0600. SQLite gives the -wal and -shm files it creates later the mode of the
+ * database file, so they follow.
+ */
+function makePrivateDatabaseFile(file: string): void {
+  // The umask can only take bits away from these modes, never add any.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
+  }
 }
 
 async function openMysql(url: string, connectionLimit: number): Promise<DatabaseHandle> {

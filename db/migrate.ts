@@ -8,6 +8,7 @@ import { initialMigration } from "./migrations/001-initial";
 import { alertsMigration } from "./migrations/002-alerts";
 import { operationsMigration } from "./migrations/003-operations";
 import { frontDoorsMigration } from "./migrations/004-front-doors";
+import { accessHardeningMigration } from "./migrations/006-access-hardening";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "002-alerts": alertsMigration(dialect),
     "003-operations": operationsMigration(dialect),
     "004-front-doors": frontDoorsMigration(dialect),
+    "006-access-hardening": accessHardeningMigration(dialect),
   };
 }
 
@@ -24,6 +26,14 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(migrationsFor("sql
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  return migrateUpTo(handle, null);
+}
+
+/**
+ * Applies pending migrations up to and including `lastName` (every one when null), so upgrade
+ * tests can write rows as an older version left them; throws with the failing migration's name.
+ */
+export async function migrateUpTo(handle: DatabaseHandle, lastName: string | null): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(handle.dialect) };
   const migrator = new Migrator({
     db: handle.db,
@@ -31,7 +41,7 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
     migrationTableName: "t_sys_migrations",
     migrationLockTableName: "t_sys_migration_lock",
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = lastName === null ? await migrator.migrateToLatest() : await migrator.migrateTo(lastName);
   const failed = results?.find((result) => result.status === "Error");
   if (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -169,6 +169,7 @@ export interface UsageStatsTable {
 
 export interface AdminUsersTable {
   id: Generated<number>;
+  /** Normalised (NFKC, case-folded, no invisible characters); compared exactly. */
   username: string;
   /** `scrypt$N$r$p$salt$hash`. */
   password_hash: string;
@@ -177,6 +178,8 @@ export interface AdminUsersTable {
   last_login_at: EpochMs | null;
   created_at: EpochMs;
   updated_at: EpochMs;
+  /** Carried in every token; bumping it (logout, password change) revokes the user's older tokens. */
+  token_version: WithDefault<number>;
 }
 
 export interface ClientKeysTable {
@@ -185,7 +188,7 @@ export interface ClientKeysTable {
   /** SHA-256 hex of the full key; the key itself is shown once and never stored. */
   key_hash: string;
   key_hint: string;
-  /** JSON array of model codes, null = all models. */
+  /** JSON array of `provider/model` entries, null = all models. */
   allowed_models: string | null;
   rate_limit_rpm: number | null;
   is_active: Flag;

@@ -16,7 +16,7 @@ let contextPromise: Promise<JobContext> | undefined;
 async function createJobContext(): Promise<JobContext> {
   const settings = parseSettings(process.env, { deployed: true, requireSecrets: false });
   const database = await createDatabase(settings.database);
-  const { store } = createLimitStore({ upstashUrl: settings.upstash?.url, upstashToken: settings.upstash?.token });
+  const { store } = createLimitStore({ upstashUrl: settings.upstash?.url, upstashToken: settings.upstash?.token, timeoutMs: settings.limitStoreTimeoutMs });
   return {
     db: database.db,
     dialect: database.dialect,

@@ -8,8 +8,10 @@ import { clientRoutes } from "./admin/client-routes";
 import { modelRoutes } from "./admin/model-routes";
 import { providerRoutes } from "./admin/provider-routes";
 import { alertRoutes } from "./alerts/alert-routes";
+import { AdminSessions } from "./auth/admin-sessions";
 import { loginRoutes } from "./auth/login-routes";
 import { requireAdmin } from "./auth/require-admin";
+import { sessionRoutes } from "./auth/session-routes";
 import { dashboardRoutes } from "./dashboard/dashboard-routes";
 import type { AppDeps } from "./deps";
 import { GatewayError } from "./errors";
@@ -76,9 +78,17 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   });
   app.use("/api/auth/*", globalLimit);
   app.use("/api/admin/*", globalLimit);
-  app.use("/api/admin/*", requireAdmin({ jwtSecret: deps.jwtSecret, now: () => deps.clock.now() }));
+  // One per app: the admin guard, the session routes and the model routes share its cache.
+  const adminSessions = new AdminSessions({
+    db: deps.database.db,
+    jwtSecret: deps.jwtSecret,
+    now: () => deps.clock.now(),
+    expiresInSeconds: deps.settings.jwtExpiresInSeconds,
+  });
+  app.use("/api/admin/*", requireAdmin({ sessions: adminSessions }));
 
-  app.route("/api/auth", loginRoutes(deps));
+  app.route("/api/auth", loginRoutes(deps, adminSessions));
+  app.route("/api/auth", sessionRoutes(deps, adminSessions));
   app.route("/api/admin/ai-providers", providerRoutes(deps));
   app.route("/api/admin/ai-models", modelRoutes(deps));
   app.route("/api/admin/clients", clientRoutes(deps));
@@ -89,7 +99,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/admin", dashboardRoutes(deps));
   // Chat routes (/v1/*, /api/ai/*) and POST /api/admin/ai-providers/keys/:keyId/validate.
   const { firstTokenTimeoutMs, idleTimeoutMs } = deps.settings.streaming;
-  createGateway(deps, { ttftTimeoutMs: firstTokenTimeoutMs, idleTimeoutMs, ...options.gateway }).mount(app);
+  createGateway(deps, { ttftTimeoutMs: firstTokenTimeoutMs, idleTimeoutMs, adminSessions, ...options.gateway }).mount(app);
 
   return app;
 }

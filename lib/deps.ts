@@ -31,8 +31,9 @@ export interface AppDeps {
   /** Request ids and similar; unique per call. */
   newId(): string;
   /**
-   * Used for webhooks. Provider calls go through the provider clients' keep-alive fetch
-   * (lib/providers/shared/upstream-fetch.ts; `GatewayOptions.upstreamFetch` overrides it).
+   * Used for webhooks, held to `settings.destinations` outside tests. Provider calls go through
+   * the gateway's own keep-alive fetch (lib/providers/shared/upstream-fetch.ts;
+   * `GatewayOptions.upstreamFetch` overrides it).
    */
   fetch: typeof fetch;
   logger: Logger;

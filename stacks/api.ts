@@ -32,7 +32,11 @@ const apiEnvironment = {
   LOG_RETENTION_DAYS,
 };
 
-/** Longest a chat completion may run, streamed or not; reasoning models can take minutes. */
+/**
+ * Longest a chat completion may run; reasoning models can take minutes. A non-streamed answer
+ * sends no byte until it is done, so API Gateway's 5-minute idle cut would end it first: the app
+ * bounds those below that (lib/config/deploy-bounds.ts) and answers 504 suggesting `stream: true`.
+ */
 const CHAT_TIMEOUT_SECONDS = 600;
 
 /** Buffered handler for every non-chat route. */

@@ -22,6 +22,11 @@ interface ScheduledJob {
   timeout: `${number} ${"second" | "seconds" | "minute" | "minutes"}`;
   /** Scheduler retries when the invocation itself fails (throttling, service errors). */
   retries: number;
+  /**
+   * Lambda's own retries of a run that failed: the Scheduler invokes asynchronously, and Lambda
+   * retries a failed asynchronous invocation twice unless the function says otherwise.
+   */
+  functionRetries: number;
   environment: Record<string, $util.Input<string>>;
 }
 
@@ -34,6 +39,8 @@ const jobs: ScheduledJob[] = [
     schedule: "cron(0 * * * ? *)",
     timeout: "5 minutes",
     retries: 2,
+    // A retry after a failure picks up where the failed run stopped.
+    functionRetries: 2,
     environment: { ...databaseEnvironment, ...upstashEnvironment },
   },
   {
@@ -45,6 +52,7 @@ const jobs: ScheduledJob[] = [
     // Bounded batches keep each statement short; a big backlog may still take a while.
     timeout: "15 minutes",
     retries: 2,
+    functionRetries: 2,
     environment: { ...databaseEnvironment, ...upstashEnvironment, LOG_RETENTION_DAYS },
   },
   {
@@ -55,6 +63,7 @@ const jobs: ScheduledJob[] = [
     timeout: "1 minute",
     // The next run is five minutes away; a retry would only risk a late, duplicate alert.
     retries: 0,
+    functionRetries: 0,
     environment: { ...databaseEnvironment, ...upstashEnvironment, ...alertEnvironment },
   },
   {
@@ -64,6 +73,7 @@ const jobs: ScheduledJob[] = [
     schedule: "rate(30 minutes)",
     timeout: "1 minute",
     retries: 0,
+    functionRetries: 0,
     environment: { ...databaseEnvironment, ...upstashEnvironment, ...alertEnvironment },
   },
 ];
@@ -84,6 +94,8 @@ export const crons = Object.fromEntries(
         architecture: LAMBDA_ARCHITECTURE,
         memory: "512 MB",
         timeout: job.timeout,
+        // Creates the function's asynchronous-invocation config (maximum retry attempts).
+        retries: job.functionRetries,
         nodejs: NODEJS_BUNDLING,
         environment: job.environment,
         link: [],

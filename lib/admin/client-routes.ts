@@ -1,28 +1,30 @@
 /**
  * /api/admin/clients: API keys for applications. The key is in the create response only;
  * afterwards just its hint. DELETE revokes (the row stays so logs keep their client).
+ * Allowed models are saved as `provider/model`: a bare code must name exactly one catalogue model.
  */
 import { Hono } from "hono";
 import * as z from "zod";
 import type { ClientKeyRow } from "../../db/schema";
+import { canonicalAllowedModels } from "../auth/client-allowed-models";
 import { clientKeyHint, generateClientKey, hashClientKey, parseAllowedModels } from "../auth/client-keys";
 import type { AppDeps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
-import { idParamSchema } from "./admin-schemas";
+import { idParamSchema, plainTextSchema } from "./admin-schemas";
 
-const modelList = z.array(z.string().trim().min(1).max(100)).max(200).nullable();
+const modelList = z.array(plainTextSchema(100)).max(200).nullable();
 
 const clientCreateSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: plainTextSchema(100),
   allowedModels: modelList.default(null),
   rateLimitRpm: z.number().int().positive().max(1_000_000).nullable().default(null),
 });
 
 const clientUpdateSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: plainTextSchema(100),
     allowedModels: modelList,
     rateLimitRpm: z.number().int().positive().max(1_000_000).nullable(),
     isActive: z.boolean(),
@@ -62,8 +64,12 @@ export function clientRoutes(deps: AppDeps) {
     return c.json({ code: 200, data: rows.map(clientView) });
   });
 
+  /** The column value for an admin's list: null (every model) or the resolved entries. */
+  const storedAllowedModels = async (entries: string[] | null) => (entries === null ? null : JSON.stringify(await canonicalAllowedModels(db, entries)));
+
   app.post("/", validate("json", clientCreateSchema), async (c) => {
     const body = c.req.valid("json");
+    const allowedModels = await storedAllowedModels(body.allowedModels);
     const apiKey = generateClientKey();
     const result = await db
       .insertInto("t_client_keys")
@@ -71,7 +77,7 @@ export function clientRoutes(deps: AppDeps) {
         name: body.name,
         key_hash: hashClientKey(apiKey),
         key_hint: clientKeyHint(apiKey),
-        allowed_models: body.allowedModels === null ? null : JSON.stringify(body.allowedModels),
+        allowed_models: allowedModels,
         rate_limit_rpm: body.rateLimitRpm,
         is_active: 1,
         created_at: deps.clock.now(),
@@ -91,11 +97,12 @@ export function clientRoutes(deps: AppDeps) {
     if (existing.revoked_at !== null && body.isActive === true) {
       throw new ConflictError(`Client ${id} was revoked; create a new key instead`);
     }
+    const allowedModels = body.allowedModels === undefined ? undefined : await storedAllowedModels(body.allowedModels);
     await db
       .updateTable("t_client_keys")
       .set({
         ...(body.name !== undefined && { name: body.name }),
-        ...(body.allowedModels !== undefined && { allowed_models: body.allowedModels === null ? null : JSON.stringify(body.allowedModels) }),
+        ...(allowedModels !== undefined && { allowed_models: allowedModels }),
         ...(body.rateLimitRpm !== undefined && { rate_limit_rpm: body.rateLimitRpm }),
         ...(body.isActive !== undefined && { is_active: body.isActive ? 1 : 0 }),
       })

@@ -7,6 +7,7 @@ import type { AppDeps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
+import { assertDestinationAllowed } from "../network/destination-policy";
 import { keyHint } from "../crypto/key-cipher";
 import { apiKeyView, providerView } from "../catalogue/catalogue-views";
 import { isUniqueViolation } from "../catalogue/database-errors";
@@ -101,6 +102,7 @@ export function providerRoutes(deps: AppDeps) {
 
   app.post("/", validate("json", providerCreateSchema), async (c) => {
     const body = c.req.valid("json");
+    assertDestinationAllowed(body.baseUrl, deps.settings.destinations, "baseUrl");
     const now = deps.clock.now();
     const duplicate = await db.selectFrom("t_ai_providers").select("id").where("code", "=", body.code).executeTakeFirst();
     if (duplicate) throw new ConflictError(`Provider code '${body.code}' already exists`);
@@ -134,6 +136,7 @@ export function providerRoutes(deps: AppDeps) {
   app.put("/:id", validate("param", idParamSchema), validate("json", providerUpdateSchema), async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
+    if (body.baseUrl !== undefined) assertDestinationAllowed(body.baseUrl, deps.settings.destinations, "baseUrl");
     await findProvider(id);
     await db
       .updateTable("t_ai_providers")

@@ -5,25 +5,22 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { AlertHistoryRow, AlertWebhookRow } from "../../db/schema";
-import { idParamSchema } from "../admin/admin-schemas";
+import { httpUrlSchema, idParamSchema, plainTextSchema } from "../admin/admin-schemas";
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
+import { assertDestinationAllowed } from "../network/destination-policy";
 import { jobContextFrom } from "../jobs/job-context";
 import { timeParamSchema } from "../stats/stats-schemas";
 import { ALERT_FORMATS, inferAlertFormat, webhookUrlHint } from "./alert-formats";
 import { AlertNotifier, targetOf } from "./alert-notifier";
 
-const webhookUrl = z
-  .string()
-  .trim()
-  .max(1000)
-  .url()
+const webhookUrl = httpUrlSchema(1000)
   .refine((value) => /^https?:\/\//i.test(value), "must be an http:// or https:// URL");
 
 const webhookFields = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: plainTextSchema(100),
   url: webhookUrl,
   format: z.enum(ALERT_FORMATS),
   isActive: z.boolean(),
@@ -116,6 +113,7 @@ export function alertRoutes(deps: AppDeps) {
   /** POST /api/admin/alerts/webhooks — body { name, url (http/https), format?, isActive? } — data: the webhook view. */
   app.post("/webhooks", validate("json", webhookCreateSchema), async (c) => {
     const body = c.req.valid("json");
+    assertDestinationAllowed(body.url, deps.settings.destinations, "url");
     const now = deps.clock.now();
     const result = await db
       .insertInto("t_alert_webhooks")
@@ -128,6 +126,7 @@ export function alertRoutes(deps: AppDeps) {
   app.put("/webhooks/:id", validate("param", idParamSchema), validate("json", webhookUpdateSchema), async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
+    if (body.url !== undefined) assertDestinationAllowed(body.url, deps.settings.destinations, "url");
     await findWebhook(id);
     await db
       .updateTable("t_alert_webhooks")

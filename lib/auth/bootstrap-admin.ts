@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { Logger } from "../logging/logger";
+import { normaliseUsername } from "./admin-username";
 import { hashPassword } from "./password-hash";
 
 /** What happened at bootstrap. */
@@ -27,7 +28,8 @@ export async function ensureBootstrapAdmin(
     options.logger.warn("no admin user exists; set ADMIN_USERNAME and ADMIN_PASSWORD and run `npm run db:init`");
     return { created: false };
   }
-  const username = options.credentials?.username ?? "admin";
+  // Stored as logins look it up: `Admin` is created as `admin`.
+  const username = normaliseUsername(options.credentials?.username ?? "admin");
   const generatedPassword = options.credentials ? null : randomBytes(12).toString("base64url");
   const password = options.credentials?.password ?? generatedPassword!;
   await db

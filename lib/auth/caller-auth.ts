@@ -1,14 +1,18 @@
 /**
  * Authenticates chat callers: a client API key (`Authorization: Bearer mg-…` or `x-api-key`)
- * or an admin JWT. Client lookups are cached in process for a few seconds so the hot path does
- * not hit the database on every request; a revoked key stops working within that TTL.
+ * or the token of an admin whose role is `admin` (checked against the users table like on the
+ * admin API; viewers are read-only and get 403). Client lookups are cached in process for a few
+ * seconds so the hot path does not hit the database on every request; a revoked key stops
+ * working within that TTL.
  */
 import type { Kysely } from "kysely";
 import type { MiddlewareHandler } from "hono";
 import type { Database } from "../../db/schema";
-import { AuthenticationError } from "../errors";
+import { AuthenticationError, PermissionError } from "../errors";
 import type { AppEnv, Caller } from "../http/app-env";
-import { looksLikeJwt, verifyAdminToken } from "./admin-token";
+import { AdminSessions } from "./admin-sessions";
+import { looksLikeJwt } from "./admin-token";
+import { pinnedAllowedModels } from "./client-allowed-models";
 import { hashClientKey, parseAllowedModels } from "./client-keys";
 import { bearerToken } from "./require-admin";
 
@@ -21,11 +25,14 @@ export interface CallerAuthOptions {
   cacheTtlMs?: number;
   /** Bound on cached entries. @default 10_000 */
   cacheSize?: number;
+  /** The app's admin-token checker. @default one of its own over `db` */
+  adminSessions?: AdminSessions;
 }
 
-/** Middleware factory: sets `caller` or throws 401. */
-export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, cacheSize = 10_000 }: CallerAuthOptions): MiddlewareHandler<AppEnv> {
+/** Middleware factory: sets `caller`, or throws 401 (no or bad credentials) or 403 (a viewer token). */
+export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, cacheSize = 10_000, adminSessions }: CallerAuthOptions): MiddlewareHandler<AppEnv> {
   const cache = new Map<string, { caller: Caller | null; expiresAt: number }>();
+  const sessions = adminSessions ?? new AdminSessions({ db, jwtSecret, now });
 
   /** The client for a key, and the advisory `last_used_at` write it started, if any. */
   const lookupClient = async (key: string): Promise<{ caller: Caller | null; touch?: Promise<unknown> }> => {
@@ -34,10 +41,12 @@ export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, ca
     const at = now();
     if (cached && cached.expiresAt > at) return { caller: cached.caller };
     const row = await db.selectFrom("t_client_keys").selectAll().where("key_hash", "=", hash).executeTakeFirst();
-    const caller: Caller | null =
-      row && row.is_active === 1 && row.revoked_at === null
-        ? { kind: "client", clientId: row.id, name: row.name, allowedModels: parseAllowedModels(row.allowed_models), rateLimitRpm: row.rate_limit_rpm }
-        : null;
+    let caller: Caller | null = null;
+    if (row && row.is_active === 1 && row.revoked_at === null) {
+      const listed = parseAllowedModels(row.allowed_models);
+      const allowedModels = listed === null ? null : await pinnedAllowedModels(db, row.id, row.allowed_models!, listed);
+      caller = { kind: "client", clientId: row.id, name: row.name, allowedModels, rateLimitRpm: row.rate_limit_rpm };
+    }
     if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
     cache.set(hash, { caller, expiresAt: at + cacheTtlMs });
     if (!row || !caller) return { caller };
@@ -52,8 +61,12 @@ export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, ca
     let caller: Caller | null = null;
     let touch: Promise<unknown> | undefined;
     if (looksLikeJwt(token)) {
-      const claims = await verifyAdminToken(token, jwtSecret, now());
-      if (claims) caller = { kind: "admin", userId: claims.uid, username: claims.sub, role: claims.role };
+      const session = await sessions.verify(token);
+      // Model calls spend provider credit: read-only accounts may not make them.
+      if (session && session.role !== "admin") {
+        throw new PermissionError("Viewer tokens are read-only and cannot call models; use a client key or an admin account");
+      }
+      if (session) caller = { kind: "admin", userId: session.userId, username: session.username, role: session.role };
     } else {
       ({ caller, touch } = await lookupClient(token));
     }

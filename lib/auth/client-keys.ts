@@ -22,13 +22,16 @@ export function clientKeyHint(key: string): string {
   return `${CLIENT_KEY_PREFIX}…${key.slice(-4)}`;
 }
 
-/** Parses the stored allowed-model list (JSON text or null). */
+/**
+ * Parses the stored allowed-model list: null (every model) only for a NULL column; text that is
+ * not a JSON array of strings allows nothing, so a damaged row never widens a key's access.
+ */
 export function parseAllowedModels(stored: string | null): string[] | null {
   if (stored === null) return null;
   try {
     const parsed: unknown = JSON.parse(stored);
-    return Array.isArray(parsed) ? parsed.map(String) : null;
+    return Array.isArray(parsed) ? parsed.filter((entry): entry is string => typeof entry === "string") : [];
   } catch {
-    return null;
+    return [];
   }
 }

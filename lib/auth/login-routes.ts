@@ -1,6 +1,8 @@
 /**
  * POST /api/auth/login: username + password -> JWT. Five failures for one user from one IP
  * within 15 minutes lock that pair out for 15 minutes (shared state, so it holds across instances).
+ * The user is looked up, and locked out, by its normalised username, compared exactly, so no
+ * other spelling of a locked name gets further guesses and no database collation merges names.
  */
 import { Hono } from "hono";
 import * as z from "zod";
@@ -9,7 +11,8 @@ import { AuthenticationError, RateLimitError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
 import { validate } from "../http/validation";
-import { signAdminToken } from "./admin-token";
+import type { AdminSessions } from "./admin-sessions";
+import { normaliseUsername } from "./admin-username";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password-hash";
 
 const loginSchema = z.object({
@@ -23,19 +26,23 @@ export const LOGIN_FAILURE_LIMIT = 5;
 export const LOGIN_LOCKOUT_MS = 15 * 60 * 1000;
 
 /** Routes mounted at /api/auth. */
-export function loginRoutes(deps: AppDeps) {
+export function loginRoutes(deps: AppDeps, sessions: AdminSessions) {
   const { db } = deps.database;
   const app = new Hono<AppEnv>();
 
   app.post("/login", validate("json", loginSchema), async (c) => {
-    const { username, password } = c.req.valid("json");
+    const { password } = c.req.valid("json");
+    const username = normaliseUsername(c.req.valid("json").username);
     const now = deps.clock.now();
     const ip = clientIp(c);
-    const subject = `login:${username.toLowerCase()}:${ip}`;
+    // JSON-encoded so no name can forge the separator between name and address.
+    const subject = `login:${JSON.stringify([username, ip])}`;
     const locked = (await deps.limits.getCooldowns([subject], now)).get(subject);
     if (locked) throw new RateLimitError("Too many failed logins; try again later", locked - now);
 
-    const user = await db.selectFrom("t_admin_users").selectAll().where("username", "=", username).executeTakeFirst();
+    const found = username === "" ? undefined : await db.selectFrom("t_admin_users").selectAll().where("username", "=", username).executeTakeFirst();
+    // Exact on the normalised name, whatever the column's collation called equal.
+    const user = found?.username === username ? found : undefined;
     // Same scrypt cost whether or not the user exists, so timing does not reveal usernames.
     const valid = await verifyPassword(password, user?.password_hash ?? (await DUMMY_PASSWORD_HASH));
     if (!user || !valid || user.is_active !== 1) {
@@ -46,8 +53,8 @@ export function loginRoutes(deps: AppDeps) {
     }
 
     await db.updateTable("t_admin_users").set({ last_login_at: now }).where("id", "=", user.id).execute();
-    const token = await signAdminToken({ id: user.id, username: user.username, role: user.role }, deps.jwtSecret, now, deps.settings.jwtExpiresInSeconds);
-    return c.json({ code: 200, data: { token, expiresIn: deps.settings.jwtExpiresInSeconds, username: user.username, role: user.role } });
+    const token = await sessions.issue(user);
+    return c.json({ code: 200, data: { token, expiresIn: sessions.expiresInSeconds, username: user.username, role: user.role } });
   });
 
   return app;

@@ -3,6 +3,9 @@
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
+/** Shortest admin password accepted, for the bootstrap admin and for password changes alike. */
+export const MIN_ADMIN_PASSWORD_LENGTH = 12;
+
 const KEY_LENGTH = 64;
 const DEFAULT_COST = { N: 16384, r: 8, p: 1 };
 

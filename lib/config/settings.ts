@@ -5,7 +5,9 @@
  */
 import * as z from "zod";
 import type { DatabaseTarget } from "../../db/connection";
+import { MIN_ADMIN_PASSWORD_LENGTH } from "../auth/password-hash";
 import { parseKeyringText } from "../crypto/master-key-source";
+import { urlRefusal, type DestinationPolicy } from "../network/destination-policy";
 
 const optionalText = z
   .string()
@@ -14,6 +16,12 @@ const optionalText = z
   .optional();
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** An on/off setting: `true`/`false` (or `1`/`0`), off when unset. */
+const flag = z
+  .enum(["true", "false", "1", "0", ""], { message: "must be true or false" })
+  .optional()
+  .transform((value) => value === "true" || value === "1");
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -32,7 +40,7 @@ const environmentSchema = z.object({
   JWT_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   JWT_EXPIRES_IN_SECONDS: positiveInt(8 * 3600),
   ADMIN_USERNAME: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/, "must be 3-64 letters, digits or _.@-").optional()),
-  ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, "must be at least 12 characters").optional()),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(MIN_ADMIN_PASSWORD_LENGTH, `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`).optional()),
   LOG_RETENTION_DAYS: positiveInt(90),
   ALERT_WEBHOOK_URL: optionalText.pipe(z.string().url("must be a URL").optional()),
   RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60 * 1000),
@@ -42,6 +50,9 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024),
   STREAM_FIRST_TOKEN_TIMEOUT_MS: positiveInt(60_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  LIMIT_STORE_TIMEOUT_MS: positiveInt(500),
+  ALLOW_PRIVATE_UPSTREAMS: flag,
+  ALLOW_LOOPBACK_UPSTREAMS: flag,
 });
 
 /** Where the provider-key master key comes from. */
@@ -73,6 +84,14 @@ export interface Settings {
   maxBodyBytes: number;
   /** Bounds on a streamed answer: wait for the first content, and the longest gap between chunks. */
   streaming: { firstTokenTimeoutMs: number; idleTimeoutMs: number };
+  /** Longest wait for one call to the shared limit store (Upstash), in ms; then its failure policy applies. */
+  limitStoreTimeoutMs: number;
+  /**
+   * Where provider calls and webhooks may go beyond public addresses: private ranges
+   * (`ALLOW_PRIVATE_UPSTREAMS`) and the local machine (`ALLOW_LOOPBACK_UPSTREAMS`). Link-local
+   * and cloud metadata addresses are always refused.
+   */
+  destinations: DestinationPolicy;
 }
 
 /** Thrown when a setting is missing or wrong; the message names it and never echoes secret values. */
@@ -143,6 +162,9 @@ export function parseSettings(
       throw new SettingsError("Invalid settings: DATABASE_HOST/USERNAME/PASSWORD (or DATABASE_URL) is required when deployed");
     }
   }
+  const destinations: DestinationPolicy = Object.freeze({ allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS, allowLoopback: env.ALLOW_LOOPBACK_UPSTREAMS });
+  const webhookRefusal = env.ALERT_WEBHOOK_URL ? urlRefusal(env.ALERT_WEBHOOK_URL, destinations) : null;
+  if (webhookRefusal) throw new SettingsError(`Invalid settings: ALERT_WEBHOOK_URL ${webhookRefusal}`);
   if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
     throw new SettingsError("Invalid settings: ADMIN_USERNAME and ADMIN_PASSWORD must be set together");
   }
@@ -164,5 +186,7 @@ export function parseSettings(
     alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS },
     maxBodyBytes: env.MAX_BODY_BYTES,
     streaming: { firstTokenTimeoutMs: env.STREAM_FIRST_TOKEN_TIMEOUT_MS, idleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS },
+    limitStoreTimeoutMs: env.LIMIT_STORE_TIMEOUT_MS,
+    destinations,
   });
 }

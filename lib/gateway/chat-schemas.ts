@@ -94,22 +94,26 @@ export const envelopeChatBodySchema = z
 /** A validated `/api/ai/chat/completions` body. */
 export type EnvelopeChatBody = z.infer<typeof envelopeChatBodySchema>;
 
-/** camelCase option -> OpenAI field. */
-const ENVELOPE_FIELDS: Record<string, string> = {
-  maxTokens: "max_tokens",
-  topP: "top_p",
-  toolChoice: "tool_choice",
-  frequencyPenalty: "frequency_penalty",
-  presencePenalty: "presence_penalty",
-  responseFormat: "response_format",
-};
+/**
+ * camelCase option -> OpenAI field. A Map, not an object literal: a caller's field named
+ * `constructor` or `toString` would otherwise find the prototype's function and send its text.
+ */
+const ENVELOPE_FIELDS = new Map<string, string>([
+  ["maxTokens", "max_tokens"],
+  ["topP", "top_p"],
+  ["toolChoice", "tool_choice"],
+  ["frequencyPenalty", "frequency_penalty"],
+  ["presencePenalty", "presence_penalty"],
+  ["responseFormat", "response_format"],
+]);
 
 /** The canonical request for an envelope body (without `providerCode`; `stream` kept for the caller). */
 export function envelopeToCanonical(body: EnvelopeChatBody): ChatRequest {
   const request: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(body)) {
     if (field === "providerCode" || value === undefined) continue;
-    request[ENVELOPE_FIELDS[field] ?? field] = value;
+    // Defined, not assigned: a pass-through field named `__proto__` stays a field.
+    Object.defineProperty(request, ENVELOPE_FIELDS.get(field) ?? field, { value, enumerable: true, writable: true, configurable: true });
   }
   return request as unknown as ChatRequest;
 }

@@ -16,6 +16,7 @@ import { completeRequestLog, type GatewayEnv } from "./api-log-middleware";
 import type { ApiLogWriter } from "./api-log-writer";
 import type { ReasoningCarrier } from "./reasoning-carrier";
 import type { StreamEncoder } from "./stream-encoders";
+import { withinDeadline } from "./request-deadline";
 import { canonicalRendering, streamingResponse } from "./stream-response";
 import { clampOutputTokens, warningsHeader, WARNINGS_HEADER } from "./translation-warnings";
 
@@ -49,6 +50,8 @@ export interface ChatServiceDependencies {
   defaultOutputTokens: number;
   /** Seals reasoning that clients carry between turns (thinking signatures, encrypted reasoning). */
   carrier: ReasoningCarrier;
+  /** Longest a non-streamed request may take, every attempt included, in ms (lib/config/deploy-bounds.ts). */
+  nonStreamedDeadlineMs?: number;
 }
 
 /** Middleware every model route runs, in this order, before reading its body. */
@@ -118,7 +121,9 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   const context = formatContextOf(c, services);
 
   if (!input.stream) {
-    const call = await services.router.complete(route, request).finally(() => c.set("upstreamMs", record.upstreamMs));
+    const call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (signal) => services.router.complete({ ...route, signal }, request)).finally(() =>
+      c.set("upstreamMs", record.upstreamMs),
+    );
     const { completion } = call.result;
     if (completion.usage) record.usage = call.result.usage;
     else for (const choice of completion.choices) record.outputCharacters += outputCharacters(choice.message);
@@ -146,3 +151,4 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     headers: header ? { [WARNINGS_HEADER]: header } : {},
   });
 }
+

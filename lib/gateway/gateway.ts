@@ -4,11 +4,14 @@
  * `createApp(deps, { gateway })` mounts it; the options are mostly for tests and benchmarks.
  */
 import type { Hono } from "hono";
+import type { AdminSessions } from "../auth/admin-sessions";
 import { authenticateCaller } from "../auth/caller-auth";
 import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
+import { embeddingsRoutes } from "../doors/embeddings/embeddings-routes";
 import { rateLimit } from "../limits/rate-limit-middleware";
 import { getAdapter, isProviderFormat } from "../providers/provider-registry";
+import { createUpstreamFetch } from "../providers/shared/upstream-fetch";
 import type { ProviderAdapter, ProviderFormat } from "../providers/provider-spec";
 import { CatalogueCache } from "../router/catalogue-cache";
 import { KeyHealth, type KeyHealthOptions } from "../router/key-health";
@@ -50,6 +53,11 @@ export interface GatewayOptions extends KeyHealthOptions {
    */
   defaultOutputTokens?: number;
   /**
+   * Longest a non-streamed chat request may take, every failover attempt included, in ms.
+   * @default NON_STREAMED_DEADLINE_MS (lib/config/deploy-bounds.ts)
+   */
+  nonStreamedDeadlineMs?: number;
+  /**
    * Upper bound of a key-validation call, in ms.
    * @default 15_000
    */
@@ -72,7 +80,7 @@ export interface GatewayOptions extends KeyHealthOptions {
   logWriter?: ApiLogWriter;
   /**
    * `fetch` for provider calls (tests that need to see or break them).
-   * @default the provider clients' keep-alive fetch (lib/providers/shared/upstream-fetch.ts)
+   * @default a keep-alive fetch held to `settings.destinations` (lib/providers/shared/upstream-fetch.ts)
    */
   upstreamFetch?: typeof fetch;
   /**
@@ -80,6 +88,11 @@ export interface GatewayOptions extends KeyHealthOptions {
    * @default the provider registry (lib/providers/provider-registry.ts)
    */
   adapterFor?: (format: ProviderFormat) => ProviderAdapter | undefined;
+  /**
+   * The app's admin-token checker, so a logout on the admin side ends the token here at once.
+   * @default one of the gateway's own (same checks, its own cache)
+   */
+  adminSessions?: AdminSessions;
 }
 
 /** What {@link createGateway} built; `mount` adds its routes to the app. */
@@ -98,11 +111,13 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
     idleTimeoutMs = 30_000,
     defaultOutputTokens = 1024,
     validateTimeoutMs = 15_000,
+    nonStreamedDeadlineMs,
     logWriteTimeoutMs = 5000,
     writeLogLine,
     logWriter,
-    upstreamFetch,
+    upstreamFetch = createUpstreamFetch({ destinations: deps.settings.destinations }),
     adapterFor = registryAdapter,
+    adminSessions,
     ...healthOptions
   } = options;
   if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
@@ -125,10 +140,10 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   );
   const writer = logWriter ?? new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
   const carrier = new ReasoningCarrier(deps.jwtSecret);
-  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier };
+  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier, nonStreamedDeadlineMs };
 
   const middleware: ChatRouteMiddleware = {
-    authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now() }),
+    authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now(), adminSessions }),
     log: apiLog({ writer, clock: deps.clock }),
     // Each client key's own RPM, in the shared store so it holds across instances.
     clientRateLimit: rateLimit<GatewayEnv>({
@@ -150,6 +165,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   return {
     mount(app) {
       app.route("/v1", openAiRoutes(services, middleware));
+      app.route("/v1", embeddingsRoutes(services, middleware));
       app.route("/api/ai", envelopeRoutes(services, middleware));
       app.route(
         "/api/admin/ai-providers",

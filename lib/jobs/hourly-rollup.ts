@@ -215,6 +215,8 @@ export async function runHourlyRollup(context: JobContext, options: RollupOption
 
   const spans = contiguousSpans([...hours].sort((a, b) => a - b), chunkHours);
   for (const span of spans) {
+    // An abandoned run (its time is up) stops here; the saved watermark lets the next one resume.
+    if (context.signal?.aborted) throw new Error("rollup abandoned: the run's time is up");
     await rollupRange(db, dialect, span.from, span.to, now);
     // Save progress per statement, so a run cut short (Lambda timeout) resumes where it stopped.
     if (span.from <= watermark && span.to > watermark) {

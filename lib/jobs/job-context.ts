@@ -24,6 +24,8 @@ export interface JobContext {
   fetch: typeof fetch;
   settings: Readonly<Settings>;
   sleep: Sleep;
+  /** Aborts when the run is abandoned (its time is up); long jobs stop between batches. */
+  signal?: AbortSignal;
 }
 
 /** The real sleep. */

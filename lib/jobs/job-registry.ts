@@ -31,33 +31,54 @@ export interface JobDefinition {
   name: JobName;
   description: string;
   schedule: JobSchedule;
+  /**
+   * Longest a scheduled run may take, in ms: below its Lambda's timeout (stacks/cron.ts), so the
+   * run still ends itself, records the failure and releases its lock before the function is killed.
+   */
+  maxRunMs: number;
   run(context: JobContext): Promise<unknown>;
 }
 
-/** The four jobs of the operations issue. */
+/**
+ * Longest an on-demand run (`POST /api/admin/jobs/:name/run`) may take, in ms: it runs on the
+ * API function (30 s) behind API Gateway's 29-second buffered integration limit.
+ */
+export const ON_DEMAND_MAX_RUN_MS = 25_000;
+
+/**
+ * How long a run lock outlives the run's bound: if the process dies without releasing it
+ * (a killed Lambda runs no `finally`), the lock is gone this soon after the run's own deadline.
+ */
+export const LOCK_MARGIN_MS = 5_000;
+
+/** The four scheduled jobs. */
 export const JOBS: Readonly<Record<JobName, JobDefinition>> = Object.freeze({
   [ROLLUP_JOB]: {
     name: ROLLUP_JOB,
     description: "Rolls closed hours of t_ai_api_logs up into t_ai_usage_stats (catch-up and late rows included)",
     schedule: { everyMs: HOUR_MS, offsetMs: 0, cron: "0 * * * *" },
+    maxRunMs: 270_000,
     run: (context) => runHourlyRollup(context),
   },
   [PURGE_JOB]: {
     name: PURGE_JOB,
     description: "Deletes logs older than LOG_RETENTION_DAYS in batches; usage statistics are kept",
     schedule: { everyMs: DAY_MS, offsetMs: 2 * HOUR_MS, cron: "0 2 * * *" },
+    maxRunMs: 840_000,
     run: (context) => runLogPurge(context),
   },
   [ERROR_RATE_JOB]: {
     name: ERROR_RATE_JOB,
     description: "Alerts when the 5-minute success rate, overall or per provider, falls below the threshold",
     schedule: { everyMs: 300_000, offsetMs: 0, cron: "*/5 * * * *" },
+    maxRunMs: 50_000,
     run: (context) => runErrorRateCheck(context),
   },
   [KEY_STATUS_JOB]: {
     name: KEY_STATUS_JOB,
     description: "Alerts on active provider keys whose status is not normal",
     schedule: { everyMs: 1_800_000, offsetMs: 0, cron: "*/30 * * * *" },
+    maxRunMs: 50_000,
     run: (context) => runKeyStatusCheck(context),
   },
 });
@@ -83,23 +104,47 @@ export interface JobRunResult {
 
 /** Options of {@link runJob}. */
 export interface RunJobOptions {
-  /** How long the run lock lives if a run dies without releasing it. @default 900_000 (a Lambda's maximum) */
-  lockTtlMs?: number;
+  /**
+   * Longest the run may take, in ms. Past it the run is abandoned: its context's `signal` aborts
+   * (jobs stop between batches), the run counts as failed and the lock is released. The lock
+   * itself lives this long plus {@link LOCK_MARGIN_MS}, so a killed run blocks the next one no
+   * longer than that.
+   * @default the job's `maxRunMs`
+   */
+  timeoutMs?: number;
+}
+
+/** Rejects once `ms` pass; `cancel` stops the timer. */
+function deadline(ms: number, job: JobName): { passed: Promise<never>; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const passed = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Job ${job} timed out after ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return { passed, cancel: () => clearTimeout(timer) };
 }
 
 /** Runs a job under its lock and records the outcome; never throws for a job failure. */
-export async function runJob(name: JobName, context: JobContext, { lockTtlMs = 900_000 }: RunJobOptions = {}): Promise<JobRunResult> {
+export async function runJob(name: JobName, context: JobContext, { timeoutMs = JOBS[name].maxRunMs }: RunJobOptions = {}): Promise<JobRunResult> {
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
   const { limits, clock, logger, db, dialect } = context;
   const startedAtMs = clock.now();
   const started = performance.now();
   const lockName = `job:${name}:running`;
   const base = { job: name, startedAt: new Date(startedAtMs).toISOString() };
-  if (!(await limits.claim(lockName, lockTtlMs, startedAtMs))) {
+  if (!(await limits.claim(lockName, timeoutMs + LOCK_MARGIN_MS, startedAtMs))) {
     logger.info("job skipped: already running", { job: name });
     return { ...base, status: "skipped", durationMs: 0 };
   }
+  const abandon = new AbortController();
+  const bound = deadline(timeoutMs, name);
   try {
-    const summary = await JOBS[name].run(context);
+    const running = JOBS[name].run({ ...context, signal: abandon.signal });
+    // An abandoned run may still reject later; nobody waits for it any more.
+    running.catch(() => undefined);
+    const summary = await Promise.race([running, bound.passed]).catch((error: unknown) => {
+      abandon.abort();
+      throw error;
+    });
     const durationMs = Math.round(performance.now() - started);
     await writeJobState(db, dialect, name, { lastRunAt: startedAtMs, lastStatus: "ok", lastSummary: summary }, clock.now());
     logger.info("job finished", { job: name, durationMs });
@@ -116,6 +161,7 @@ export async function runJob(name: JobName, context: JobContext, { lockTtlMs = 9
     }
     return { ...base, status: "failed", durationMs, error: reason };
   } finally {
+    bound.cancel();
     await limits.release(lockName).catch(() => undefined);
   }
 }

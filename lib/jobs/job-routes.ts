@@ -7,7 +7,7 @@ import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
 import { jobContextFrom } from "./job-context";
-import { JOB_NAMES, JOBS, nextRunAfter, runJob } from "./job-registry";
+import { JOB_NAMES, JOBS, nextRunAfter, ON_DEMAND_MAX_RUN_MS, runJob } from "./job-registry";
 import { readAllJobStates } from "./job-state";
 
 /** `:name` of a job. */
@@ -55,13 +55,15 @@ export function jobRoutes(deps: AppDeps) {
 
   /**
    * POST /api/admin/jobs/:name/run — name: rollup | purge | error-rate | key-status (admin role).
-   * Runs the job now and waits for it.
+   * Runs the job now and waits for it, at most 25 s (then `failed`, "timed out").
    * data: { job, status: "ok"|"skipped"|"failed", startedAt (ISO), durationMs, summary?, error? }
    * `skipped` means a run of the same job is in progress elsewhere.
    */
   app.post("/:name/run", validate("param", jobNameParamSchema), async (c) => {
     const { name } = c.req.valid("param");
-    const result = await runJob(name, jobContextFrom(deps));
+    // Bounded by the API function's time, not the scheduled function's: a killed run's lock must
+    // not make the next scheduled run skip for long.
+    const result = await runJob(name, jobContextFrom(deps), { timeoutMs: ON_DEMAND_MAX_RUN_MS });
     return c.json({ code: 200, data: result });
   });
 

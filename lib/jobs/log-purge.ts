@@ -50,7 +50,8 @@ export async function runLogPurge(context: JobContext, options: PurgeOptions = {
   let batches = 0;
   let lowerId = 0;
   let complete = false;
-  while (batches < maxBatches) {
+  // An abandoned run (its time is up) stops between batches; the next run carries on.
+  while (batches < maxBatches && !context.signal?.aborted) {
     const bound = await db
       .selectFrom((eb) =>
         eb

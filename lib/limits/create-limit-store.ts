@@ -31,8 +31,15 @@ export interface CreateLimitStoreOptions {
    */
   now?: () => number;
   /**
+   * Longest wait for one shared-state call, in milliseconds (`LIMIT_STORE_TIMEOUT_MS`). The client
+   * makes no retries of its own: an outage is answered at once by each caller's policy (the router
+   * fails closed with 503, see request-limiter.ts for the HTTP limiter).
+   * @default 500
+   */
+  timeoutMs?: number;
+  /**
    * Redis timeout of the Upstash request limiter, in milliseconds.
-   * @default 1000
+   * @default timeoutMs
    */
   requestLimiterTimeoutMs?: number;
   /**
@@ -68,20 +75,29 @@ export function createLimitStore({
   prefix = "modelgate",
   redis,
   now = Date.now,
-  requestLimiterTimeoutMs = 1000,
+  timeoutMs = 500,
+  requestLimiterTimeoutMs = timeoutMs,
   requestLimiterFailOpen = false,
   requestLimiterEphemeralCache = false,
 }: CreateLimitStoreOptions = {}): LimitBackend {
   if (Boolean(upstashUrl) !== Boolean(upstashToken)) {
     throw new Error("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together");
   }
-  const client = redis ?? (upstashUrl && upstashToken ? new Redis({ url: upstashUrl, token: upstashToken }) : undefined);
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
+  // No client retries: its default of 5 with exponential backoff stalled every request 4-9 s in
+  // an outage. A signal function gives each request its own deadline (a plain signal would be
+  // shared, and the client answers an aborted plain signal with a fake success).
+  const client =
+    redis ??
+    (upstashUrl && upstashToken
+      ? new Redis({ url: upstashUrl, token: upstashToken, retry: false, signal: () => AbortSignal.timeout(timeoutMs) })
+      : undefined);
   if (client === undefined) {
     const store = new MemoryLimitStore();
     return { store, requestLimiter: createStoreRequestLimiter(store, { now, failOpen: requestLimiterFailOpen }), kind: "memory" };
   }
   return {
-    store: new UpstashLimitStore(client, { prefix }),
+    store: new UpstashLimitStore(client, { prefix, timeoutMs }),
     requestLimiter: createUpstashRequestLimiter(client, {
       prefix,
       now,

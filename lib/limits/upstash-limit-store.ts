@@ -34,6 +34,17 @@ export interface UpstashLimitStoreOptions {
    * @default 1000
    */
   expirySlackMs?: number;
+  /**
+   * Longest wait for one call to Redis, in ms; then it rejects with {@link LimitStoreTimeoutError}
+   * and the caller's failure policy applies at once (the router answers 503).
+   * @default 500
+   */
+  timeoutMs?: number;
+}
+
+/** A call to the shared store did not answer within its bound. */
+export class LimitStoreTimeoutError extends Error {
+  override name = "LimitStoreTimeoutError";
 }
 
 /** A Lua script and its SHA-1, run with EVALSHA and re-sent with EVAL only after NOSCRIPT. */
@@ -55,14 +66,22 @@ export class UpstashLimitStore implements LimitStore {
   readonly #redis: UpstashLimitRedis;
   readonly #prefix: string;
   readonly #expirySlackMs: number;
+  readonly #timeoutMs: number;
 
-  /** @throws RangeError on an empty prefix or a negative slack. */
-  constructor(redis: UpstashLimitRedis, { prefix = "modelgate", expirySlackMs = 1000 }: UpstashLimitStoreOptions = {}) {
+  /** @throws RangeError on an empty prefix, a negative slack or a non-positive timeout. */
+  constructor(redis: UpstashLimitRedis, { prefix = "modelgate", expirySlackMs = 1000, timeoutMs = 500 }: UpstashLimitStoreOptions = {}) {
     if (prefix.length === 0) throw new RangeError("prefix must not be empty");
     if (!(expirySlackMs >= 0)) throw new RangeError(`expirySlackMs must be >= 0, got ${expirySlackMs}`);
-    this.#redis = redis;
+    if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
+    this.#redis = bounded(redis, timeoutMs);
     this.#prefix = prefix;
     this.#expirySlackMs = Math.ceil(expirySlackMs);
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** The bound on one call to Redis, in ms. */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
   }
 
   async admit(subject: string, windows: WindowLimit[], now: number): Promise<Admission> {
@@ -174,4 +193,33 @@ export class UpstashLimitStore implements LimitStore {
   #versionKey(name: string): string {
     return `${this.#prefix}:version:${name}`;
   }
+}
+
+/**
+ * The client with every call raced against `timeoutMs`. The client's own request may go on in
+ * the background (a client built by createLimitStore aborts it at the same bound); the caller
+ * gets its answer at once either way.
+ */
+function bounded(redis: UpstashLimitRedis, timeoutMs: number): UpstashLimitRedis {
+  const race = <Result>(call: Promise<Result>): Promise<Result> =>
+    new Promise<Result>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new LimitStoreTimeoutError(`the shared limit store did not answer within ${timeoutMs} ms`)), timeoutMs);
+      call.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  const methods = ["eval", "evalsha", "get", "mget", "incr", "del"] as const;
+  const wrapped = {} as Record<(typeof methods)[number], unknown>;
+  for (const method of methods) {
+    const original = redis[method] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[method] = (...args: unknown[]) => race(original.apply(redis, args));
+  }
+  return wrapped as unknown as UpstashLimitRedis;
 }

@@ -2,8 +2,15 @@
  * Keeps the catalogue (providers, active keys, models) in process so a chat request costs no
  * database round trip. An admin change bumps the shared catalogue version
  * (lib/catalogue/catalogue-version.ts); every instance compares versions at most every
- * `versionCheckIntervalMs` and reloads when it moved, so a change reaches all instances within
- * seconds. A periodic full reload is the safety net for a lost version (e.g. a flushed Redis).
+ * `versionCheckIntervalMs` and reloads when it moved. A periodic full reload is the safety net
+ * for a lost version (e.g. a flushed Redis).
+ *
+ * The bound: no request uses a snapshot last confirmed current more than `versionCheckIntervalMs`
+ * ago. A snapshot counts as confirmed from the moment its version check STARTED, and only once
+ * that check (and the reload it led to) finished, so requests that arrive while a check or reload
+ * is under way wait for it instead of being served the snapshot it is replacing. The one
+ * exception: when the shared version or the database cannot be read, the last good snapshot is
+ * served (and logged) and the check is retried after `max(versionCheckIntervalMs, 1 s)`.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
@@ -40,9 +47,13 @@ export class CatalogueCache {
   readonly #versionCheckIntervalMs: number;
   readonly #fullReloadIntervalMs: number;
   #current: CatalogueSnapshot | undefined;
-  #nextVersionCheckAt = Number.NEGATIVE_INFINITY;
+  /** When the check that confirmed `#current` started: it is current as of then. */
+  #confirmedAt = Number.NEGATIVE_INFINITY;
+  /** After a failed refresh: the last good snapshot is served until then. */
+  #retryAt = Number.NEGATIVE_INFINITY;
   #nextFullReloadAt = Number.NEGATIVE_INFINITY;
   #stale = false;
+  #invalidations = 0;
   #refreshing: Promise<CatalogueSnapshot> | undefined;
 
   /** @throws RangeError on a negative interval. */
@@ -62,7 +73,9 @@ export class CatalogueCache {
   async snapshot(): Promise<CatalogueSnapshot> {
     const now = this.#options.clock.now();
     const current = this.#current;
-    if (current && !this.#stale && now < this.#nextVersionCheckAt && now < this.#nextFullReloadAt) return current;
+    if (current && !this.#stale && now < this.#nextFullReloadAt && (now < this.#confirmedAt + this.#versionCheckIntervalMs || now < this.#retryAt)) {
+      return current;
+    }
     this.#refreshing ??= this.#refresh(now).finally(() => {
       this.#refreshing = undefined;
     });
@@ -72,6 +85,7 @@ export class CatalogueCache {
   /** Forces a reload on the next {@link snapshot} (this instance changed the catalogue itself). */
   invalidate(): void {
     this.#stale = true;
+    this.#invalidations += 1;
   }
 
   /**
@@ -86,18 +100,23 @@ export class CatalogueCache {
     const current = this.#current;
     try {
       const version = await this.#options.limits.getVersion(CATALOGUE_VERSION);
-      this.#nextVersionCheckAt = now + this.#versionCheckIntervalMs;
-      if (current && !this.#stale && version === current.version && now < this.#nextFullReloadAt) return current;
+      if (current && !this.#stale && version === current.version && now < this.#nextFullReloadAt) {
+        this.#confirmedAt = now;
+        return current;
+      }
+      const invalidations = this.#invalidations;
       const loaded = await this.#load(version, now);
       this.#current = loaded;
-      this.#stale = false;
+      // An invalidation that arrived during the load leads to another one.
+      this.#stale = invalidations !== this.#invalidations;
+      this.#confirmedAt = now;
       this.#nextFullReloadAt = now + this.#fullReloadIntervalMs;
       return loaded;
     } catch (error) {
       if (!current) throw new UnavailableError("The model catalogue could not be loaded; retry shortly", 1000);
-      // Serve the last good snapshot; try again at the next check.
+      // Serve the last good snapshot; try again after the retry pause.
       this.#options.logger.warn("catalogue refresh failed; serving the cached catalogue", { error });
-      this.#nextVersionCheckAt = now + Math.max(this.#versionCheckIntervalMs, 1000);
+      this.#retryAt = now + Math.max(this.#versionCheckIntervalMs, 1000);
       return current;
     }
   }

@@ -9,7 +9,9 @@
  *    never called (lessons-from-peers §2.3, §2.4). TPM reserves the estimated prompt tokens plus
  *    the output budget and is corrected to the real usage after the call.
  * 2. The call. A `client_error` goes back to the caller as it is (another key would not help);
- *    every other failure is recorded on the key (key-health.ts) and the next candidate is tried.
+ *    every other `ProviderError` is recorded on the key (key-health.ts) and the next candidate is
+ *    tried. Anything else the call throws is the gateway's own failure before the request left
+ *    the process: answered at once (400 or 500), no key blamed, no other key tried.
  * 3. When the candidates run out, router-errors.ts says why (429 / 502 / 503, never a bare 500).
  */
 import type { Clock } from "../deps";
@@ -20,12 +22,14 @@ import type { CatalogueKey, CatalogueSnapshot } from "./catalogue-snapshot";
 import { keySubject, type KeyHealth } from "./key-health";
 import { orderKeys, WeightedRotation } from "./key-order";
 import type { RouteTarget } from "./model-resolver";
+import { isProviderError } from "../providers/provider-error";
 import {
-  asProviderError,
   clientErrorResponse,
   ClientClosedRequestError,
   clientGoneReason,
   FailureTally,
+  gatewayCallError,
+  isUpstreamFailure,
   limitStoreDown,
   noAdapter,
   noKeysConfigured,
@@ -189,8 +193,12 @@ export class KeyRouter {
     return this.#dependencies.health.recordSuccess(key, this.#dependencies.clock.now());
   }
 
-  /** Records a failure of a committed stream on its key. */
+  /**
+   * Records a failure of a committed stream on its key; a stand-in for the gateway's own error
+   * (see `asProviderError`) changes nothing, since no upstream produced it.
+   */
   recordFailure(key: CatalogueKey, error: ProviderError): Promise<void> {
+    if (!isUpstreamFailure(error)) return Promise.resolve();
     return this.#dependencies.health.recordFailure(key, error, this.#dependencies.clock.now());
   }
 
@@ -261,10 +269,16 @@ export class KeyRouter {
       } catch (thrown) {
         const latencyMs = performance.now() - startedAt;
         trace.upstreamMs += latencyMs;
-        const error = asProviderError(thrown);
         trace.defer(this.settleTokens(key, reservedTokens, 0));
         // The client left: not the key's fault, and nobody is waiting for another key.
         if (signal?.aborted) throw new ClientClosedRequestError();
+        // Not a ProviderError: the gateway's own code failed before the request left the process.
+        // No upstream saw it, so no key is blamed, and every other key would fail the same way.
+        if (!isProviderError(thrown)) {
+          trace.attempts -= 1;
+          throw gatewayCallError(thrown);
+        }
+        const error = thrown;
         trace.attemptErrors.push({ keyId: key.id, kind: error.kind, code: error.code, status: error.status, latencyMs: Math.round(latencyMs) });
         if (error.kind === "client_error") throw clientErrorResponse(error);
         trace.defer(health.recordFailure(key, error, clock.now()));

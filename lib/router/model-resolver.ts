@@ -63,8 +63,8 @@ function resolveInProvider(snapshot: CatalogueSnapshot, providerCode: string, mo
 }
 
 /**
- * Enforces a client key's allowed-model list (admins may use every model). An entry matches the
- * model code or `provider/model`.
+ * Enforces a client key's allowed-model list (admins may use every model). Entries are
+ * `provider/model` and match exactly that catalogue model, never the same code at another provider.
  * @throws PermissionError 403 naming the model.
  */
 export function assertModelAllowed(caller: Caller, target: RouteTarget): void {
@@ -75,5 +75,5 @@ export function assertModelAllowed(caller: Caller, target: RouteTarget): void {
 /** True when the caller may use (and see in `/v1/models`) the model; see {@link assertModelAllowed}. */
 export function isModelAllowed(caller: Caller, provider: CatalogueProvider, model: CatalogueModel): boolean {
   if (caller.kind !== "client" || caller.allowedModels === null) return true;
-  return caller.allowedModels.includes(model.code) || caller.allowedModels.includes(`${provider.code}/${model.code}`);
+  return caller.allowedModels.includes(`${provider.code}/${model.code}`);
 }

@@ -7,7 +7,7 @@
  * - otherwise no usable key at all: 503 saying whether none are configured, all are invalid or
  *   all are out of quota.
  */
-import { GatewayError, openAiTypeForStatus, RateLimitError, UnavailableError } from "../errors";
+import { GatewayError, openAiTypeForStatus, RateLimitError, UnavailableError, ValidationError } from "../errors";
 import type { Admission } from "../limits/limit-store";
 import { isProviderError, ProviderError } from "../providers/provider-error";
 import type { CatalogueProvider } from "./catalogue-snapshot";
@@ -29,10 +29,40 @@ export function clientGoneReason(): ProviderError {
   return new ProviderError({ kind: "transient", status: 0, code: "client_disconnected", message: "the client closed the request" });
 }
 
-/** Anything an adapter threw, as a `ProviderError` (an adapter bug becomes a transient failure). */
+/** Stand-ins made by {@link asProviderError}: failures of the gateway's own code, never a key's. */
+const ownFailures = new WeakSet<ProviderError>();
+
+/**
+ * Anything a call threw, as a `ProviderError` for messages and log rows. What is not already a
+ * `ProviderError` was thrown by the gateway's own code, not by an upstream: the stand-in says so
+ * to {@link isUpstreamFailure}, so it never counts against a key.
+ */
 export function asProviderError(error: unknown): ProviderError {
   if (isProviderError(error)) return error;
-  return new ProviderError({ kind: "transient", status: 0, code: "adapter_error", message: "the provider adapter failed unexpectedly" });
+  const standIn = new ProviderError({ kind: "transient", status: 0, code: "adapter_error", message: "the provider adapter failed unexpectedly" });
+  ownFailures.add(standIn);
+  return standIn;
+}
+
+/** True when the upstream (or the network to it) produced the failure: only those count against a key. */
+export function isUpstreamFailure(error: ProviderError): boolean {
+  return !ownFailures.has(error);
+}
+
+/**
+ * The answer to a call that failed inside the gateway before its request left the process (the
+ * adapters rethrow such errors as they are, anything else being a `ProviderError`): a 400 when the
+ * input could not be serialized (nesting too deep, a body too large to build), a 500 otherwise.
+ * Either way no key is blamed and no other key is tried: every key would fail the same way.
+ */
+export function gatewayCallError(thrown: unknown): GatewayError {
+  if (thrown instanceof GatewayError) return thrown;
+  if (thrown instanceof RangeError && /call stack|string length|nest/i.test(thrown.message)) {
+    return new ValidationError("The request cannot be serialized: it is nested too deeply or too large", [
+      { field: "body", message: "nesting too deep or too large to serialize" },
+    ]);
+  }
+  return new GatewayError(500, "internal_error", "The gateway failed to prepare the upstream request", { openAiType: "api_error", cause: thrown });
 }
 
 /** A client error from upstream, returned as it is: its status, its message, its type. */

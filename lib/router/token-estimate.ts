@@ -29,7 +29,34 @@ export function promptCharacters(request: ChatRequest): number {
   let characters = 0;
   for (const message of request.messages as TextFields[]) characters += contentCharacters(message.content) + toolCallCharacters(message);
   // Tool schemas are sent as text too; their JSON length is a fair stand-in.
-  if (request.tools && request.tools.length > 0) characters += JSON.stringify(request.tools).length;
+  if (request.tools && request.tools.length > 0) characters += jsonCharacters(request.tools);
+  return characters;
+}
+
+/**
+ * About the length of `JSON.stringify(value)`, walked with an explicit stack: a value nested too
+ * deeply for `JSON.stringify` (which recurses) is still measured, and the adapter reports it.
+ */
+export function jsonCharacters(value: unknown): number {
+  let characters = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === "string") characters += next.length + 2;
+    else if (typeof next === "number" || typeof next === "boolean") characters += String(next).length;
+    else if (next === null) characters += 4;
+    else if (Array.isArray(next)) {
+      characters += 2 + Math.max(0, next.length - 1);
+      for (const item of next) pending.push(item);
+    } else if (typeof next === "object") {
+      const entries = Object.entries(next as Record<string, unknown>);
+      characters += 2 + Math.max(0, entries.length - 1);
+      for (const [name, item] of entries) {
+        characters += name.length + 3;
+        pending.push(item);
+      }
+    }
+  }
   return characters;
 }
 

@@ -17,6 +17,7 @@ import { ReloadingKeyCipher } from "../crypto/reloading-key-cipher";
 import { systemClock, type AppDeps, type Clock } from "../deps";
 import { createLimitStore } from "../limits/create-limit-store";
 import { createLogger, type Logger } from "../logging/logger";
+import { createUpstreamFetch } from "../providers/shared/upstream-fetch";
 
 /** Options for {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -24,6 +25,7 @@ export interface RuntimeOptions {
   initializeDatabase?: boolean;
   clock?: Clock;
   logger?: Logger;
+  /** `fetch` for webhooks. @default a keep-alive fetch held to `settings.destinations` */
   fetch?: typeof fetch;
   /** Secrets Manager client settings (tests point it at a local server). */
   secretsManager?: SecretsManagerClientConfig;
@@ -81,6 +83,7 @@ export async function createRuntime(settings: Readonly<Settings>, options: Runti
       upstashUrl: settings.upstash?.url,
       upstashToken: settings.upstash?.token,
       now: () => clock.now(),
+      timeoutMs: settings.limitStoreTimeoutMs,
     });
     if (store.kind === "memory") logger.info("limits and cooldowns are kept in memory: correct for one instance only");
 
@@ -93,7 +96,8 @@ export async function createRuntime(settings: Readonly<Settings>, options: Runti
       jwtSecret,
       clock,
       newId: randomUUID,
-      fetch: options.fetch ?? globalThis.fetch,
+      // Webhooks go to admin-set URLs: held to the same destination policy as provider calls.
+      fetch: options.fetch ?? createUpstreamFetch({ destinations: settings.destinations }),
       logger,
     };
     return { deps, bootstrap, close: () => database.close() };

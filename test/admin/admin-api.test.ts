@@ -65,14 +65,19 @@ for (const kind of ["sqlite", "mariadb", "planetscale"] as TestDatabaseKind[]) {
       it("401 without a token, with a forged token and with an expired one", async () => {
         expect((await t.request("GET", "/api/admin/ai-providers")).status).toBe(401);
         expect((await t.request("GET", "/api/admin/ai-providers", undefined, "eyJhbGciOiJIUzI1NiJ9.e30.bad")).status).toBe(401);
-        const forged = await signAdminToken({ id: 1, username: "admin", role: "admin" }, "another-secret-that-is-long-enough-123", t.clock.now(), 3600);
+        const forged = await signAdminToken({ id: 1, username: "admin", role: "admin", tokenVersion: 0 }, "another-secret-that-is-long-enough-123", t.clock.now(), 3600);
         expect((await t.request("GET", "/api/admin/ai-providers", undefined, forged)).status).toBe(401);
-        const expired = await signAdminToken({ id: 1, username: "admin", role: "admin" }, t.deps.jwtSecret, t.clock.now() - 7200_000, 3600);
+        const expired = await signAdminToken({ id: 1, username: "admin", role: "admin", tokenVersion: 0 }, t.deps.jwtSecret, t.clock.now() - 7200_000, 3600);
         expect((await t.request("GET", "/api/admin/ai-providers", undefined, expired)).status).toBe(401);
       });
 
       it("403 for a valid token without the admin role on a write", async () => {
-        const viewer = await signAdminToken({ id: 99, username: "viewer", role: "viewer" }, t.deps.jwtSecret, t.clock.now(), 3600);
+        const now = t.clock.now();
+        const { insertId } = await t.database.handle.db
+          .insertInto("t_admin_users")
+          .values({ username: "viewer", password_hash: "unused", role: "viewer", is_active: 1, created_at: now, updated_at: now })
+          .executeTakeFirstOrThrow();
+        const viewer = await signAdminToken({ id: Number(insertId), username: "viewer", role: "viewer", tokenVersion: 0 }, t.deps.jwtSecret, now, 3600);
         expect((await t.request("GET", "/api/admin/ai-providers", undefined, viewer)).status).toBe(200);
         const write = await t.request("POST", "/api/admin/ai-providers", { code: "x1", name: "X", baseUrl: "https://x.example", apiFormat: "openai" }, viewer);
         expect(write.status).toBe(403);

@@ -85,6 +85,7 @@ export async function startGatewayProcess(environment: ClusterEnvironment, timeo
       UPSTASH_REDIS_REST_TOKEN: environment.upstashToken,
       ADMIN_USERNAME: environment.admin.username,
       ADMIN_PASSWORD: environment.admin.password,
+      ALLOW_LOOPBACK_UPSTREAMS: "true",
       ...sharedSecrets,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -16,8 +16,15 @@ describe("settings", () => {
       logRetentionDays: 90,
       rateLimit: { windowMs: 900_000, max: 100 },
       streaming: { firstTokenTimeoutMs: 60_000, idleTimeoutMs: 30_000 },
+      destinations: { allowPrivate: false, allowLoopback: false },
     });
     expect(Object.isFrozen(settings)).toBe(true);
+  });
+
+  it("allows private and loopback destinations only when told to", () => {
+    expect(parseSettings({ ALLOW_PRIVATE_UPSTREAMS: "true" }).destinations).toEqual({ allowPrivate: true, allowLoopback: false });
+    expect(parseSettings({ ALLOW_LOOPBACK_UPSTREAMS: "1", ALLOW_PRIVATE_UPSTREAMS: "false" }).destinations).toEqual({ allowPrivate: false, allowLoopback: true });
+    expect(parseSettings({ ALLOW_LOOPBACK_UPSTREAMS: "true", ALERT_WEBHOOK_URL: "http://127.0.0.1:9000/hook" }).alertWebhookUrl).toBe("http://127.0.0.1:9000/hook");
   });
 
   it("chooses MySQL for DATABASE_URL and PlanetScale for the three DATABASE_* settings", () => {
@@ -37,6 +44,10 @@ describe("settings", () => {
     [{ ADMIN_USERNAME: "root", ADMIN_PASSWORD: "short" }, "ADMIN_PASSWORD"],
     [{ LOG_RETENTION_DAYS: "0" }, "LOG_RETENTION_DAYS"],
     [{ ALERT_WEBHOOK_URL: "not a url" }, "ALERT_WEBHOOK_URL"],
+    [{ ALERT_WEBHOOK_URL: "http://169.254.169.254/hook" }, "ALERT_WEBHOOK_URL"],
+    [{ ALERT_WEBHOOK_URL: "http://127.0.0.1:9000/hook" }, "ALERT_WEBHOOK_URL"],
+    [{ ALLOW_PRIVATE_UPSTREAMS: "yes" }, "ALLOW_PRIVATE_UPSTREAMS"],
+    [{ ALLOW_LOOPBACK_UPSTREAMS: "on" }, "ALLOW_LOOPBACK_UPSTREAMS"],
   ])("stops on %j with a message naming %s, never echoing a secret value", (environment, setting) => {
     expect(() => parseSettings(environment)).toThrow(SettingsError);
     expect(() => parseSettings(environment)).toThrow(setting);

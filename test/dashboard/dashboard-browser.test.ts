@@ -306,9 +306,13 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     await page.fill("input[name=password]", TEST_ADMIN.password);
     await page.click("#login-form button[type=submit]");
     await page.waitForSelector("#view-models");
+    const token = await page.evaluate(() => sessionStorage.getItem("modelgate.token"));
+    expect((await t.request("GET", "/api/admin/clients", undefined, token)).status).toBe(200);
     await page.click("#logout");
     await page.waitForSelector("#login-form");
     expect(await page.evaluate(() => sessionStorage.getItem("modelgate.token"))).toBeNull();
+    // The server ended the session too: the token is refused even where it was copied.
+    expect((await t.request("GET", "/api/admin/clients", undefined, token)).status).toBe(401);
   });
 
   it("works behind a stage prefix, as API Gateway's REST API serves it (/prod/admin)", async () => {

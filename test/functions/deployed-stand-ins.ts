@@ -127,7 +127,8 @@ export async function startDeployedStandIns(): Promise<DeployedStandIns> {
         });
         environment[name] = replaced;
       }
-      return { ...environment, ...lambdaRuntimeEnvironment(fn) };
+      // The stand-in upstreams and webhook receivers listen on 127.0.0.1.
+      return { ...environment, ...lambdaRuntimeEnvironment(fn), ALLOW_LOOPBACK_UPSTREAMS: "true" };
     };
 
     await initializeDatabase(stackTokens);

@@ -12,7 +12,7 @@ describe("local server on embedded defaults", () => {
   let baseUrl = "";
 
   beforeAll(async () => {
-    server = spawn(process.execPath, ["--import", "tsx", "functions/local.ts"], {
+    server = spawn(process.execPath, ["--enable-source-maps", "scripts/start.mjs"], {
       env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: "0" },
       stdio: ["ignore", "pipe", "pipe"],
     });

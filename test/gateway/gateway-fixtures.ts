@@ -49,6 +49,8 @@ export interface GatewayFixtureOptions {
   gateway?: GatewayOptions;
   /** Captures fallback log lines (in addition to the fixture's own `logLines`). */
   writeLogLine?: (line: string) => void;
+  /** Settings on top of the test app's (e.g. `{ ALLOW_LOOPBACK_UPSTREAMS: "false" }`). */
+  env?: Record<string, string>;
 }
 
 /** Options of {@link GatewayFixture.addKey}. */
@@ -104,6 +106,7 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
   const t = await createTestApp({
     kind: options.database ?? "sqlite",
     limits,
+    ...(options.env ? { env: options.env } : {}),
     ...(requestLimiter ? { requestLimiter } : {}),
     app: {
       gateway: {

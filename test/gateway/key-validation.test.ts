@@ -74,7 +74,12 @@ describe("key validation", () => {
   it("404 for an unknown key, 403 for a viewer", async () => {
     expect((await validate(999)).status).toBe(404);
     const keyId = await g.addKey("openai", KEY);
-    const viewer = await signAdminToken({ id: 9, username: "viewer", role: "viewer" }, g.deps.jwtSecret, g.clock.now(), 3600);
+    const now = g.clock.now();
+    const { insertId } = await g.database.handle.db
+      .insertInto("t_admin_users")
+      .values({ username: "viewer", password_hash: "unused", role: "viewer", is_active: 1, created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
+    const viewer = await signAdminToken({ id: Number(insertId), username: "viewer", role: "viewer", tokenVersion: 0 }, g.deps.jwtSecret, now, 3600);
     expect((await validate(keyId, viewer)).status).toBe(403);
     expect(g.upstream.requests).toHaveLength(0);
   });

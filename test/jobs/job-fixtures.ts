@@ -57,7 +57,8 @@ export async function createJobHarness(kind: TestDatabaseKind, options: JobHarne
     clock,
     logger: createLogger({ level: "debug", write: (line) => logLines.push(line), now: () => clock.now() }),
     fetch: options.fetch ?? globalThis.fetch,
-    settings: parseSettings({ JWT_SECRET: "x".repeat(40), ...options.env }),
+    // Webhook receivers listen on 127.0.0.1, which the default destination policy refuses.
+    settings: parseSettings({ JWT_SECRET: "x".repeat(40), ALLOW_LOOPBACK_UPSTREAMS: "true", ...options.env }),
     sleep,
   };
   return { database, context, clock, limits, logLines, sleeps, close: () => database.drop() };

@@ -6,6 +6,7 @@ import { getAdapter, isProviderFormat } from "../../lib/providers/provider-regis
 import { providerFormats, type ProviderCallContext } from "../../lib/providers/provider-spec";
 import { ProviderClientCache } from "../../lib/providers/shared/provider-client-cache";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
+import { loopbackUpstreamFetch } from "./provider-test-support";
 
 let upstream: FakeUpstream;
 
@@ -48,7 +49,7 @@ describe("client cache", () => {
   });
 
   it("reuses one client across calls with the same key", async () => {
-    const context: ProviderCallContext = { keyId: 77, apiKey: "sk-reuse-key-aaaaaaaa", baseUrl: upstream.baseUrlFor("openai"), timeoutMs: 3000 };
+    const context: ProviderCallContext = { keyId: 77, apiKey: "sk-reuse-key-aaaaaaaa", baseUrl: upstream.baseUrlFor("openai"), timeoutMs: 3000, fetch: loopbackUpstreamFetch };
     const request = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "x" }] };
     await getAdapter("openai").chat(request, context);
     const countAfterFirst = openAIClientCount();

@@ -3,9 +3,13 @@
  * collection.
  */
 import type { ChatCompletionChunk, ProviderCallContext, ProviderFormat } from "../../lib/providers/provider-spec";
+import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
 import type { FakeUpstream } from "../support/fake-upstream";
 
 let nextKeyId = 1000;
+
+/** The keep-alive upstream fetch, allowed to reach the fake upstreams on 127.0.0.1. */
+export const loopbackUpstreamFetch = createUpstreamFetch({ destinations: { allowPrivate: false, allowLoopback: true } });
 
 /**
  * A call context for `format` against the fake upstream.
@@ -18,7 +22,7 @@ export function contextFor(
   apiKey: string,
   overrides: Partial<ProviderCallContext> = {},
 ): ProviderCallContext {
-  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(format), timeoutMs: 5000, ...overrides };
+  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(format), timeoutMs: 5000, fetch: loopbackUpstreamFetch, ...overrides };
 }
 
 /** Every chunk of a stream. */

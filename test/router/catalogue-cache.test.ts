@@ -11,17 +11,21 @@ import type { LimitStore } from "../../lib/limits/limit-store";
 import { silentLogger } from "../../lib/logging/logger";
 import { CatalogueCache } from "../../lib/router/catalogue-cache";
 import { reply } from "../support/fake-upstream";
+import { testDatabaseAvailable } from "../support/test-databases";
 import { availableLimitBackends, chatBody, startGatewayFixture, type GatewayFixture } from "../gateway/gateway-fixtures";
 
 const PRIMARY = "sk-primary-key-000000000001";
 const BACKUP = "sk-backup-key-0000000000002";
 const MODEL = "gpt-4o-mini";
 
+// MariaDB where it answers: a reload takes real time there, so requests do arrive during one.
+const reloadDatabase = (await testDatabaseAvailable("mariadb", "router catalogue cache [mariadb]")) ? "mariadb" : "sqlite";
+
 for (const backend of await availableLimitBackends("router catalogue cache")) {
   describe(`catalogue cache [${backend}]`, () => {
     let g: GatewayFixture;
     beforeEach(async () => {
-      g = await startGatewayFixture({ limits: backend, gateway: { versionCheckIntervalMs: 2000, fullReloadIntervalMs: 60_000 } });
+      g = await startGatewayFixture({ limits: backend, database: reloadDatabase, gateway: { versionCheckIntervalMs: 2000, fullReloadIntervalMs: 60_000 } });
     });
     afterEach(async () => {
       await g?.close();
@@ -68,6 +72,43 @@ for (const backend of await availableLimitBackends("router catalogue cache")) {
       expect(busy.status).toBe(429);
       expect(Number(busy.headers.get("retry-after"))).toBe(28);
       expect(g.upstream.requests).toHaveLength(callsBefore + 1);
+    });
+
+    it("a key deleted or deactivated through one instance is never used by another once the check interval has passed, even by requests during its reload", async () => {
+      const removed = await g.addKey("openai", PRIMARY, { priority: 10 });
+      await g.addKey("openai", BACKUP, { priority: 1 });
+      const other = createApp(g.deps, { gateway: { versionCheckIntervalMs: 2000 } });
+      const token = await g.adminToken();
+      const chatOnOther = async () => {
+        const response = await other.request("/v1/chat/completions", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify(chatBody(MODEL)),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      };
+      expect(await chatOnOther()).toBe(200);
+      expect(g.upstream.requestsFor(PRIMARY)).toHaveLength(1);
+
+      for (const change of ["deactivate", "delete"] as const) {
+        const changed =
+          change === "delete"
+            ? await g.request("DELETE", `/api/admin/ai-providers/keys/${removed}`, undefined, token)
+            : await g.request("PUT", `/api/admin/ai-providers/keys/${removed}`, { isActive: false }, token);
+        expect(changed.status).toBe(200);
+        g.clock.advance(2001);
+        const calledBefore = g.upstream.requestsFor(PRIMARY).length;
+        const statuses = await Promise.all(Array.from({ length: 80 }, () => chatOnOther()));
+        expect(statuses.every((status) => status === 200)).toBe(true);
+        expect(g.upstream.requestsFor(PRIMARY).length - calledBefore).toBe(0);
+        if (change === "deactivate") {
+          // Back on for the next round, seen by the other instance before the change under test.
+          expect((await g.request("PUT", `/api/admin/ai-providers/keys/${removed}`, { isActive: true }, token)).status).toBe(200);
+          g.clock.advance(2001);
+          expect(await chatOnOther()).toBe(200);
+        }
+      }
     });
 
     it("a full reload catches a change whose version bump was lost", async () => {

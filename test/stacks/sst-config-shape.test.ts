@@ -7,7 +7,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { JOBS, isJobName } from "../../lib/jobs/job-registry";
+import { API_GATEWAY_IDLE_LIMIT_MS, NON_STREAMED_DEADLINE_MS, PROVIDER_TIMEOUT_MAX_MS } from "../../lib/config/deploy-bounds";
+import { JOBS, isJobName, ON_DEMAND_MAX_RUN_MS } from "../../lib/jobs/job-registry";
 import { BUNDLE_EXTERNAL_PACKAGES, handlerSourceFile } from "../../stacks/lambda-defaults";
 import {
   defineSstApp,
@@ -111,6 +112,18 @@ describe("sst.config.ts run() on a disposable stage", () => {
     expect(api.args).toEqual({ endpoint: { type: "regional" }, cors: false, transform: { api: { binaryMediaTypes: ["*/*"] } } });
   });
 
+  it("gives a chat request more time than the gateway's own bound on it", () => {
+    const streamingFunction = recording.get("sst.aws.Function", "ApiStreamHandler");
+    const functionTimeoutMs = Number(/^(\d+) seconds$/.exec(String(streamingFunction.args.timeout))![1]) * 1000;
+    expect(functionTimeoutMs).toBeGreaterThan(NON_STREAMED_DEADLINE_MS);
+    expect(functionTimeoutMs).toBeGreaterThan(PROVIDER_TIMEOUT_MAX_MS);
+    for (const route of recording.routes.filter((candidate) => candidate.args.streaming)) {
+      expect(route.args.transform.integration.timeoutMilliseconds, route.route).toBeGreaterThan(NON_STREAMED_DEADLINE_MS);
+    }
+    // A non-streamed answer sends nothing until done: it must end before the idle cut.
+    expect(NON_STREAMED_DEADLINE_MS).toBeLessThan(API_GATEWAY_IDLE_LIMIT_MS);
+  });
+
   it("routes every path, streaming exactly the two chat completion routes", () => {
     const table = recording.routes.map((route) => ({
       route: route.route,
@@ -191,13 +204,27 @@ describe("sst.config.ts run() on a disposable stage", () => {
       handler: cronFunction(cron).handler,
       timeout: cronFunction(cron).timeout,
       retries: cron.args.retries,
+      functionRetries: cronFunction(cron).retries,
     }));
     expect(table).toEqual([
-      { name: "UsageRollup", schedule: "cron(0 * * * ? *)", timezone: "UTC", event: { job: "rollup" }, handler: "functions/cron-rollup.handler", timeout: "5 minutes", retries: 2 },
-      { name: "LogPurge", schedule: "cron(0 2 * * ? *)", timezone: "UTC", event: { job: "purge" }, handler: "functions/cron-purge.handler", timeout: "15 minutes", retries: 2 },
-      { name: "ErrorRateCheck", schedule: "rate(5 minutes)", timezone: "UTC", event: { job: "error-rate" }, handler: "functions/cron-error-rate.handler", timeout: "1 minute", retries: 0 },
-      { name: "KeyStatusCheck", schedule: "rate(30 minutes)", timezone: "UTC", event: { job: "key-status" }, handler: "functions/cron-key-status.handler", timeout: "1 minute", retries: 0 },
+      { name: "UsageRollup", schedule: "cron(0 * * * ? *)", timezone: "UTC", event: { job: "rollup" }, handler: "functions/cron-rollup.handler", timeout: "5 minutes", retries: 2, functionRetries: 2 },
+      { name: "LogPurge", schedule: "cron(0 2 * * ? *)", timezone: "UTC", event: { job: "purge" }, handler: "functions/cron-purge.handler", timeout: "15 minutes", retries: 2, functionRetries: 2 },
+      { name: "ErrorRateCheck", schedule: "rate(5 minutes)", timezone: "UTC", event: { job: "error-rate" }, handler: "functions/cron-error-rate.handler", timeout: "1 minute", retries: 0, functionRetries: 0 },
+      { name: "KeyStatusCheck", schedule: "rate(30 minutes)", timezone: "UTC", event: { job: "key-status" }, handler: "functions/cron-key-status.handler", timeout: "1 minute", retries: 0, functionRetries: 0 },
     ]);
+  });
+
+  it("gives each job's function more time than the job's own bound, so a run ends itself and frees its lock", () => {
+    const seconds = (timeout: string) => {
+      const [, amount, unit] = /^(\d+) (second|seconds|minute|minutes)$/.exec(timeout)!;
+      return Number(amount) * (unit.startsWith("minute") ? 60 : 1);
+    };
+    for (const cron of recording.ofType("sst.aws.CronV2")) {
+      const job = cron.args.event.job as keyof typeof JOBS;
+      expect(seconds(cronFunction(cron).timeout) * 1000, cron.name).toBeGreaterThan(JOBS[job].maxRunMs);
+    }
+    // On-demand runs run on the buffered API function.
+    expect(seconds(String(recording.get("sst.aws.Function", "ApiHandler").args.timeout)) * 1000).toBeGreaterThan(ON_DEMAND_MAX_RUN_MS);
   });
 
   it("runs each job on the schedule the app itself uses for it (lib/jobs)", () => {

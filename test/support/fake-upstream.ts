@@ -150,6 +150,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (step.kind === "hang") return hang(step, response, stepHeaders);
     if (step.kind === "raw") return sendRaw(step, response, stepHeaders);
     if (route === "models") return sendJson(response, 200, renderer.models(step), stepHeaders);
+    if (route === "embeddings") return sendJson(response, 200, embeddingsAnswer(recorded, step), stepHeaders);
 
     const invalid = renderer.validate(recorded);
     if (invalid) return sendError(invalid);
@@ -276,8 +277,21 @@ function apiKeyOf(headers: Record<string, string>): string | undefined {
   return bearer?.[1] ?? (headers["x-api-key"] || undefined);
 }
 
-function routeOf(request: RecordedUpstreamRequest): "chat" | "models" | undefined {
+/** OpenAI's embeddings answer: one 3-dimensional vector per input, usage from the step or a quarter of the input's length. */
+function embeddingsAnswer(recorded: RecordedUpstreamRequest, step: FakeUpstreamStep) {
+  const inputs: unknown[] = Array.isArray(recorded.body?.input) ? recorded.body.input : [recorded.body?.input];
+  const promptTokens = (step as AnswerStep).usage?.promptTokens ?? Math.ceil(JSON.stringify(recorded.body?.input ?? "").length / 4);
+  return {
+    object: "list",
+    data: inputs.map((_input, index) => ({ object: "embedding", index, embedding: [0.1 * (index + 1), -0.2, 0.3] })),
+    model: recorded.body?.model,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  };
+}
+
+function routeOf(request: RecordedUpstreamRequest): "chat" | "models" | "embeddings" | undefined {
   const { method, path, dialect } = request;
+  if (method === "POST" && path === "/v1/embeddings" && dialect === "openai") return "embeddings";
   if (method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions" || (dialect === "anthropic" && path === "/v1/messages"))) return "chat";
   if (method === "GET" && (path === "/v1/models" || path === "/models")) return "models";
   return undefined;

@@ -15,6 +15,7 @@ import type { LimitStore } from "../../lib/limits/limit-store";
 import { MemoryLimitStore } from "../../lib/limits/memory-limit-store";
 import { createStoreRequestLimiter, type RequestLimiter } from "../../lib/limits/request-limiter";
 import { createLogger, type Logger } from "../../lib/logging/logger";
+import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
 import { openTestDatabase, type TestDatabase, type TestDatabaseKind } from "./test-databases";
 
 /** A clock tests move by hand. */
@@ -67,7 +68,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     .insertInto("t_admin_users")
     .values({ username: TEST_ADMIN.username, password_hash: await hashPassword(TEST_ADMIN.password), role: "admin", is_active: 1, created_at: now, updated_at: now })
     .execute();
-  const settings: Readonly<Settings> = parseSettings({ JWT_SECRET: randomBytes(32).toString("hex"), ...options.env });
+  // Fake upstreams and webhook receivers listen on 127.0.0.1, which the default policy refuses.
+  const settings: Readonly<Settings> = parseSettings({ JWT_SECRET: randomBytes(32).toString("hex"), ALLOW_LOOPBACK_UPSTREAMS: "true", ...options.env });
   const limits = options.limits ?? new MemoryLimitStore();
   const logLines: string[] = [];
   const logger = options.logger ?? createLogger({ level: "debug", write: (line) => logLines.push(line), now: () => clock.now() });
@@ -80,7 +82,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     jwtSecret: settings.jwtSecret!,
     clock,
     newId: randomUUID,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? createUpstreamFetch({ destinations: settings.destinations }),
     logger,
   };
   const app = createApp(deps, options.app);

@@ -14,7 +14,7 @@ async function renderClientsView(root) {
     submitLabel: "Create key",
     fields: [
       { name: "name", label: "Application name", required: true },
-      { name: "allowedModels", label: "Allowed models", placeholder: "all models", hint: "Comma-separated model codes; empty allows every model." },
+      { name: "allowedModels", label: "Allowed models", placeholder: "all models", hint: "Comma-separated, as provider/model or a code only one provider offers; empty allows every model." },
       { name: "rateLimitRpm", label: "Requests / min", type: "number", min: 1, placeholder: "no limit" },
     ],
     onSubmit: async function (values) {

@@ -75,6 +75,11 @@ function signOut(message) {
   renderLogin(message || "");
 }
 
+// Ends the session on the server too (every token of this user), then forgets it here.
+function logOut() {
+  api("POST", "auth/logout").catch(function () { return null; }).then(function () { signOut("Signed out."); });
+}
+
 function query(params) {
   var parts = [];
   Object.keys(params || {}).forEach(function (name) {
@@ -162,7 +167,7 @@ function renderShell(active) {
     nav = h("nav", { id: "nav" });
     append(body, [
       h("header", { className: "topbar" }, [h("strong", { className: "brand" }, "modelgate"), nav, h("span", { id: "who", className: "who" }),
-        h("button", { type: "button", id: "logout", className: "secondary", onclick: function () { signOut("Signed out."); } }, "Log out")]),
+        h("button", { type: "button", id: "logout", className: "secondary", onclick: logOut }, "Log out")]),
       h("div", { id: "notice", className: "notice", hidden: true, role: "status" }),
       h("main", { id: "main" }),
     ]);

@@ -13,6 +13,7 @@ import { tokensForCharacters } from "../../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "../api-log-middleware";
 import type { ApiLogRecord } from "../api-log-record";
 import type { ChatServiceDependencies, ResolvedTarget } from "../chat-service";
+import { withinDeadline } from "../request-deadline";
 import { streamingResponse, type StreamRendering } from "../stream-response";
 import { forwardStream, forwardWhole, type ForwardedEvent } from "./pass-through-call";
 import type { PassThroughObserver } from "./pass-through-observer";
@@ -82,7 +83,9 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   const request = { entry, endpoint: input.endpoint, text, clientHeaders: c.req.raw.headers, observer: input.observer };
 
   if (!input.stream) {
-    const call = await services.router.route(route, (attempt) => forwardWhole(request, attempt)).finally(() => c.set("upstreamMs", record.upstreamMs));
+    const call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (signal) =>
+      services.router.route({ ...route, signal }, (attempt) => forwardWhole(request, attempt)),
+    ).finally(() => c.set("upstreamMs", record.upstreamMs));
     noteObserved(record, input.observer);
     const tokens = record.tokens("success");
     record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion));

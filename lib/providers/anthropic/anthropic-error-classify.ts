@@ -17,12 +17,16 @@ export function classifyAnthropicError(facts: UpstreamErrorFacts): ErrorClassifi
 }
 
 /**
- * Classifies anything an Anthropic call threw.
+ * Classifies anything an Anthropic call threw. Before a response, only what the upstream or the
+ * network produced (the SDK's connection, timeout and HTTP errors) becomes a `ProviderError`;
+ * anything else was thrown before the request left the process (e.g. a `RangeError` from
+ * serializing a body nested too deeply) and is returned as it is, so the router never blames the
+ * key for it. While streaming, the request has left: a failure is a cut stream.
  *
  * @param whileStreaming the error broke an accepted stream: network failures are then a cut
  *   stream (`stream_truncated`) rather than a failed connection
  */
-export function toAnthropicProviderError(error: unknown, scope: CallScope, whileStreaming = false): ProviderError {
+export function toAnthropicProviderError(error: unknown, scope: CallScope, whileStreaming = false): ProviderError | unknown {
   if (isProviderError(error)) return error;
   if (error instanceof Anthropic.APIConnectionTimeoutError) return timeoutError(scope);
   if (scope.aborted()) return abortedCallError(scope);
@@ -47,5 +51,5 @@ export function toAnthropicProviderError(error: unknown, scope: CallScope, while
   if (error instanceof SyntaxError) {
     return new ProviderError({ kind: "transient", status: 0, code: "stream_malformed", message: "upstream sent an event that is not JSON", provider: "anthropic" });
   }
-  return connectionError(scope, whileStreaming ? "stream_truncated" : "connection_error", error);
+  return whileStreaming ? connectionError(scope, "stream_truncated", error) : error;
 }

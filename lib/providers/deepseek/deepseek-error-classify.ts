@@ -18,6 +18,6 @@ export function classifyDeepSeekError(facts: UpstreamErrorFacts): ErrorClassific
 }
 
 /** Classifies anything a DeepSeek call threw. */
-export function toDeepSeekProviderError(error: unknown, scope: CallScope): ProviderError {
+export function toDeepSeekProviderError(error: unknown, scope: CallScope): ProviderError | unknown {
   return providerErrorFromOpenAISdk(error, scope, classifyDeepSeekError);
 }

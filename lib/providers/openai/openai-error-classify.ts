@@ -16,6 +16,6 @@ export function classifyOpenAIError(facts: UpstreamErrorFacts): ErrorClassificat
 }
 
 /** Classifies anything an OpenAI call threw. */
-export function toOpenAIProviderError(error: unknown, scope: CallScope): ProviderError {
+export function toOpenAIProviderError(error: unknown, scope: CallScope): ProviderError | unknown {
   return providerErrorFromOpenAISdk(error, scope, classifyOpenAIError);
 }

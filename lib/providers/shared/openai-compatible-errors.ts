@@ -18,9 +18,14 @@ export interface OpenAIErrorObject {
 /**
  * Classifies an error thrown by an `openai` SDK call (or by reading its response).
  *
+ * Only what the upstream or the network produced becomes a `ProviderError`: the SDK reports every
+ * failed `fetch` as a connection error and every HTTP error as an `APIError`. Anything else was
+ * thrown before the request left the process (e.g. a `RangeError` from serializing a body nested
+ * too deeply) and is returned as it is, so the router answers it without blaming the key.
+ *
  * @param rule the provider's quirks, applied before the shared status rules
  */
-export function providerErrorFromOpenAISdk(error: unknown, scope: CallScope, rule?: ProviderErrorRule): ProviderError {
+export function providerErrorFromOpenAISdk(error: unknown, scope: CallScope, rule?: ProviderErrorRule): ProviderError | unknown {
   if (isProviderError(error)) return error;
   if (error instanceof OpenAI.APIConnectionTimeoutError) return timeoutError(scope);
   if (scope.aborted()) return abortedCallError(scope);
@@ -42,7 +47,7 @@ export function providerErrorFromOpenAISdk(error: unknown, scope: CallScope, rul
       rule,
     );
   }
-  return connectionError(scope, "connection_error", error);
+  return error;
 }
 
 /**

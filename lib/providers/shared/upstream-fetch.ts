@@ -14,14 +14,22 @@
  * body is an event stream is handed on as a stream (backpressure preserved, cancel closes the
  * connection); any other body is read whole first, which is what the SDKs do next anyway, and
  * answered as a {@link BufferedResponse}.
- * Everything else (a `Request` input, a streamed or form body, another scheme, a 3xx redirect to
- * follow) goes to the platform `fetch`, so semantics never differ from it. Failures look like
- * `fetch`'s: an abort rejects with the signal's reason, a network error with
- * `TypeError("fetch failed", { cause })`.
+ * A `Request` input or a streamed, blob or form body is read into bytes first (API calls are
+ * small), so every call takes the same guarded path; other schemes are refused.
+ *
+ * Destinations: every call is held to a {@link DestinationPolicy}: an IP literal in the URL is
+ * judged before connecting, and a name is judged on every address it resolves to (a `lookup`
+ * that refuses), so neither `169.254.169.254` nor a name resolving to `127.0.0.1` gets a socket
+ * unless the policy allows it. Redirects are followed only within the same origin (at most 5);
+ * one to another origin is refused, since it would take the key to a host nobody configured.
+ * Failures look like `fetch`'s: an abort rejects with the signal's reason, a network error or a
+ * refused destination with `TypeError("fetch failed", { cause })`.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { guardedLookup, DestinationRefusedError, type Resolver } from "../../network/destination-lookup";
+import { PUBLIC_ONLY, urlRefusal, type DestinationPolicy } from "../../network/destination-policy";
 import { BufferedResponse } from "./buffered-response";
 
 /** Options of {@link createUpstreamFetch}. */
@@ -33,15 +41,22 @@ export interface UpstreamFetchOptions {
    */
   idleTimeoutMs?: number;
   /**
-   * The platform `fetch` used for what this one does not handle itself.
-   * @default globalThis.fetch at call time
+   * Which addresses may be called beyond public ones.
+   * @default public addresses only (no loopback, no private ranges)
    */
-  fallback?: typeof fetch;
+  destinations?: DestinationPolicy;
+  /**
+   * Where host names are resolved (tests resolve a made-up name to a local address).
+   * @default node:dns lookup
+   */
+  resolver?: Resolver;
 }
 
 /** Statuses whose responses never have a body (fetch spec "null body status"). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Same-origin redirects followed before giving up, as browsers cap them too. */
+const MAX_REDIRECTS = 5;
 
 // Captured at load: @hono/node-server later swaps the global Response for a lightweight
 // stand-in that builds this one on first use, which would only add work here.
@@ -67,6 +82,53 @@ function simpleBody(body: BodyInit | null | undefined): string | Uint8Array | nu
   if (body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   return undefined;
+}
+
+/** A connection error as `fetch` reports it. */
+function fetchFailed(cause: unknown): TypeError {
+  return new TypeError("fetch failed", { cause });
+}
+
+/** One outgoing call, normalised. */
+interface Outgoing {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array | null | undefined;
+  signal: AbortSignal | undefined;
+  redirect: RequestRedirect;
+}
+
+/** Reads a `Request` input or a streamed, blob or form body into bytes. */
+async function readOutgoing(input: string | URL | Request, init: RequestInit): Promise<Outgoing> {
+  const request = input instanceof Request ? input : undefined;
+  const headers = headerRecord(init.headers ?? request?.headers);
+  let body = simpleBody(init.body);
+  if (body === undefined && init.body !== undefined && init.body !== null) {
+    const wrapped = new PlatformResponse(init.body);
+    const contentType = wrapped.headers.get("content-type");
+    if (contentType && headers["content-type"] === undefined) headers["content-type"] = contentType;
+    body = new Uint8Array(await wrapped.arrayBuffer());
+  } else if (body === undefined && request?.body) {
+    body = new Uint8Array(await request.arrayBuffer());
+  }
+  return {
+    url: new URL(request ? request.url : input.toString()),
+    method: (init.method ?? request?.method ?? "GET").toUpperCase(),
+    headers,
+    body,
+    signal: init.signal ?? request?.signal ?? undefined,
+    redirect: init.redirect ?? request?.redirect ?? "follow",
+  };
+}
+
+/** The call a redirect leads to (fetch spec: 303, and 301/302 after POST, become a bodiless GET). */
+function redirected(outgoing: Outgoing, status: number, location: URL): Outgoing {
+  const toGet = status === 303 ? outgoing.method !== "HEAD" : (status === 301 || status === 302) && outgoing.method === "POST";
+  if (!toGet) return { ...outgoing, url: location };
+  const headers = { ...outgoing.headers };
+  for (const name of ["content-type", "content-length", "content-encoding", "content-language", "content-location"]) delete headers[name];
+  return { ...outgoing, url: location, method: "GET", headers, body: undefined };
 }
 
 /** The response body, decoded as `fetch` would for a `Content-Encoding` the server chose anyway. */
@@ -129,29 +191,28 @@ function responseHeaders(message: IncomingMessage): Headers {
   return headers;
 }
 
-/** Builds a keep-alive `fetch` with its own connection pools. */
-export function createUpstreamFetch({ idleTimeoutMs = 4000, fallback }: UpstreamFetchOptions = {}): typeof fetch {
+/** Builds a keep-alive `fetch` with its own connection pools, held to a destination policy. */
+export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLIC_ONLY, resolver }: UpstreamFetchOptions = {}): typeof fetch {
   if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
   // `timeout` closes sockets idle in the pool; a busy socket only gets a 'timeout' event nobody acts on.
   const agentOptions = { keepAlive: true, scheduling: "lifo" as const, timeout: idleTimeoutMs };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
-  const platformFetch: typeof fetch = (input, init) => (fallback ?? globalThis.fetch)(input, init);
+  const lookup = guardedLookup(destinations, resolver);
 
-  return function upstreamFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-    const body = simpleBody(init.body);
-    if (input instanceof Request || (body === undefined && init.body !== undefined && init.body !== null)) return platformFetch(input, init);
-    const url = typeof input === "string" ? new URL(input) : input;
+  function send(outgoing: Outgoing, redirectsLeft: number): Promise<Response> {
+    const { url, method, body, signal } = outgoing;
     const secure = url.protocol === "https:";
-    if (!secure && url.protocol !== "http:") return platformFetch(input, init);
-    const signal = init.signal ?? undefined;
+    if (!secure && url.protocol !== "http:") return Promise.reject(fetchFailed(new Error(`unsupported scheme ${url.protocol}`)));
+    // IP literals never reach `lookup`, so they are judged here.
+    const refusal = urlRefusal(url, destinations);
+    if (refusal) return Promise.reject(fetchFailed(new DestinationRefusedError(url.hostname, refusal.replace(/^points at/, "it is"))));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
 
     return new Promise<Response>((resolve, reject) => {
-      const headers = headerRecord(init.headers);
+      const headers = { ...outgoing.headers };
       if (body !== null && body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-      const method = (init.method ?? "GET").toUpperCase();
-      const request = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? httpsAgent : httpAgent });
+      const request = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? httpsAgent : httpAgent, lookup });
       let message: IncomingMessage | undefined;
       let settled = false;
       const onAbort = () => {
@@ -168,16 +229,25 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, fallback }: Upstream
         reject(error);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      request.once("error", (error) => fail(signal?.aborted ? abortReason(signal) : new TypeError("fetch failed", { cause: error })));
+      request.once("error", (error) => fail(signal?.aborted ? abortReason(signal) : fetchFailed(error)));
       request.once("response", (response) => {
         message = response;
         const status = response.statusCode ?? 0;
-        if (REDIRECT_STATUSES.has(status) && response.headers.location) {
-          // Redirects are rare for an API; the platform fetch applies its rules to a replay.
+        const location = response.headers.location;
+        if (REDIRECT_STATUSES.has(status) && location && outgoing.redirect !== "manual") {
           response.resume();
           settled = true;
           release();
-          resolve(platformFetch(input, init));
+          let target: URL | undefined;
+          try {
+            target = new URL(location, url);
+          } catch {
+            target = undefined;
+          }
+          if (outgoing.redirect === "error") reject(fetchFailed(new Error("the upstream answered with a redirect")));
+          else if (!target || target.origin !== url.origin) reject(fetchFailed(new Error(`redirect to another origin not followed (${status})`)));
+          else if (redirectsLeft === 0) reject(fetchFailed(new Error("too many redirects")));
+          else resolve(send(redirected(outgoing, status, target), redirectsLeft - 1));
           return;
         }
         const responseInit = { status, statusText: response.statusMessage ?? "", headers: responseHeaders(response) };
@@ -206,8 +276,26 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, fallback }: Upstream
       });
       request.end(body ?? undefined);
     });
+  }
+
+  return function upstreamFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+    const body = simpleBody(init.body);
+    if (input instanceof Request || (body === undefined && init.body !== undefined && init.body !== null)) {
+      return readOutgoing(input, init).then((outgoing) => send(outgoing, MAX_REDIRECTS));
+    }
+    let url: URL;
+    try {
+      url = typeof input === "string" ? new URL(input) : input;
+    } catch (error) {
+      return Promise.reject(new TypeError("Invalid URL", { cause: error }));
+    }
+    const outgoing: Outgoing = { url, method: (init.method ?? "GET").toUpperCase(), headers: headerRecord(init.headers), body, signal: init.signal ?? undefined, redirect: init.redirect ?? "follow" };
+    return send(outgoing, MAX_REDIRECTS);
   } as typeof fetch;
 }
 
-/** The process-wide instance every provider client uses unless a call context brings its own. */
+/**
+ * The process-wide instance provider clients use when a call context brings no `fetch`: public
+ * destinations only. The gateway hands every call its own instance built from the settings.
+ */
 export const upstreamFetch: typeof fetch = createUpstreamFetch();

@@ -1,0 +1,98 @@
+/**
+ * A client key's allowed models are stored as `provider/model` entries, each naming exactly one
+ * catalogue model, and compared exactly with the resolved target. A bare code is resolved once:
+ * when an admin saves it (an unknown or ambiguous code is the admin's 400), or, for a row an
+ * older version wrote, the first time the key is loaded (a code naming no model or several is
+ * dropped, and the pinned list is written back).
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { ValidationError } from "../errors";
+
+/** One catalogue model by name. */
+export interface CatalogueModelName {
+  providerCode: string;
+  modelCode: string;
+}
+
+/** What an allowed-model entry names in the catalogue. */
+export type AllowedModelResolution =
+  | { kind: "model"; entry: string }
+  | { kind: "unknown" }
+  | { kind: "ambiguous"; options: string[] };
+
+/** Every catalogue model, active or not, in creation order. */
+export async function loadCatalogueModelNames(db: Kysely<Database>): Promise<CatalogueModelName[]> {
+  const rows = await db
+    .selectFrom("t_ai_models")
+    .innerJoin("t_ai_providers", "t_ai_providers.id", "t_ai_models.provider_id")
+    .select(["t_ai_providers.code as providerCode", "t_ai_models.model_code as modelCode"])
+    .orderBy("t_ai_models.id")
+    .execute();
+  return rows;
+}
+
+/** The stored entry for one model. Provider codes hold no `/`, so the entry reads back one way only. */
+export function allowedModelEntry(providerCode: string, modelCode: string): string {
+  return `${providerCode}/${modelCode}`;
+}
+
+/**
+ * Resolves an entry: `provider/model` naming a catalogue model is that model; otherwise a model
+ * code offered by exactly one provider is that provider's model.
+ */
+export function resolveAllowedModel(entry: string, models: readonly CatalogueModelName[]): AllowedModelResolution {
+  const slash = entry.indexOf("/");
+  if (slash > 0) {
+    const providerCode = entry.slice(0, slash);
+    const modelCode = entry.slice(slash + 1);
+    if (models.some((model) => model.providerCode === providerCode && model.modelCode === modelCode)) return { kind: "model", entry };
+  }
+  const options = models.filter((model) => model.modelCode === entry).map((model) => allowedModelEntry(model.providerCode, model.modelCode));
+  if (options.length === 1) return { kind: "model", entry: options[0] };
+  return options.length === 0 ? { kind: "unknown" } : { kind: "ambiguous", options };
+}
+
+/**
+ * The stored form of an admin's list, in order without duplicates.
+ * @throws ValidationError 400 naming each entry that is unknown or ambiguous (`allowedModels.<index>`)
+ */
+export async function canonicalAllowedModels(db: Kysely<Database>, entries: readonly string[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const models = await loadCatalogueModelNames(db);
+  const canonical: string[] = [];
+  const errors: Array<{ field: string; message: string }> = [];
+  entries.forEach((entry, index) => {
+    const resolution = resolveAllowedModel(entry, models);
+    const field = `allowedModels.${index}`;
+    if (resolution.kind === "unknown") errors.push({ field, message: `'${entry}' is not a model in the catalogue` });
+    else if (resolution.kind === "ambiguous") errors.push({ field, message: `'${entry}' is offered by several providers; use one of: ${resolution.options.join(", ")}` });
+    else if (!canonical.includes(resolution.entry)) canonical.push(resolution.entry);
+  });
+  if (errors.length > 0) throw new ValidationError("Invalid allowedModels", errors);
+  return canonical;
+}
+
+/**
+ * The list a loaded key allows. Entries with a `/` are taken as stored; bare codes (rows an
+ * older version wrote) are pinned to the one model they name now, or dropped, and the pinned list
+ * is written back unless the row changed meanwhile.
+ */
+export async function pinnedAllowedModels(db: Kysely<Database>, clientId: number, stored: string, entries: string[]): Promise<string[]> {
+  if (entries.every((entry) => entry.indexOf("/") > 0)) return entries;
+  const models = await loadCatalogueModelNames(db);
+  const pinned: string[] = [];
+  for (const entry of entries) {
+    const resolution = entry.indexOf("/") > 0 ? ({ kind: "model", entry } as const) : resolveAllowedModel(entry, models);
+    if (resolution.kind === "model" && !pinned.includes(resolution.entry)) pinned.push(resolution.entry);
+  }
+  // Best effort: the pinned list applies to this load either way, and the next load pins again.
+  await db
+    .updateTable("t_client_keys")
+    .set({ allowed_models: JSON.stringify(pinned) })
+    .where("id", "=", clientId)
+    .where("allowed_models", "=", stored)
+    .execute()
+    .catch(() => undefined);
+  return pinned;
+}
