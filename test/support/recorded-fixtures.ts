@@ -65,7 +65,7 @@ export interface Recording extends RecordingEntry {
 export interface RecordingManifest {
   description: string;
   framings: Record<RecordingFraming, string>;
-  sources: Record<string, { url: string; commit: string }>;
+  sources: Record<string, { url: string; commit: string; license: string }>;
   recordings: RecordingEntry[];
 }
 
