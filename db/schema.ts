@@ -19,7 +19,11 @@ export interface ProvidersTable {
   code: string;
   name: string;
   base_url: string;
-  /** Wire format of the adapter: `openai`, `anthropic`, `deepseek`. */
+  /**
+   * Wire format of the adapter, one of the provider registry's (`openai`, `openai-compatible`,
+   * `anthropic`, `deepseek`, …). Deliberately unconstrained in the database: the admin API accepts
+   * only registered formats, and a row naming one this build does not know is answered with a 503.
+   */
   api_format: string;
   is_active: Flag;
   /** Upstream request timeout in milliseconds. */

@@ -1,11 +1,12 @@
 /**
  * The HTTP front door: one API Gateway REST API (v1) in front of the Hono app for every route.
  *
- * Two Lambda functions serve the same app. The chat completion routes go to a streaming one
- * (`responseTransferMode: STREAM`), which lifts API Gateway's 29-second and 10 MB limits for
- * streamed and non-streamed completions alike; everything else (admin API, dashboard, health,
- * `/v1/models`) goes to a buffered one. API Gateway picks the most specific resource, so the two
- * literal chat paths win over the `{proxy+}` catch-alls.
+ * Two Lambda functions serve the same app. The model routes of the doors (chat completions,
+ * messages, responses) go to a streaming one (`responseTransferMode: STREAM`), which lifts API
+ * Gateway's 29-second and 10 MB limits for streamed and non-streamed answers alike; everything
+ * else (admin API, dashboard, health, `/v1/models`, embeddings) goes to a buffered one. API
+ * Gateway picks the most specific resource, so the literal model paths win over the `{proxy+}`
+ * catch-alls.
  */
 import {
   DASHBOARD_ASSET_COPY,
@@ -56,10 +57,10 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   link: [keyEncryptionAccess],
 });
 
-/** Streaming handler for the chat completion routes. */
+/** Streaming handler for the model routes of the doors. */
 export const apiStreamFunction = new sst.aws.Function("ApiStreamHandler", {
   handler: LAMBDA_HANDLERS.apiStream,
-  description: "modelgate chat completions (response streaming)",
+  description: "modelgate model routes (response streaming)",
   runtime: LAMBDA_RUNTIME,
   architecture: LAMBDA_ARCHITECTURE,
   memory: "1024 MB",
@@ -83,22 +84,27 @@ export const api = new sst.aws.ApiGatewayV1("Api", {
   },
 });
 
-/** Literal paths of the routes that stream (DESIGN.md "HTTP API"). */
-export const STREAMING_PATHS = ["/v1/chat/completions", "/api/ai/chat/completions"] as const;
+/** Literal paths of the routes that stream: the model routes of every door. */
+export const STREAMING_PATHS = ["/v1/chat/completions", "/v1/messages", "/v1/responses", "/api/ai/chat/completions"] as const;
+
+/** Streaming paths with other routes below them (`/v1/messages/count_tokens`, `/v1/responses/{id}`). */
+const STREAMING_PATHS_WITH_CHILDREN = ["/v1/messages", "/v1/responses"];
 
 /**
- * Every literal resource above a streaming path (`/v1`, `/v1/chat`, `/api`, …). Once a request's
- * first segment matches one of them, API Gateway descends into it; whether it then falls back to
- * `/{proxy+}` higher up when the rest does not match is not documented, so each gets its own
- * catch-all and `/v1/models` or `/api/admin/...` reach the app either way.
+ * Every literal resource above a streaming path (`/v1`, `/v1/chat`, `/api`, …), and the streaming
+ * paths that have routes below them. Once a request's first segment matches one of them, API
+ * Gateway descends into it; whether it then falls back to `/{proxy+}` higher up when the rest
+ * does not match is not documented, so each gets its own catch-all and `/v1/models` or
+ * `/api/admin/...` reach the app either way.
  */
 const literalBranches = [
-  ...new Set(
-    STREAMING_PATHS.flatMap((path) => {
+  ...new Set([
+    ...STREAMING_PATHS.flatMap((path) => {
       const segments = path.split("/").filter(Boolean);
       return segments.slice(1).map((_, index) => `/${segments.slice(0, index + 1).join("/")}`);
     }),
-  ),
+    ...STREAMING_PATHS_WITH_CHILDREN,
+  ]),
 ];
 
 api.route("ANY /", apiFunction.arn);

@@ -3,6 +3,7 @@
  */
 import * as z from "zod";
 import { PROVIDER_TIMEOUT_MAX_MS } from "../config/deploy-bounds";
+import { providerFormats, type ProviderFormat } from "../providers/provider-registry";
 
 /** `:id` path parameter (a positive integer). */
 export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
@@ -50,7 +51,8 @@ export const providerCreateSchema = z.object({
   code: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{1,31}$/, "must be 2-32 lowercase letters, digits, _ or -"),
   name: plainTextSchema(100),
   baseUrl: httpUrl,
-  apiFormat: z.enum(["openai", "anthropic", "deepseek"]),
+  // The registry is the one list of formats: a format gets accepted here by being registered.
+  apiFormat: z.enum(providerFormats as readonly [ProviderFormat, ...ProviderFormat[]]),
   isActive: z.boolean().default(true),
   timeout: providerTimeout.default(60_000),
 });

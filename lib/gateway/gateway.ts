@@ -20,6 +20,7 @@ import { apiLog, type GatewayEnv } from "./api-log-middleware";
 import { ApiLogWriter } from "./api-log-writer";
 import type { ChatRouteMiddleware, ChatServiceDependencies } from "./chat-service";
 import { envelopeRoutes } from "./envelope-routes";
+import { messagesRoutes } from "../doors/messages/messages-routes";
 import { keyValidationRoutes } from "./key-validation-routes";
 import { openAiRoutes } from "./openai-routes";
 import { ReasoningCarrier } from "./reasoning-carrier";
@@ -165,6 +166,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   return {
     mount(app) {
       app.route("/v1", openAiRoutes(services, middleware));
+      app.route("/v1", messagesRoutes(services, middleware));
       app.route("/v1", embeddingsRoutes(services, middleware));
       app.route("/api/ai", envelopeRoutes(services, middleware));
       app.route(

@@ -9,7 +9,8 @@ import { chatObserver } from "../doors/chat/chat-observer";
 import { estimatePromptTokens } from "../router/token-estimate";
 import { readJsonBody } from "../http/json-body";
 import type { CatalogueSnapshot } from "../router/catalogue-snapshot";
-import { isModelAllowed } from "../router/model-resolver";
+import { isModelAllowed, resolveModel, type RouteTarget } from "../router/model-resolver";
+import { anthropicModelInfo, anthropicModelPage, type ListedModel } from "../doors/messages/messages-models";
 import type { ChatRequest } from "../providers/provider-spec";
 import type { GatewayEnv } from "./api-log-middleware";
 import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "./chat-service";
@@ -32,22 +33,41 @@ interface ModelObject {
 }
 
 /** Active models of active providers the caller may use; a code offered twice is listed as `provider/model`. */
-function listModels(snapshot: CatalogueSnapshot, caller: Parameters<typeof isModelAllowed>[0]): ModelObject[] {
-  const models: ModelObject[] = [];
+function listModels(snapshot: CatalogueSnapshot, caller: Parameters<typeof isModelAllowed>[0]): ListedModel[] {
+  const models: (ListedModel & { owner: string })[] = [];
   for (const [code, sameCode] of snapshot.modelsByCode) {
     const usable = sameCode.filter((model) => model.isActive && snapshot.providersById.get(model.providerId)?.isActive);
     for (const model of usable) {
       const provider = snapshot.providersById.get(model.providerId)!;
       if (!isModelAllowed(caller, provider, model)) continue;
-      models.push({
-        id: usable.length > 1 ? `${provider.code}/${code}` : code,
-        object: "model",
-        created: Math.floor(model.createdAt / 1000),
-        owned_by: provider.code,
-      });
+      models.push({ id: usable.length > 1 ? `${provider.code}/${code}` : code, model, owner: provider.code });
     }
   }
-  return models.sort((left, right) => left.owned_by.localeCompare(right.owned_by) || left.id.localeCompare(right.id));
+  return models.sort((left, right) => left.owner.localeCompare(right.owner) || left.id.localeCompare(right.id));
+}
+
+/** A listed model in OpenAI's shape. */
+function openAiModel(listed: ListedModel, snapshot: CatalogueSnapshot): ModelObject {
+  return {
+    id: listed.id,
+    object: "model",
+    created: Math.floor(listed.model.createdAt / 1000),
+    owned_by: snapshot.providersById.get(listed.model.providerId)?.code ?? "",
+  };
+}
+
+/** The listed model an id names: its listed id, or any reference chat would resolve (`provider/model`). */
+function findListed(snapshot: CatalogueSnapshot, listed: ListedModel[], id: string): ListedModel | undefined {
+  const exact = listed.find((model) => model.id === id);
+  if (exact) return exact;
+  let target: RouteTarget;
+  try {
+    target = resolveModel(snapshot, { model: id });
+  } catch {
+    return undefined;
+  }
+  const match = listed.find((model) => model.model.id === target.model.id);
+  return match && { id, model: match.model };
 }
 
 /** Routes mounted at `/v1`. */
@@ -66,15 +86,20 @@ export function openAiRoutes(services: ChatServiceDependencies, middleware: Chat
     return handleChat(c, services, { resolved, request: body as unknown as ChatRequest, stream, format: openAiFormat });
   });
 
+  // Anthropic's clients always send `anthropic-version`; OpenAI's never do.
   app.get("/models", middleware.authenticate, async (c) => {
-    return c.json({ object: "list", data: listModels(await services.cache.snapshot(), c.get("caller")!) });
+    const snapshot = await services.cache.snapshot();
+    const models = listModels(snapshot, c.get("caller")!);
+    if (c.req.header("anthropic-version")) return c.json(anthropicModelPage(models, c.req.query()));
+    return c.json({ object: "list", data: models.map((listed) => openAiModel(listed, snapshot)) });
   });
 
   app.get("/models/:model{.+}", middleware.authenticate, async (c) => {
     const id = c.req.param("model");
-    const found = listModels(await services.cache.snapshot(), c.get("caller")!).find((model) => model.id === id);
+    const snapshot = await services.cache.snapshot();
+    const found = findListed(snapshot, listModels(snapshot, c.get("caller")!), id);
     if (!found) throw new GatewayError(404, "model_not_found", `The model '${id}' does not exist`, { openAiType: "invalid_request_error", param: "model" });
-    return c.json(found);
+    return c.json(c.req.header("anthropic-version") ? anthropicModelInfo(found) : openAiModel(found, snapshot));
   });
 
   return app;

@@ -10,6 +10,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionCreateParams,
 } from "openai/resources/chat/completions";
+import type { ProviderFormat } from "./provider-registry";
 
 export type { ChatCompletion, ChatCompletionChunk };
 
@@ -48,16 +49,12 @@ export function emulated(field: string, message: string): TranslationWarning {
   return { field, action: "emulated", message };
 }
 
-/** Wire format an adapter speaks; matches the provider's `api format` column. */
-export type ProviderFormat = "openai" | "anthropic" | "deepseek";
-
-/** Every format the registry knows, in a stable order. */
-export const providerFormats: readonly ProviderFormat[] = ["openai", "anthropic", "deepseek"];
-
-/** The format a provider row's `api_format` names, or `null` when it is none of {@link providerFormats}. */
-export function providerFormatOf(apiFormat: string): ProviderFormat | null {
-  return (providerFormats as readonly string[]).includes(apiFormat) ? (apiFormat as ProviderFormat) : null;
-}
+/**
+ * Wire format an adapter speaks: a key of the registry (provider-registry.ts), the one list of
+ * formats, which also exports the list itself (`providerFormats`, `providerFormatOf`). Only the
+ * type is imported here: the registry imports every adapter, and every adapter imports this file.
+ */
+export type { ProviderFormat };
 
 /**
  * A canonical chat request: OpenAI's `ChatCompletionCreateParams`. The router fills `model` with
@@ -115,6 +112,8 @@ export interface NormalizedUsage {
   totalTokens: number;
   /** Input tokens served from the provider's prompt cache (a subset of `promptTokens`). */
   cachedTokens: number;
+  /** Input tokens written to the prompt cache (Anthropic's cache creation; a subset of `promptTokens`), when any. */
+  cacheCreationTokens?: number;
   /** Output tokens spent on reasoning (a subset of `completionTokens`). */
   reasoningTokens: number;
 }

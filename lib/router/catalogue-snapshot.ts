@@ -5,7 +5,7 @@
  * own status changes at once instead of waiting for the next reload.
  */
 import type { ApiKeyRow, KeyStatus, ModelRow, ProviderRow } from "../../db/schema";
-import { providerFormatOf, type ProviderFormat } from "../providers/provider-spec";
+import { providerFormatOf, type ProviderFormat } from "../providers/provider-registry";
 
 /** A provider as the router sees it. */
 export interface CatalogueProvider {

@@ -3,8 +3,11 @@
  * same normalised name on every database, whatever the database's collation thinks is equal.
  */
 import { describe, expect, it, beforeEach, afterEach } from "vitest";
+import { migrateToLatest } from "../../db/migrate";
+import { ensureBootstrapAdmin } from "../../lib/auth/bootstrap-admin";
+import { createLogger } from "../../lib/logging/logger";
 import { createTestApp, TEST_ADMIN, type TestApp } from "../support/test-app";
-import { testDatabaseAvailable, TEST_DATABASE_KINDS } from "../support/test-databases";
+import { openTestDatabase, testDatabaseAvailable, TEST_DATABASE_KINDS } from "../support/test-databases";
 
 /** Ways of writing `admin` that a case- and accent-insensitive collation (or a careless eye) takes for it. */
 const SPELLINGS_OF_ADMIN = ["ADMIN", "Admin", "ａｄｍｉｎ", "admin\u200B", "ad\u00ADmin", "\uFEFFadmin", "ad\u2060min", "admin\u200E", "  admin  "];
@@ -21,6 +24,26 @@ describe("normaliseUsername", () => {
     expect(normaliseUsername("admin\uFFA0")).toBe("admin");
     expect(normaliseUsername("STRAßE")).toBe("strasse");
     expect(normaliseUsername("Ops.Team@Example")).toBe("ops.team@example");
+  });
+});
+
+describe("the bootstrap admin", () => {
+  it("is stored under its normalised name", async () => {
+    const database = await openTestDatabase("sqlite");
+    try {
+      await migrateToLatest(database.handle);
+      const result = await ensureBootstrapAdmin(database.handle.db, {
+        credentials: { username: "Ops.Admin", password: "a long enough password" },
+        allowGenerated: false,
+        now: 1,
+        logger: createLogger({ write: () => undefined }),
+      });
+      expect(result).toEqual({ created: true, username: "ops.admin", generatedPassword: null });
+      const rows = await database.handle.db.selectFrom("t_admin_users").select("username").execute();
+      expect(rows).toEqual([{ username: "ops.admin" }]);
+    } finally {
+      await database.drop();
+    }
   });
 });
 

@@ -44,6 +44,7 @@ describe("viewer tokens on the model routes", () => {
     expect(await envelope.json()).toEqual({ code: 403, message: REASON });
     expect((await g.request("GET", "/v1/models", undefined, viewerToken)).status).toBe(403);
     expect((await g.request("GET", "/v1/models/gpt-4o-mini", undefined, viewerToken)).status).toBe(403);
+    expect((await g.chat({ model: "text-embedding-3-small", input: "Hi" }, { token: viewerToken, path: "/v1/embeddings" })).status).toBe(403);
     expect(g.upstream.requests).toHaveLength(0);
   });
 

@@ -31,7 +31,7 @@ describe("anthropicAdapter.chat", () => {
     upstream.script(key, reply.ok({ content: "Paris." }));
     const result = await anthropicAdapter.chat(
       {
-        model: "claude-sonnet-5",
+        model: "claude-sonnet-4-6",
         messages: [
           { role: "system", content: "Be brief." },
           { role: "user", content: "Capital of France?" },
@@ -44,10 +44,10 @@ describe("anthropicAdapter.chat", () => {
 
     const sent = upstream.requests[0];
     expect(sent.path).toBe("/v1/messages");
-    expect(sent.headers["anthropic-version"]).toBeTruthy();
+    expect(sent.headers["anthropic-version"]).toBe("2023-06-01");
     expect(sent.apiKey).toBe(key);
     expect(sent.body).toEqual({
-      model: "claude-sonnet-5",
+      model: "claude-sonnet-4-6",
       max_tokens: 4096,
       system: "Be brief.",
       messages: [{ role: "user", content: "Capital of France?" }],
@@ -59,7 +59,7 @@ describe("anthropicAdapter.chat", () => {
     expect(result.completion).toMatchObject({
       id: "msg_fake_1",
       object: "chat.completion",
-      model: "claude-sonnet-5",
+      model: "claude-sonnet-4-6",
       choices: [{ index: 0, message: { role: "assistant", content: "Paris.", refusal: null }, finish_reason: "stop" }],
     });
   });
@@ -68,12 +68,12 @@ describe("anthropicAdapter.chat", () => {
     upstream.script(key, reply.ok({ content: "done", reasoning: "step by step", usage: { promptTokens: 100, cachedTokens: 60, cacheCreationTokens: 10, completionTokens: 50, reasoningTokens: 20 } }));
     const result = await anthropicAdapter.chat({ model: "claude-sonnet-5", messages: [{ role: "user", content: "x" }] }, contextFor(upstream, "anthropic", key));
 
-    expect(result.usage).toEqual({ promptTokens: 100, completionTokens: 50, totalTokens: 150, cachedTokens: 60, reasoningTokens: 20 });
+    expect(result.usage).toEqual({ promptTokens: 100, completionTokens: 50, totalTokens: 150, cachedTokens: 60, cacheCreationTokens: 10, reasoningTokens: 20 });
     expect(result.completion.usage).toEqual({
       prompt_tokens: 100,
       completion_tokens: 50,
       total_tokens: 150,
-      prompt_tokens_details: { cached_tokens: 60 },
+      prompt_tokens_details: { cached_tokens: 60, cache_creation_tokens: 10 },
       completion_tokens_details: { reasoning_tokens: 20 },
     });
     expect((result.completion.choices[0].message as { reasoning_content?: string }).reasoning_content).toBe("step by step");

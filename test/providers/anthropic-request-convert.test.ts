@@ -49,11 +49,7 @@ describe("toAnthropicRequest", () => {
     });
     expect(params.stop_sequences).toEqual(["END"]);
     expect(params.metadata).toEqual({ user_id: "user-42" });
-    expect(warnings.map((warning) => warning.message)).toEqual([
-      "presence_penalty is not supported by Anthropic and was ignored",
-      "seed is not supported by Anthropic and was ignored",
-      "response_format is not supported by Anthropic and was ignored",
-    ]);
+    expect(warnings.map((warning) => `${warning.action} ${warning.field}`)).toEqual(["emulated response_format", "dropped seed", "dropped presence_penalty"]);
     expect(toAnthropicRequest({ model: "m", messages: [{ role: "user", content: "x" }], stop: ["a", "b"] }).params.stop_sequences).toEqual(["a", "b"]);
   });
 

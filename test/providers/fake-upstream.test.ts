@@ -97,3 +97,30 @@ describe("fake upstream", () => {
     expect((await deepseek.json()).data.map((model: { id: string }) => model.id)).toEqual(["deepseek-chat"]);
   });
 });
+
+describe("fake upstream as the real APIs refuse", () => {
+  const claude = { model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "ping" }] };
+  const anthropic = (version: string) => ({ "x-api-key": "sk-ant-fake", "anthropic-version": version });
+
+  it("refuses sampling parameters from API version 2026-10-21 on (the 1.x SDK's default)", async () => {
+    const newer = await post("/v1/messages", undefined, { ...claude, temperature: 0.5 }, anthropic("2026-10-21"));
+    expect(newer.status).toBe(400);
+    expect(JSON.parse(newer.text).error.message).toBe("temperature: Extra inputs are not permitted");
+    expect((await post("/v1/messages", undefined, { ...claude, temperature: 0.5 }, anthropic("2023-06-01"))).status).toBe(200);
+  });
+
+  it("refuses a thinking budget at or above max_tokens, and thinking with a forced tool", async () => {
+    expect((await post("/v1/messages", undefined, { ...claude, thinking: { type: "enabled", budget_tokens: 1024 } }, anthropic("2023-06-01"))).status).toBe(400);
+    const forced = { ...claude, max_tokens: 4096, thinking: { type: "adaptive" }, tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "any" } };
+    expect((await post("/v1/messages", undefined, forced, anthropic("2023-06-01"))).status).toBe(400);
+  });
+
+  it("refuses Anthropic-style fields on OpenAI, and developer messages and images on DeepSeek", async () => {
+    expect((await post("/v1/chat/completions", "sk-o", { ...chat, thinking: { type: "enabled" } })).status).toBe(400);
+    expect((await post("/v1/chat/completions", "sk-o", { ...chat, messages: [{ role: "user", content: "x", cache_control: { type: "ephemeral" } }] })).status).toBe(400);
+    expect((await post("/chat/completions", "sk-d", { model: "deepseek-chat", messages: [{ role: "developer", content: "x" }] })).status).toBe(400);
+    const image = { model: "deepseek-chat", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/a.png" } }] }] };
+    expect((await post("/chat/completions", "sk-d", image)).status).toBe(400);
+    expect((await post("/chat/completions", "sk-d", { model: "deepseek-chat", messages: chat.messages })).status).toBe(200);
+  });
+});

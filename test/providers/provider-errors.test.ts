@@ -22,6 +22,7 @@ interface ProviderCase {
 
 const providerCases: Record<ProviderFormat, ProviderCase> = {
   openai: { model: "gpt-4o-mini", quota: { status: 429, code: "insufficient_quota" }, overloadedStatus: 503 },
+  "openai-compatible": { model: "qwen-plus", quota: { status: 429, code: "insufficient_quota" }, overloadedStatus: 503 },
   deepseek: { model: "deepseek-chat", quota: { status: 402, code: "insufficient_balance" }, overloadedStatus: 503 },
   anthropic: { model: "claude-sonnet-5", quota: { status: 400, code: "insufficient_credit" }, overloadedStatus: 529 },
 };

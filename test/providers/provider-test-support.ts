@@ -4,7 +4,7 @@
  */
 import type { ChatCompletionChunk, ProviderCallContext, ProviderFormat } from "../../lib/providers/provider-spec";
 import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
-import type { FakeUpstream } from "../support/fake-upstream";
+import type { FakeUpstream, FakeUpstreamDialect } from "../support/fake-upstream";
 
 let nextKeyId = 1000;
 
@@ -22,7 +22,12 @@ export function contextFor(
   apiKey: string,
   overrides: Partial<ProviderCallContext> = {},
 ): ProviderCallContext {
-  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(format), timeoutMs: 5000, fetch: loopbackUpstreamFetch, ...overrides };
+  return { keyId: nextKeyId++, apiKey, baseUrl: upstream.baseUrlFor(dialectOf(format)), timeoutMs: 5000, fetch: loopbackUpstreamFetch, ...overrides };
+}
+
+/** The fake upstream dialect a format's adapter talks to (an OpenAI-compatible server speaks OpenAI's). */
+export function dialectOf(format: ProviderFormat): FakeUpstreamDialect {
+  return format === "openai-compatible" ? "openai" : format;
 }
 
 /** Every chunk of a stream. */

@@ -124,7 +124,7 @@ describe("sst.config.ts run() on a disposable stage", () => {
     expect(NON_STREAMED_DEADLINE_MS).toBeLessThan(API_GATEWAY_IDLE_LIMIT_MS);
   });
 
-  it("routes every path, streaming exactly the two chat completion routes", () => {
+  it("routes every path, streaming exactly the model routes of the doors", () => {
     const table = recording.routes.map((route) => ({
       route: route.route,
       handler: route.handler,
@@ -141,11 +141,15 @@ describe("sst.config.ts run() on a disposable stage", () => {
       buffered("ANY /api/{proxy+}"),
       buffered("ANY /api/ai/{proxy+}"),
       buffered("ANY /api/ai/chat/{proxy+}"),
+      buffered("ANY /v1/messages/{proxy+}"),
+      buffered("ANY /v1/responses/{proxy+}"),
       streamed("ANY /v1/chat/completions"),
+      streamed("ANY /v1/messages"),
+      streamed("ANY /v1/responses"),
       streamed("ANY /api/ai/chat/completions"),
     ]);
     // deploy() must come after the routes, or API Gateway deploys a stage without them.
-    expect(recording.deployments).toEqual([{ api: "Api", routeCount: 9 }]);
+    expect(recording.deployments).toEqual([{ api: "Api", routeCount: 13 }]);
   });
 
   it.each([
@@ -161,6 +165,11 @@ describe("sst.config.ts run() on a disposable stage", () => {
     ["/api/ai/chat/other", "<ApiHandler.arn>"],
     ["/v1/chat/completions", "<ApiStreamHandler.arn>"],
     ["/api/ai/chat/completions", "<ApiStreamHandler.arn>"],
+    ["/v1/messages", "<ApiStreamHandler.arn>"],
+    ["/v1/responses", "<ApiStreamHandler.arn>"],
+    ["/v1/messages/count_tokens", "<ApiHandler.arn>"],
+    ["/v1/responses/resp_123", "<ApiHandler.arn>"],
+    ["/v1/embeddings", "<ApiHandler.arn>"],
   ])("API Gateway sends %s to %s, even without backtracking", (path, handler) => {
     expect(matchRestRoute(recording.routes, path)?.handler).toBe(handler);
   });

@@ -8,12 +8,13 @@ import {
   namedEvent,
   resolveAnswer,
   splitArguments,
+  splitIntoChunks,
   type DialectRenderer,
   type RecordedUpstreamRequest,
   type RenderedError,
   type ResolvedAnswer,
 } from "./fake-upstream-answer";
-import type { AnswerStep, ErrorPreset, ErrorStep, FakeUsage, StreamErrorStep } from "./fake-upstream-steps";
+import type { AnswerStep, ErrorPreset, ErrorStep, FakeThinkingBlock, FakeUsage, StreamErrorStep } from "./fake-upstream-steps";
 
 const stopReasons: Record<string, string> = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use", content_filter: "refusal" };
 
@@ -69,10 +70,15 @@ function stopReason(answer: ResolvedAnswer): string {
   return stopReasons[answer.finishReason] ?? answer.finishReason;
 }
 
-function messageJson(answer: ResolvedAnswer): unknown {
-  const content: unknown[] = [];
-  if (answer.reasoning) content.push({ type: "thinking", thinking: answer.reasoning, signature: "fake-signature" });
-  if (answer.content) content.push({ type: "text", text: answer.content, citations: null });
+/** The thinking blocks of an answer: the step's own, or one signed block for `reasoning`. */
+function thinkingBlocksOf(step: AnswerStep, answer: ResolvedAnswer): FakeThinkingBlock[] {
+  if (step.thinkingBlocks) return step.thinkingBlocks;
+  return answer.reasoning ? [{ type: "thinking", thinking: answer.reasoning, signature: "fake-signature" }] : [];
+}
+
+function messageJson(answer: ResolvedAnswer, thinkingBlocks: FakeThinkingBlock[]): unknown {
+  const content: unknown[] = [...thinkingBlocks];
+  if (answer.content) content.push({ type: "text", text: answer.content });
   for (const toolCall of answer.toolCalls) content.push({ type: "tool_use", id: toolCall.id, name: toolCall.name, input: JSON.parse(toolCall.argumentsJson) });
   return {
     id: `msg_fake_${answer.id}`,
@@ -86,7 +92,7 @@ function messageJson(answer: ResolvedAnswer): unknown {
   };
 }
 
-function streamEvents(answer: ResolvedAnswer): string[] {
+function streamEvents(answer: ResolvedAnswer, thinkingBlocks: FakeThinkingBlock[]): string[] {
   const usage = usageJson(answer.usage);
   const events = [
     namedEvent("message_start", {
@@ -102,11 +108,14 @@ function streamEvents(answer: ResolvedAnswer): string[] {
     events.push(namedEvent("content_block_stop", { type: "content_block_stop", index }));
     index++;
   };
-  if (answer.reasoning) {
-    block({ type: "thinking", thinking: "", signature: "" }, [
-      { type: "thinking_delta", thinking: answer.reasoning },
-      { type: "signature_delta", signature: "fake-signature" },
-    ]);
+  for (const thinking of thinkingBlocks) {
+    if (thinking.type === "redacted_thinking") block(thinking, []);
+    else {
+      block({ type: "thinking", thinking: "", signature: "" }, [
+        ...splitIntoChunks(thinking.thinking).map((piece) => ({ type: "thinking_delta", thinking: piece })),
+        { type: "signature_delta", signature: thinking.signature },
+      ]);
+    }
   }
   if (answer.content) block({ type: "text", text: "", citations: null }, answer.chunks.map((text) => ({ type: "text_delta", text })));
   for (const toolCall of answer.toolCalls) {
@@ -130,7 +139,8 @@ export const anthropicRenderer: DialectRenderer = {
   requestIdHeader: "request-id",
   answer(step: AnswerStep, request: RecordedUpstreamRequest) {
     const answer = resolveAnswer(step, request, "toolu_fake_");
-    return { json: messageJson(answer), events: streamEvents(answer), terminalEvents: 1 };
+    const thinkingBlocks = thinkingBlocksOf(step, answer);
+    return { json: messageJson(answer, thinkingBlocks), events: streamEvents(answer, thinkingBlocks), terminalEvents: 1 };
   },
   streamErrorEvent(step: StreamErrorStep) {
     return namedEvent("error", { type: "error", error: { type: step.errorType ?? "overloaded_error", message: step.message ?? "Overloaded" } });
@@ -161,6 +171,51 @@ export const anthropicRenderer: DialectRenderer = {
     const badRole = body.messages.find((message: any) => message.role !== "user" && message.role !== "assistant");
     if (badRole) return invalid(`messages: Unexpected role "${badRole.role}". The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`);
     if (typeof body.temperature === "number" && (body.temperature < 0 || body.temperature > 1)) return invalid("temperature: Input should be less than or equal to 1");
-    return undefined;
+    return validateVersionedFields(request, body) ?? validateThinking(body) ?? validateCacheControl(body);
   },
 };
+
+function invalidRequest(request: RecordedUpstreamRequest, message: string): RenderedError {
+  return { status: 400, body: errorBody("invalid_request_error", message, `req_fake_${request.sequence}`), headers: {} };
+}
+
+/** From API version 2026-10-21 on, the sampling parameters are gone (the 1.x SDKs' default version). */
+function validateVersionedFields(request: RecordedUpstreamRequest, body: any): RenderedError | undefined {
+  if ((request.headers["anthropic-version"] ?? "") < "2026-10-21") return undefined;
+  const removed = ["temperature", "top_p", "top_k"].find((field) => body[field] !== undefined);
+  return removed ? invalidRequest(request, `${removed}: Extra inputs are not permitted`) : undefined;
+}
+
+/** Thinking rules: a budget of at least 1024 below max_tokens, no forced tool, signed blocks only. */
+function validateThinking(body: any): RenderedError | undefined {
+  const invalid = (message: string): RenderedError => ({ status: 400, body: errorBody("invalid_request_error", message, "req_fake_thinking"), headers: {} });
+  const thinking = body.thinking;
+  if (thinking?.type === "enabled") {
+    if (typeof thinking.budget_tokens !== "number" || thinking.budget_tokens < 1024) return invalid("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+    if (thinking.budget_tokens >= body.max_tokens) return invalid("`max_tokens` must be greater than `thinking.budget_tokens`.");
+  }
+  const thinkingOn = thinking?.type === "enabled" || thinking?.type === "adaptive";
+  if (thinkingOn && (body.tool_choice?.type === "any" || body.tool_choice?.type === "tool")) {
+    return invalid("Thinking may not be enabled when tool_choice forces tool use.");
+  }
+  for (const [index, message] of body.messages.entries()) {
+    if (!Array.isArray(message.content)) continue;
+    for (const block of message.content) {
+      if (block?.type === "thinking" && typeof block.signature !== "string") return invalid(`messages.${index}.content: thinking.signature: Field required`);
+    }
+  }
+  return undefined;
+}
+
+/** At most four cache breakpoints, the top-level one included. */
+function validateCacheControl(body: any): RenderedError | undefined {
+  let breakpoints = body.cache_control ? 1 : 0;
+  const count = (blocks: unknown) => {
+    if (Array.isArray(blocks)) for (const block of blocks) if ((block as any)?.cache_control) breakpoints++;
+  };
+  count(body.system);
+  count(body.tools);
+  for (const message of body.messages) count(message.content);
+  if (breakpoints <= 4) return undefined;
+  return { status: 400, body: errorBody("invalid_request_error", `A maximum of 4 blocks with cache_control may be provided. Found ${breakpoints}.`, "req_fake_cache"), headers: {} };
+}

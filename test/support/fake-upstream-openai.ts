@@ -196,7 +196,38 @@ export function openAIRenderer(flavor: Flavor): DialectRenderer {
       if (flavor === "deepseek" && String(body.model).includes("reasoner") && sendsReasoningBack) {
         return invalid("The reasoning_content is an intermediate result for display purposes only and will not be included in the context for inference. Please remove the reasoning_content from your message to reduce network traffic.");
       }
-      return undefined;
+      const unknown = flavor === "openai" ? anthropicOnlyField(body) : deepSeekRejection(body);
+      return unknown ? invalid(unknown) : undefined;
     },
   };
+}
+
+/** OpenAI rejects the Anthropic-style fields a gateway might leak (it checks request and message properties). */
+function anthropicOnlyField(body: any): string | undefined {
+  for (const field of ["thinking", "cache_control", "top_k"]) {
+    if (body[field] !== undefined) return `Unrecognized request argument supplied: ${field}`;
+  }
+  for (const [index, message] of body.messages.entries()) {
+    for (const field of ["cache_control", "thinking_blocks", "reasoning_content"]) {
+      if (message?.[field] !== undefined) return `Additional properties are not allowed ('${field}' was unexpected) - 'messages.${index}'`;
+    }
+    if (Array.isArray(message?.content) && message.content.some((part: any) => part?.cache_control !== undefined)) {
+      return `Additional properties are not allowed ('cache_control' was unexpected) - 'messages.${index}.content'`;
+    }
+  }
+  const hintedTool = (body.tools ?? []).findIndex((tool: any) => tool?.cache_control !== undefined || tool?.function?.cache_control !== undefined);
+  return hintedTool >= 0 ? `Additional properties are not allowed ('cache_control' was unexpected) - 'tools.${hintedTool}'` : undefined;
+}
+
+/** What DeepSeek's Chat API refuses: the developer role, non-text parts, JSON schemas. */
+function deepSeekRejection(body: any): string | undefined {
+  for (const message of body.messages) {
+    if (message?.role === "developer") return "Failed to deserialize the JSON body into the target type: messages[0]: unknown variant `developer`, expected one of `system`, `user`, `assistant`, `tool`";
+    if (Array.isArray(message?.content)) {
+      const other = message.content.find((part: any) => part?.type !== "text");
+      if (other) return `Failed to deserialize the JSON body into the target type: unknown variant \`${other.type}\`, expected \`text\``;
+    }
+  }
+  if (body.response_format?.type === "json_schema") return "This response_format type is unavailable now";
+  return undefined;
 }

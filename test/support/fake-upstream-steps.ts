@@ -39,6 +39,9 @@ export interface FakeToolCall {
   arguments: Record<string, unknown> | string;
 }
 
+/** An Anthropic thinking block as the fake answers with it. */
+export type FakeThinkingBlock = { type: "thinking"; thinking: string; signature: string } | { type: "redacted_thinking"; data: string };
+
 /** Timing shared by every step. */
 export interface StepTiming {
   /** Milliseconds to wait before sending the status line (a slow upstream). */
@@ -57,6 +60,12 @@ export interface AnswerOptions extends StepTiming {
   chunks?: string[];
   /** Reasoning (DeepSeek `reasoning_content`, Anthropic thinking block). */
   reasoning?: string;
+  /**
+   * Anthropic only: the exact thinking blocks to answer with (signed and redacted ones), instead
+   * of the one block `reasoning` makes. Streams send each as Anthropic does (`thinking_delta`
+   * then `signature_delta`; a redacted block whole in its `content_block_start`).
+   */
+  thinkingBlocks?: FakeThinkingBlock[];
   toolCalls?: FakeToolCall[];
   /** Canonical finish reason (`stop`, `length`, `tool_calls`, `content_filter`) or a raw upstream value. @default "tool_calls" with tool calls, else "stop" */
   finishReason?: string;

@@ -16,7 +16,8 @@
  * ```
  *
  * Routes: `POST /v1/chat/completions` (OpenAI; DeepSeek when the model starts with `deepseek`),
- * `POST /chat/completions` (DeepSeek), `POST /v1/messages` (Anthropic), `GET /v1/models`
+ * `POST /chat/completions` (DeepSeek), `POST /v1/messages` and `POST /v1/messages/count_tokens`
+ * (Anthropic), `GET /v1/models`
  * (Anthropic when an `anthropic-version` header is present, else OpenAI), `GET /models` (DeepSeek).
  * A key with nothing scripted gets an echo answer (`Echo: <last user text>`) with
  * {@link fakeDefaultUsage}. Malformed requests get the 400 the real API would send (Anthropic
@@ -151,6 +152,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (step.kind === "raw") return sendRaw(step, response, stepHeaders);
     if (route === "models") return sendJson(response, 200, renderer.models(step), stepHeaders);
     if (route === "embeddings") return sendJson(response, 200, embeddingsAnswer(recorded, step), stepHeaders);
+    if (route === "count_tokens") return sendJson(response, 200, countTokensAnswer(recorded, step), stepHeaders);
 
     const invalid = renderer.validate(recorded);
     if (invalid) return sendError(invalid);
@@ -289,8 +291,14 @@ function embeddingsAnswer(recorded: RecordedUpstreamRequest, step: FakeUpstreamS
   };
 }
 
-function routeOf(request: RecordedUpstreamRequest): "chat" | "models" | "embeddings" | undefined {
+/** Anthropic's count_tokens answer: the step's prompt tokens, or a quarter of the messages' JSON length. */
+function countTokensAnswer(recorded: RecordedUpstreamRequest, step: FakeUpstreamStep) {
+  return { input_tokens: (step as AnswerStep).usage?.promptTokens ?? Math.ceil(JSON.stringify(recorded.body?.messages ?? []).length / 4) };
+}
+
+function routeOf(request: RecordedUpstreamRequest): "chat" | "models" | "embeddings" | "count_tokens" | undefined {
   const { method, path, dialect } = request;
+  if (method === "POST" && path === "/v1/messages/count_tokens" && dialect === "anthropic") return "count_tokens";
   if (method === "POST" && path === "/v1/embeddings" && dialect === "openai") return "embeddings";
   if (method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions" || (dialect === "anthropic" && path === "/v1/messages"))) return "chat";
   if (method === "GET" && (path === "/v1/models" || path === "/models")) return "models";

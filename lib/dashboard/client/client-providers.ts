@@ -3,8 +3,18 @@
  * provider, its keys with status, status reason, cooldown and limits. The key field is
  * write-only: the page only ever shows the masked hint the API returns.
  */
+import { describeProviderFormats } from "../../providers/provider-registry";
+
+/** The formats the add-provider form offers: the registry's, in its order. */
+const PROVIDER_FORMATS_JSON = JSON.stringify(
+  describeProviderFormats().map(({ format, label, exampleBaseUrl, protocols }) => ({ format, label, exampleBaseUrl, protocols })),
+).replace(/</g, "\\u003c");
+
 export const CLIENT_PROVIDERS = String.raw`
 views.providers = { title: "Providers & keys", render: renderProvidersView };
+
+// Generated from the provider registry when the script is built.
+var PROVIDER_FORMATS = ${PROVIDER_FORMATS_JSON};
 
 var PROVIDER_KEY = "modelgate.provider";
 
@@ -46,7 +56,9 @@ function providerFormFields(provider) {
   var fields = [];
   if (!editing) {
     fields.push({ name: "code", label: "Code", required: true, placeholder: "e.g. openrouter" });
-    fields.push({ name: "apiFormat", label: "API format", type: "select", value: "openai", options: [["openai", "OpenAI"], ["anthropic", "Anthropic"], ["deepseek", "DeepSeek"]] });
+    fields.push({ name: "apiFormat", label: "API format", type: "select", value: PROVIDER_FORMATS[0].format,
+      options: PROVIDER_FORMATS.map(function (f) { return [f.format, f.label]; }),
+      hint: PROVIDER_FORMATS.map(function (f) { return f.format + ": speaks " + f.protocols.join(", ") + ", e.g. " + f.exampleBaseUrl; }).join(" · ") });
   }
   return fields.concat([
     { name: "name", label: "Name", required: true, value: provider.name },

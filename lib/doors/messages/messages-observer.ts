@@ -8,14 +8,7 @@ import type { NormalizedUsage } from "../../providers/provider-spec";
 import type { ProviderError } from "../../providers/provider-error";
 import { errorFactsOf, eventJson, type EventRole, type PassThroughObserver, type StreamErrorFacts } from "../../gateway/pass-through/pass-through-observer";
 import type { RawServerSentEvent } from "../../gateway/pass-through/sse-event-reader";
-
-/** Anthropic's error `type` for a gateway failure code after the stream started. */
-function anthropicErrorType(code: string): string {
-  if (code === "rate_limited") return "rate_limit_error";
-  if (code === "upstream_overloaded") return "overloaded_error";
-  if (code.endsWith("timeout")) return "timeout_error";
-  return "api_error";
-}
+import { anthropicErrorTypeForCode } from "./messages-errors";
 
 /** Characters of the text a content block delta carries. */
 function deltaCharacters(delta: Record<string, unknown> | undefined): number {
@@ -86,7 +79,7 @@ export function messagesObserver(): PassThroughObserver {
     failureText(failure: ProviderError) {
       if (error) return "";
       const message = `The upstream stream failed after it started: ${failure.code}: ${failure.message}`;
-      return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: anthropicErrorType(failure.code), message } })}\n\n`;
+      return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: anthropicErrorTypeForCode(failure.code), message } })}\n\n`;
     },
     finalAnswer: () => answer,
   };

@@ -16,8 +16,9 @@ export const anthropicAdapter: ProviderAdapter = {
   format: "anthropic",
 
   async chat(request: ChatRequest, context: ProviderCallContext): Promise<ChatResult> {
-    const scope = openCallScope("anthropic", context, context.timeoutMs);
+    // Converted first: a request rejected here (a 400) leaves no deadline timer running.
     const { params, warnings } = toAnthropicRequest(request);
+    const scope = openCallScope("anthropic", context, context.timeoutMs);
     try {
       const message = await anthropicClientFor(context).messages.create({ ...params, stream: false }, { signal: scope.signal });
       return toAnthropicChatResult(message, warnings);
@@ -29,8 +30,8 @@ export const anthropicAdapter: ProviderAdapter = {
   },
 
   async stream(request: ChatRequest, context: ProviderCallContext): Promise<ChatStream> {
-    const scope = openCallScope("anthropic", context);
     const { params, warnings } = toAnthropicRequest(request);
+    const scope = openCallScope("anthropic", context);
     try {
       // Resolves after the response headers; HTTP errors reject here.
       const events = await anthropicClientFor(context).messages.create({ ...params, stream: true }, { signal: scope.signal });

@@ -7,9 +7,18 @@ import { ProviderClientCache } from "../shared/provider-client-cache";
 import { upstreamFetch } from "../shared/upstream-fetch";
 
 /**
+ * The Messages API version of every call the adapter makes. The SDK (1.x) would send
+ * `2026-10-21`, under which any `temperature`, `top_p` or `top_k` is a 400 ("Extra inputs are not
+ * permitted"); `2023-06-01` accepts them where the model does, takes every field this adapter
+ * sends (adaptive thinking, `output_config`, top-level `cache_control`), and is what Claude Code
+ * and the forwarded path send, so translated and forwarded calls meet the same API.
+ */
+export const ANTHROPIC_API_VERSION = "2023-06-01";
+
+/**
  * A client for one key. `baseURL` is the provider's base URL without `/v1` (the SDK appends
  * `/v1/messages`); `maxRetries: 0` because the key router is the only retry loop; the keep-alive
- * upstream fetch unless the call context brings its own.
+ * upstream fetch unless the call context brings its own; the pinned API version.
  */
 function createAnthropicClient(context: ProviderCallContext): Anthropic {
   return new Anthropic({
@@ -18,6 +27,7 @@ function createAnthropicClient(context: ProviderCallContext): Anthropic {
     maxRetries: 0,
     timeout: context.timeoutMs,
     fetch: context.fetch ?? upstreamFetch,
+    defaultHeaders: { "anthropic-version": ANTHROPIC_API_VERSION },
   });
 }
 

@@ -6,10 +6,11 @@
 import { joinUrl, type ProviderFormatEntry, type UpstreamEndpoint } from "../provider-format";
 import type { HeaderReader } from "../shared/retry-after";
 import { anthropicAdapter } from "./anthropic-adapter";
+import { ANTHROPIC_API_VERSION } from "./anthropic-client";
 import { classifyAnthropicError } from "./anthropic-error-classify";
 
 /** The API version sent when the client named none (the one every Messages client accepts). */
-export const ANTHROPIC_DEFAULT_VERSION = "2023-06-01";
+export const ANTHROPIC_DEFAULT_VERSION = ANTHROPIC_API_VERSION;
 
 const paths: Partial<Record<UpstreamEndpoint, string>> = {
   messages: "v1/messages",

@@ -1,30 +1,34 @@
 /**
  * OpenAI messages -> Anthropic `system` + `messages` (https://docs.anthropic.com/en/api/messages):
  * system and developer messages become the top-level system prompt, assistant `tool_calls`
- * become `tool_use` blocks, tool messages become `tool_result` blocks in a user turn, images
- * become `image` blocks, and consecutive turns of one role are merged into one.
+ * become `tool_use` blocks, tool messages become `tool_result` blocks in a user turn, and
+ * consecutive turns of one role are merged into one. Canonical extensions are carried: every
+ * `cache_control` stays on its block (a message's on its last block), and an assistant's signed
+ * `thinking_blocks` go first in that turn, unchanged, so signatures survive a tool round trip.
  */
 import type {
-  Base64ImageSource,
   ContentBlockParam,
   MessageParam,
+  TextBlockParam,
+  ThinkingBlockParam,
+  RedactedThinkingBlockParam,
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
-import type {
-  ChatCompletionContentPart,
-  ChatCompletionMessageParam,
-  ChatCompletionMessageToolCall,
-} from "openai/resources/chat/completions";
-import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
+import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
+import { adjusted, dropped, type CanonicalAssistantExtensions, type TranslationWarning } from "../provider-spec";
+import { cacheControlOf, markLastBlock, textBlocks, userBlocks, type TextLikePart } from "./anthropic-content-convert";
 
 /** The converted conversation. */
 export interface AnthropicConversation {
-  /** Joined system and developer messages; absent when there were none. */
-  system?: string;
+  /**
+   * System and developer messages: one string (joined by blank lines) when none has a
+   * breakpoint, else text blocks keeping each breakpoint; absent when there were none.
+   */
+  system?: string | TextBlockParam[];
   messages: MessageParam[];
 }
 
-const supportedImageTypes: ReadonlySet<string> = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+type AssistantMessage = Extract<ChatCompletionMessageParam, { role: "assistant" }> & CanonicalAssistantExtensions;
 
 /**
  * Converts an OpenAI message list.
@@ -32,7 +36,7 @@ const supportedImageTypes: ReadonlySet<string> = new Set(["image/jpeg", "image/p
  * @param warnings receives one line per dropped or adjusted part
  */
 export function toAnthropicConversation(messages: ChatCompletionMessageParam[], warnings: TranslationWarning[]): AnthropicConversation {
-  const systemParts: string[] = [];
+  const systemMessages: TextBlockParam[][] = [];
   const turns: { role: "user" | "assistant"; blocks: ContentBlockParam[] }[] = [];
   const addBlocks = (role: "user" | "assistant", blocks: ContentBlockParam[]) => {
     const previous = turns[turns.length - 1];
@@ -44,12 +48,14 @@ export function toAnthropicConversation(messages: ChatCompletionMessageParam[], 
     switch (message.role) {
       case "system":
       case "developer": {
-        const text = textOf(message.content);
-        if (text) systemParts.push(text);
+        const blocks = textBlocks(message.content as string | TextLikePart[]);
+        markLastBlock(blocks, cacheControlOf(message));
+        if (blocks.length > 0) systemMessages.push(blocks);
         break;
       }
       case "user": {
         const blocks = userBlocks(message.content, warnings);
+        markLastBlock(blocks, cacheControlOf(message));
         if (blocks.length > 0) addBlocks("user", blocks);
         else warnings.push(dropped("messages", "an empty user message was dropped"));
         break;
@@ -61,100 +67,62 @@ export function toAnthropicConversation(messages: ChatCompletionMessageParam[], 
         break;
       }
       case "tool":
-        addBlocks("user", [toolResultBlock(message.tool_call_id, message.content)]);
+        addBlocks("user", [toolResultBlock(message)]);
         break;
       default:
         warnings.push(dropped("messages", `messages with role "${message.role}" are not supported by Anthropic and were dropped`));
     }
   }
 
+  const system = systemOf(systemMessages);
   return {
-    ...(systemParts.length > 0 ? { system: systemParts.join("\n\n") } : {}),
+    ...(system !== undefined ? { system } : {}),
     messages: turns.map(({ role, blocks }) => ({ role, content: simplify(blocks) })),
   };
 }
 
-/** A lone text block is sent as a plain string, the way people write Anthropic requests. */
+function systemOf(systemMessages: TextBlockParam[][]): string | TextBlockParam[] | undefined {
+  if (systemMessages.length === 0) return undefined;
+  const blocks = systemMessages.flat();
+  if (blocks.some((block) => block.cache_control)) return blocks;
+  return systemMessages.map((message) => message.map((block) => block.text).join("\n")).join("\n\n");
+}
+
+/** A lone text block without a breakpoint is sent as a plain string, the way people write Anthropic requests. */
 function simplify(blocks: ContentBlockParam[]): string | ContentBlockParam[] {
   const [first] = blocks;
-  return blocks.length === 1 && first.type === "text" ? first.text : blocks;
+  return blocks.length === 1 && first.type === "text" && !first.cache_control ? first.text : blocks;
 }
 
-/** The fields of OpenAI content parts that carry text. */
-interface TextLikePart {
-  type: string;
-  text?: string;
-  refusal?: string;
-}
-
-/** Text of a string or of the text (and refusal) parts of a content array. */
-function textOf(content: string | readonly TextLikePart[] | null | undefined): string {
-  if (typeof content === "string") return content;
-  if (!content) return "";
-  return content
-    .map((part) => (part.type === "text" ? (part.text ?? "") : part.type === "refusal" ? (part.refusal ?? "") : ""))
-    .filter((text) => text !== "")
-    .join("\n");
-}
-
-function userBlocks(content: string | ChatCompletionContentPart[], warnings: TranslationWarning[]): ContentBlockParam[] {
-  if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
-  const blocks: ContentBlockParam[] = [];
-  for (const part of content) {
-    if (part.type === "text") {
-      // Anthropic rejects empty text blocks.
-      if (part.text !== "") blocks.push({ type: "text", text: part.text });
-    } else if (part.type === "image_url") {
-      const image = imageBlock(part.image_url.url, warnings);
-      if (image) blocks.push(image);
-    } else if (part.type === "file") {
-      const document = documentBlock(part.file.file_data, warnings);
-      if (document) blocks.push(document);
-    } else {
-      warnings.push(dropped("messages.content", `content parts of type "${part.type}" are not supported by Anthropic and were dropped`));
-    }
-  }
-  return blocks;
-}
-
-/** `data:` URIs become base64 sources, http(s) URLs become url sources. */
-function imageBlock(url: string, warnings: TranslationWarning[]): ContentBlockParam | undefined {
-  if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
-  const dataUri = parseDataUri(url);
-  if (dataUri && supportedImageTypes.has(dataUri.mediaType)) {
-    return {
-      type: "image",
-      source: { type: "base64", media_type: dataUri.mediaType as Base64ImageSource["media_type"], data: dataUri.data },
-    };
-  }
-  warnings.push(dropped("messages.content", "an image that is neither an http(s) URL nor a base64 JPEG, PNG, GIF or WebP data URI was dropped"));
-  return undefined;
-}
-
-function documentBlock(fileData: string | undefined, warnings: TranslationWarning[]): ContentBlockParam | undefined {
-  const dataUri = fileData ? parseDataUri(fileData) : undefined;
-  if (dataUri?.mediaType === "application/pdf") {
-    return { type: "document", source: { type: "base64", media_type: "application/pdf", data: dataUri.data } };
-  }
-  warnings.push(dropped("messages.content", "a file part that is not an inline base64 PDF was dropped"));
-  return undefined;
-}
-
-function parseDataUri(uri: string): { mediaType: string; data: string } | undefined {
-  const match = /^data:([^;,]+)((?:;[^;,]+)*);base64,(.*)$/is.exec(uri);
-  return match ? { mediaType: match[1].toLowerCase(), data: match[3] } : undefined;
-}
-
-function assistantBlocks(
-  message: Extract<ChatCompletionMessageParam, { role: "assistant" }>,
-  warnings: TranslationWarning[],
-): ContentBlockParam[] {
-  const blocks: ContentBlockParam[] = [];
-  const text = textOf(message.content);
-  if (text) blocks.push({ type: "text", text });
+function assistantBlocks(message: AssistantMessage, warnings: TranslationWarning[]): ContentBlockParam[] {
+  const blocks: ContentBlockParam[] = [...thinkingBlocks(message, warnings)];
+  blocks.push(...textBlocks(message.content as string | TextLikePart[] | null | undefined));
   for (const toolCall of message.tool_calls ?? []) {
     const block = toolUseBlock(toolCall, warnings);
     if (block) blocks.push(block);
+  }
+  markLastBlock(blocks, cacheControlOf(message));
+  return blocks;
+}
+
+/**
+ * The signed thinking of an assistant turn. Reasoning without a signature (DeepSeek's, or any
+ * text a client kept) is never sent: Claude rejects unsigned thinking, and demoting it to text
+ * would put words in the model's mouth.
+ */
+function thinkingBlocks(message: AssistantMessage, warnings: TranslationWarning[]): (ThinkingBlockParam | RedactedThinkingBlockParam)[] {
+  const blocks: (ThinkingBlockParam | RedactedThinkingBlockParam)[] = [];
+  for (const block of message.thinking_blocks ?? []) {
+    if (block?.type === "thinking" && typeof block.thinking === "string" && typeof block.signature === "string") {
+      blocks.push({ type: "thinking", thinking: block.thinking, signature: block.signature });
+    } else if (block?.type === "redacted_thinking" && typeof block.data === "string") {
+      blocks.push({ type: "redacted_thinking", data: block.data });
+    } else {
+      warnings.push(dropped("messages.thinking_blocks", "a thinking block without its signature (or redacted data) was dropped"));
+    }
+  }
+  if (blocks.length === 0 && typeof message.reasoning_content === "string" && message.reasoning_content !== "") {
+    warnings.push(dropped("messages.reasoning_content", "reasoning without an Anthropic signature cannot be sent to Claude and was dropped"));
   }
   return blocks;
 }
@@ -180,6 +148,15 @@ function parseArguments(argumentsJson: string, warnings: TranslationWarning[]): 
   return {};
 }
 
-function toolResultBlock(toolCallId: string, content: string | readonly TextLikePart[]): ToolResultBlockParam {
-  return { type: "tool_result", tool_use_id: toolCallId, content: textOf(content) };
+/** A tool message; its text parts stay separate blocks when one carries a breakpoint. */
+function toolResultBlock(message: Extract<ChatCompletionMessageParam, { role: "tool" }>): ToolResultBlockParam {
+  const content = message.content as string | TextLikePart[];
+  const blocks = textBlocks(content);
+  const cacheControl = cacheControlOf(message);
+  return {
+    type: "tool_result",
+    tool_use_id: message.tool_call_id,
+    content: blocks.some((block) => block.cache_control) ? blocks : blocks.map((block) => block.text).join("\n"),
+    ...(cacheControl ? { cache_control: cacheControl } : {}),
+  };
 }

@@ -1,11 +1,13 @@
 /**
  * Anthropic Message -> canonical OpenAI completion: text blocks become `content`, `tool_use`
- * blocks become `tool_calls` (input stringified), thinking becomes `reasoning_content`, and usage
- * counts cached input (`input_tokens` excludes it, https://docs.anthropic.com/en/api/messages).
+ * blocks become `tool_calls` (input stringified), thinking becomes `reasoning_content` (its text,
+ * for clients that show it) and `thinking_blocks` (every thinking and redacted thinking block
+ * with its signature, for doors that hand it back to Claude), and usage counts cached input
+ * (`input_tokens` excludes it, https://docs.anthropic.com/en/api/messages).
  */
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
-import type { ChatCompletion, ChatResult, NormalizedUsage, TranslationWarning } from "../provider-spec";
+import type { CanonicalAssistantExtensions, ChatCompletion, ChatResult, NormalizedUsage, ThinkingBlock, TranslationWarning } from "../provider-spec";
 import { toCompletionUsage } from "../shared/usage-normalize";
 import { mapAnthropicStopReason } from "./anthropic-finish-reason";
 
@@ -20,23 +22,25 @@ export interface AnthropicUsageFields {
 
 /**
  * Normalized usage: prompt = input + cache read + cache creation; cached = cache read;
- * reasoning = thinking tokens.
+ * cache creation kept when there was any; reasoning = thinking tokens.
  */
 export function normalizeAnthropicUsage(usage: AnthropicUsageFields): NormalizedUsage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
-  const promptTokens = (usage.input_tokens ?? 0) + cacheRead + (usage.cache_creation_input_tokens ?? 0);
+  const cacheCreation = usage.cache_creation_input_tokens ?? 0;
+  const promptTokens = (usage.input_tokens ?? 0) + cacheRead + cacheCreation;
   const completionTokens = usage.output_tokens ?? 0;
   return {
     promptTokens,
     completionTokens,
     totalTokens: promptTokens + completionTokens,
     cachedTokens: cacheRead,
+    ...(cacheCreation > 0 ? { cacheCreationTokens: cacheCreation } : {}),
     reasoningTokens: usage.output_tokens_details?.thinking_tokens ?? 0,
   };
 }
 
 /** An assistant message with the reasoning Anthropic returned as thinking blocks. */
-type AssistantMessageWithReasoning = ChatCompletionMessage & { reasoning_content?: string };
+type AssistantMessageWithReasoning = ChatCompletionMessage & CanonicalAssistantExtensions;
 
 /**
  * Wraps an Anthropic Message into a {@link ChatResult}.
@@ -48,11 +52,16 @@ type AssistantMessageWithReasoning = ChatCompletionMessage & { reasoning_content
 export function toAnthropicChatResult(message: Message, warnings: TranslationWarning[], nowMs: number = Date.now()): ChatResult {
   const texts: string[] = [];
   const thinking: string[] = [];
+  const thinkingBlocks: ThinkingBlock[] = [];
   const toolCalls: ChatCompletionMessageToolCall[] = [];
   for (const block of message.content) {
     if (block.type === "text") texts.push(block.text);
-    else if (block.type === "thinking") thinking.push(block.thinking);
-    else if (block.type === "tool_use") {
+    else if (block.type === "thinking") {
+      thinking.push(block.thinking);
+      thinkingBlocks.push({ type: "thinking", thinking: block.thinking, signature: block.signature });
+    } else if (block.type === "redacted_thinking") {
+      thinkingBlocks.push({ type: "redacted_thinking", data: block.data });
+    } else if (block.type === "tool_use") {
       toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
     }
   }
@@ -64,6 +73,7 @@ export function toAnthropicChatResult(message: Message, warnings: TranslationWar
     refusal: null,
     ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     ...(thinking.length > 0 ? { reasoning_content: thinking.join("") } : {}),
+    ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
   };
   const usage = normalizeAnthropicUsage(message.usage);
   const completion: ChatCompletion = {

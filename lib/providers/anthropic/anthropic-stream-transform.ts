@@ -3,7 +3,9 @@
  * (https://docs.anthropic.com/en/api/messages-streaming):
  * `message_start` -> role chunk; `text_delta` -> content; `tool_use` block start -> tool call
  * with id and name; `input_json_delta` -> argument fragments; `thinking_delta` ->
- * `reasoning_content`; `message_delta` -> finish_reason; `message_stop` -> usage chunk.
+ * `reasoning_content`; `signature_delta` -> `reasoning_signature` (which closes that thinking
+ * block); a `redacted_thinking` block -> `reasoning_redacted` (its data); `message_delta` ->
+ * finish_reason; `message_stop` -> usage chunk.
  * `ping` and unknown events are dropped; an `error` event is thrown as a `ProviderError`.
  */
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
@@ -72,12 +74,15 @@ function chunkForEvent(event: RawMessageStreamEvent, state: StreamState): ChatCo
         });
       }
       if (block.type === "text" && block.text) return choiceChunk(state, { content: block.text });
+      if (block.type === "thinking" && block.thinking) return choiceChunk(state, { reasoning_content: block.thinking });
+      if (block.type === "redacted_thinking") return choiceChunk(state, { reasoning_redacted: block.data });
       return undefined;
     }
     case "content_block_delta": {
       const delta = event.delta;
       if (delta.type === "text_delta") return choiceChunk(state, { content: delta.text });
       if (delta.type === "thinking_delta") return choiceChunk(state, { reasoning_content: delta.thinking });
+      if (delta.type === "signature_delta") return choiceChunk(state, { reasoning_signature: delta.signature });
       if (delta.type === "input_json_delta") {
         const toolCallIndex = state.toolCallIndexes.get(event.index);
         if (toolCallIndex === undefined || delta.partial_json === "") return undefined;

@@ -1,11 +1,13 @@
 /**
  * OpenAI tools -> Anthropic tools (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use):
  * `function.parameters` become `input_schema`; `tool_choice` `auto`/`required`/`none`/named map
- * to `auto`/`any`/`none`/`tool`; `parallel_tool_calls: false` becomes `disable_parallel_tool_use`.
+ * to `auto`/`any`/`none`/`tool`; `parallel_tool_calls: false` becomes `disable_parallel_tool_use`;
+ * a tool's canonical `cache_control` (on the tool, or on its function) becomes its breakpoint.
  */
 import type { Tool, ToolChoice } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatRequest } from "../provider-spec";
 import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
+import { cacheControlOf } from "./anthropic-content-convert";
 
 /** Tools and tool choice for an Anthropic request; both absent when the request has no tools. */
 export interface AnthropicToolConfig {
@@ -26,12 +28,14 @@ export function toAnthropicTools(request: ChatRequest, warnings: TranslationWarn
       continue;
     }
     const { name, description, parameters, strict } = tool.function;
+    const cacheControl = cacheControlOf(tool) ?? cacheControlOf(tool.function);
     tools.push({
       name,
       ...(description ? { description } : {}),
       // Anthropic requires an object schema even for a tool without parameters.
       input_schema: { type: "object", ...(parameters ?? {}) } as Tool.InputSchema,
       ...(strict ? { strict: true } : {}),
+      ...(cacheControl ? { cache_control: cacheControl } : {}),
     });
   }
   if (tools.length === 0) return {};

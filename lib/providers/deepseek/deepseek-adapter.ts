@@ -18,8 +18,9 @@ export const deepSeekAdapter: ProviderAdapter = {
   format: "deepseek",
 
   async chat(request: ChatRequest, context: ProviderCallContext): Promise<ChatResult> {
-    const scope = openCallScope("deepseek", context, context.timeoutMs);
+    // Converted first: a request rejected here (a 400) leaves no deadline timer running.
     const { params, warnings } = toDeepSeekChatRequest(request);
+    const scope = openCallScope("deepseek", context, context.timeoutMs);
     try {
       const completion = await deepSeekClientFor(context).chat.completions.create(params, { signal: scope.signal });
       return toDeepSeekChatResult(completion, warnings);
@@ -31,8 +32,8 @@ export const deepSeekAdapter: ProviderAdapter = {
   },
 
   async stream(request: ChatRequest, context: ProviderCallContext): Promise<ChatStream> {
-    const scope = openCallScope("deepseek", context);
     const { params, warnings } = toDeepSeekStreamRequest(request);
+    const scope = openCallScope("deepseek", context);
     let response: Response;
     try {
       // The raw response: see openai-compatible-stream.ts for why we read the SSE body ourselves.

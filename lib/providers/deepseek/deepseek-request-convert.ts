@@ -1,7 +1,10 @@
 /**
  * Canonical request -> DeepSeek request (https://api-docs.deepseek.com/api/create-chat-completion).
  * DeepSeek is OpenAI-compatible but not OpenAI: a few OpenAI-only options are dropped with a
- * warning, and `reasoning_content` in the history is handled as DeepSeek's guides require.
+ * warning, a JSON schema becomes JSON mode plus the schema in the system prompt
+ * (https://api-docs.deepseek.com/guides/json_mode), Anthropic's `thinking` becomes DeepSeek's
+ * on/off switch (https://api-docs.deepseek.com/guides/thinking_mode), and the messages are
+ * converted by deepseek-message-convert.ts.
  */
 import type {
   ChatCompletionCreateParamsNonStreaming,
@@ -9,7 +12,9 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import type { ChatRequest } from "../provider-spec";
-import { dropped, type TranslationWarning } from "../provider-spec";
+import { adjusted, dropped, emulated, type CanonicalThinking, type TranslationWarning } from "../provider-spec";
+import { stripToolsCacheControl } from "../shared/canonical-extensions";
+import { toDeepSeekMessages } from "./deepseek-message-convert";
 
 /** OpenAI options DeepSeek does not document; sending them buys nothing and risks a 400. */
 const openAIOnlyOptions = [
@@ -32,6 +37,8 @@ const openAIOnlyOptions = [
   "functions",
   "function_call",
   "user",
+  // Anthropic's sampling option, which a door may carry in the canonical request.
+  "top_k",
 ] as const;
 
 /** A converted request with the warnings its conversion produced. */
@@ -40,15 +47,21 @@ export interface DeepSeekConvertedRequest<Params> {
   warnings: TranslationWarning[];
 }
 
-type AssistantWithReasoning = Extract<ChatCompletionMessageParam, { role: "assistant" }> & { reasoning_content?: unknown };
-
-/** The non-streaming DeepSeek request. */
+/**
+ * The non-streaming DeepSeek request.
+ *
+ * @throws ProviderError (`client_error`, 400) for an image or file part, which DeepSeek cannot read
+ */
 export function toDeepSeekChatRequest(request: ChatRequest): DeepSeekConvertedRequest<ChatCompletionCreateParamsNonStreaming> {
   const { params, warnings } = convertCommon(request);
   return { params: { ...params, stream: false }, warnings };
 }
 
-/** The streaming DeepSeek request, always asking for the final usage chunk. */
+/**
+ * The streaming DeepSeek request, always asking for the final usage chunk.
+ *
+ * @throws ProviderError (`client_error`, 400) for an image or file part, which DeepSeek cannot read
+ */
 export function toDeepSeekStreamRequest(request: ChatRequest): DeepSeekConvertedRequest<ChatCompletionCreateParamsStreaming> {
   const { params, warnings } = convertCommon(request);
   return {
@@ -57,10 +70,16 @@ export function toDeepSeekStreamRequest(request: ChatRequest): DeepSeekConverted
   };
 }
 
-function convertCommon(request: ChatRequest): DeepSeekConvertedRequest<Omit<ChatRequest, "stream" | "stream_options">> {
-  const { stream: _stream, stream_options: _streamOptions, ...rest } = request;
+type DeepSeekParams = Omit<ChatRequest, "stream" | "stream_options" | "thinking" | "cache_control">;
+
+function convertCommon(request: ChatRequest): DeepSeekConvertedRequest<DeepSeekParams> {
+  // A top-level cache_control asks for caching DeepSeek does by itself: nothing to say.
+  const { stream: _stream, stream_options: _streamOptions, thinking, cache_control: _cacheControl, ...rest } = request;
   const params: Record<string, unknown> = { ...rest };
   const warnings: TranslationWarning[] = [];
+  params.messages = toDeepSeekMessages(request.messages, warnings);
+  if (request.tools) params.tools = stripToolsCacheControl(request.tools);
+  if (thinking) params.thinking = deepSeekThinking(thinking, warnings);
 
   for (const option of openAIOnlyOptions) {
     if (params[option] === undefined || params[option] === null) continue;
@@ -83,20 +102,33 @@ function convertCommon(request: ChatRequest): DeepSeekConvertedRequest<Omit<Chat
     warnings.push(dropped("logprobs", "logprobs are not supported by deepseek-reasoner and were ignored"));
   }
 
-  params.messages = request.messages.map(stripReasoningContent);
-  return { params: params as Omit<ChatRequest, "stream" | "stream_options">, warnings };
+  if (request.response_format?.type === "json_schema") {
+    const { name, schema } = request.response_format.json_schema;
+    params.response_format = { type: "json_object" };
+    params.messages = withSchemaInstruction(params.messages as ChatCompletionMessageParam[], jsonSchemaInstruction(name, schema));
+    warnings.push(emulated("response_format", "DeepSeek has no JSON schema mode; JSON mode was used with the schema in the system prompt"));
+  }
+  return { params: params as DeepSeekParams, warnings };
 }
 
-/**
- * Drops `reasoning_content` from assistant history unless the turn made tool calls: the reasoner
- * answers 400 when it is sent back (https://api-docs.deepseek.com/guides/reasoning_model), while
- * thinking mode requires it on tool-call turns (https://api-docs.deepseek.com/guides/thinking_mode).
- */
-function stripReasoningContent(message: ChatCompletionMessageParam): ChatCompletionMessageParam {
-  if (message.role !== "assistant") return message;
-  const assistant = message as AssistantWithReasoning;
-  if (assistant.reasoning_content === undefined) return message;
-  if (assistant.tool_calls && assistant.tool_calls.length > 0) return message;
-  const { reasoning_content: _reasoning, ...withoutReasoning } = assistant;
-  return withoutReasoning;
+/** DeepSeek's switch takes `enabled` or `disabled` only: no budget, no display, no adaptive mode. */
+function deepSeekThinking(thinking: CanonicalThinking, warnings: TranslationWarning[]): { type: "enabled" | "disabled" } {
+  if (thinking.type === "disabled") return { type: "disabled" };
+  const extras = thinking.type === "adaptive" ? ["adaptive"] : [];
+  if (thinking.type === "enabled" && thinking.budget_tokens !== undefined) extras.push(`budget_tokens ${thinking.budget_tokens}`);
+  if (thinking.display) extras.push(`display "${thinking.display}"`);
+  if (extras.length > 0) warnings.push(adjusted("thinking", `DeepSeek's thinking is on or off; sent as enabled without ${extras.join(", ")}`));
+  return { type: "enabled" };
+}
+
+/** The instruction that carries a JSON schema; it names JSON, which DeepSeek's JSON mode requires. */
+export function jsonSchemaInstruction(name: string, schema: Record<string, unknown> | undefined): string {
+  return `Respond with a single JSON object (${name}) that conforms to this JSON schema, and nothing else:\n${JSON.stringify(schema ?? { type: "object" })}`;
+}
+
+/** Adds the instruction as a system message after the leading system messages. */
+function withSchemaInstruction(messages: ChatCompletionMessageParam[], instruction: string): ChatCompletionMessageParam[] {
+  let position = 0;
+  while (position < messages.length && messages[position].role === "system") position++;
+  return [...messages.slice(0, position), { role: "system", content: instruction }, ...messages.slice(position)];
 }

@@ -1,20 +1,33 @@
 /**
- * Canonical request -> OpenAI request. The canonical shape is OpenAI's, so this only pins the
- * streaming fields.
+ * Canonical request -> OpenAI Chat request. The canonical shape is OpenAI's, so this pins the
+ * streaming fields and removes the canonical extensions OpenAI would answer 400 to: every
+ * `cache_control` (OpenAI caches prompts by itself), assistant `thinking_blocks` and
+ * `reasoning_content` (reasoning of other providers, which OpenAI Chat cannot take back), and
+ * Anthropic's `thinking` switch, which becomes `reasoning_effort`.
  */
 import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
-import type { ChatRequest } from "../provider-spec";
+import type { ReasoningEffort } from "openai/resources/shared";
+import { adjusted, dropped, type CanonicalThinking, type ChatRequest, type TranslationWarning } from "../provider-spec";
+import { stripMessageExtensions, stripToolsCacheControl } from "../shared/canonical-extensions";
+
+/** A converted request with the warnings its conversion produced. */
+export interface OpenAIConvertedRequest<Params> {
+  params: Params;
+  warnings: TranslationWarning[];
+}
+
+type OpenAIParams = Omit<ChatRequest, "stream" | "stream_options" | "thinking" | "cache_control">;
 
 /**
  * The non-streaming request: `stream: false` and no `stream_options` (OpenAI rejects
  * `stream_options` without `stream: true`).
  */
-export function toOpenAIChatRequest(request: ChatRequest): ChatCompletionCreateParamsNonStreaming {
-  const { stream: _stream, stream_options: _streamOptions, ...rest } = request;
-  return { ...rest, stream: false };
+export function toOpenAIChatRequest(request: ChatRequest): OpenAIConvertedRequest<ChatCompletionCreateParamsNonStreaming> {
+  const { params, warnings } = convertCommon(request);
+  return { params: { ...params, stream: false }, warnings };
 }
 
 /**
@@ -22,7 +35,44 @@ export function toOpenAIChatRequest(request: ChatRequest): ChatCompletionCreateP
  * usage (litellm #5632: without it streamed calls log zero tokens). The gateway strips that chunk
  * when its own client did not ask for it.
  */
-export function toOpenAIStreamRequest(request: ChatRequest): ChatCompletionCreateParamsStreaming {
-  const { stream: _stream, stream_options: streamOptions, ...rest } = request;
-  return { ...rest, stream: true, stream_options: { ...streamOptions, include_usage: true } };
+export function toOpenAIStreamRequest(request: ChatRequest): OpenAIConvertedRequest<ChatCompletionCreateParamsStreaming> {
+  const { params, warnings } = convertCommon(request);
+  return { params: { ...params, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, warnings };
+}
+
+function convertCommon(request: ChatRequest): OpenAIConvertedRequest<OpenAIParams> {
+  const { stream: _stream, stream_options: _streamOptions, thinking, cache_control: _cacheControl, ...rest } = request;
+  const warnings: TranslationWarning[] = [];
+  const params: OpenAIParams = { ...rest, messages: request.messages.map((message) => stripMessageExtensions(message)) };
+  if (request.tools) params.tools = stripToolsCacheControl(request.tools);
+  // Anthropic's sampling option, which a door may carry in the canonical request.
+  if ("top_k" in params) {
+    const { top_k: topK } = params as { top_k?: unknown };
+    delete (params as { top_k?: unknown }).top_k;
+    if (topK != null) warnings.push(dropped("top_k", "top_k is not supported by OpenAI's Chat API and was ignored"));
+  }
+  if (thinking) {
+    const effort = reasoningEffortFor(thinking);
+    if (params.reasoning_effort != null) {
+      warnings.push(dropped("thinking", "thinking was ignored: the request also sets reasoning_effort, which OpenAI uses"));
+    } else if (effort === undefined) {
+      warnings.push(dropped("thinking", "thinking disabled has no OpenAI equivalent; the model's default reasoning applies"));
+    } else {
+      params.reasoning_effort = effort;
+      warnings.push(adjusted("thinking", `thinking ${describe(thinking)} was sent as reasoning_effort "${effort}"`));
+    }
+  }
+  return { params, warnings };
+}
+
+/** Budget buckets: under 2048 tokens `low`, under 4096 `medium`, else `high`; adaptive is `medium`. */
+export function reasoningEffortFor(thinking: CanonicalThinking): ReasoningEffort | undefined {
+  if (thinking.type === "disabled") return undefined;
+  if (thinking.type === "adaptive" || thinking.budget_tokens === undefined) return "medium";
+  if (thinking.budget_tokens < 2048) return "low";
+  return thinking.budget_tokens < 4096 ? "medium" : "high";
+}
+
+function describe(thinking: CanonicalThinking): string {
+  return thinking.type === "enabled" && thinking.budget_tokens !== undefined ? `enabled (budget ${thinking.budget_tokens})` : thinking.type;
 }

@@ -5,10 +5,15 @@
 import type { CompletionUsage } from "openai/resources/completions";
 import type { NormalizedUsage } from "../provider-spec";
 
-/** OpenAI usage plus the DeepSeek cache fields (https://api-docs.deepseek.com/guides/kv_cache/). */
+/**
+ * OpenAI usage plus the DeepSeek cache fields (https://api-docs.deepseek.com/guides/kv_cache/) and
+ * the cache writes translated adapters report in `prompt_tokens_details.cache_creation_tokens`
+ * (LiteLLM's name for Anthropic's `cache_creation_input_tokens`).
+ */
 export type ProviderCompletionUsage = CompletionUsage & {
   prompt_cache_hit_tokens?: number;
   prompt_cache_miss_tokens?: number;
+  prompt_tokens_details?: CompletionUsage.PromptTokensDetails & { cache_creation_tokens?: number };
 };
 
 /** Usage of a call that reported none. */
@@ -24,22 +29,27 @@ export function normalizeCompletionUsage(usage: ProviderCompletionUsage | null |
   if (!usage) return emptyUsage();
   const promptTokens = usage.prompt_tokens ?? 0;
   const completionTokens = usage.completion_tokens ?? 0;
+  const cacheCreationTokens = usage.prompt_tokens_details?.cache_creation_tokens ?? 0;
   return {
     promptTokens,
     completionTokens,
     totalTokens: usage.total_tokens ?? promptTokens + completionTokens,
     cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
+    ...(cacheCreationTokens > 0 ? { cacheCreationTokens } : {}),
     reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
   };
 }
 
 /** OpenAI-shaped usage for a normalized one (what translated adapters put on completions). */
-export function toCompletionUsage(usage: NormalizedUsage): CompletionUsage {
+export function toCompletionUsage(usage: NormalizedUsage): ProviderCompletionUsage {
   return {
     prompt_tokens: usage.promptTokens,
     completion_tokens: usage.completionTokens,
     total_tokens: usage.totalTokens,
-    prompt_tokens_details: { cached_tokens: usage.cachedTokens },
+    prompt_tokens_details: {
+      cached_tokens: usage.cachedTokens,
+      ...(usage.cacheCreationTokens ? { cache_creation_tokens: usage.cacheCreationTokens } : {}),
+    },
     completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
   };
 }
