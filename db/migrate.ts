@@ -8,7 +8,9 @@ import { initialMigration } from "./migrations/001-initial";
 import { alertsMigration } from "./migrations/002-alerts";
 import { operationsMigration } from "./migrations/003-operations";
 import { frontDoorsMigration } from "./migrations/004-front-doors";
+import { storedResponsesMigration } from "./migrations/005-stored-responses";
 import { accessHardeningMigration } from "./migrations/006-access-hardening";
+import { keyConcurrencyMigration } from "./migrations/007-key-concurrency";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
@@ -17,7 +19,9 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "002-alerts": alertsMigration(dialect),
     "003-operations": operationsMigration(dialect),
     "004-front-doors": frontDoorsMigration(dialect),
+    "005-stored-responses": storedResponsesMigration(dialect),
     "006-access-hardening": accessHardeningMigration(dialect),
+    "007-key-concurrency": keyConcurrencyMigration(dialect),
   };
 }
 

@@ -51,6 +51,8 @@ export interface ApiKeysTable {
   rate_limit_rpm: WithDefault<number | null>;
   rate_limit_tpm: WithDefault<number | null>;
   rate_limit_rpd: WithDefault<number | null>;
+  /** Most requests in flight at once across all instances; null: no cap. */
+  max_concurrency: WithDefault<number | null>;
   is_active: WithDefault<Flag>;
   status: WithDefault<KeyStatus>;
   status_reason: WithDefault<string | null>;
@@ -267,6 +269,32 @@ export interface JobStateTable {
   updated_at: EpochMs;
 }
 
+/** A response of the Responses door, kept for `previous_response_id` and `GET /v1/responses/{id}`. */
+export interface GatewayResponsesTable {
+  /** `resp_mg…` for the gateway's own, OpenAI's id for responses passed through. */
+  id: string;
+  /** `client:<id>` or `admin:<user id>`: only the owner sees or references it. */
+  owner: string;
+  previous_response_id: string | null;
+  provider_id: number | null;
+  model: string;
+  /** JSON array: the request's input items, item references resolved (the chain before it not included). */
+  input_items: string;
+  /** JSON: the Response object as returned. */
+  response: string;
+  created_at: EpochMs;
+}
+
+/** An output item with an id that does not name its response (OpenAI's), found by id for `item_reference`. */
+export interface GatewayResponseItemsTable {
+  item_id: string;
+  response_id: string;
+  owner: string;
+  /** JSON: the output item. */
+  item: string;
+  created_at: EpochMs;
+}
+
 export interface Database {
   t_ai_providers: ProvidersTable;
   t_ai_api_keys: ApiKeysTable;
@@ -279,6 +307,8 @@ export interface Database {
   t_alert_history: AlertHistoryTable;
   t_sys_job_state: JobStateTable;
   t_client_usage_stats: ClientUsageStatsTable;
+  t_gateway_responses: GatewayResponsesTable;
+  t_gateway_response_items: GatewayResponseItemsTable;
 }
 
 export type ProviderRow = Selectable<ProvidersTable>;
@@ -295,4 +325,5 @@ export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
 export type AlertHistoryRow = Selectable<AlertHistoryTable>;
 export type JobStateRow = Selectable<JobStateTable>;
 export type ClientUsageStatsRow = Selectable<ClientUsageStatsTable>;
+export type GatewayResponseRow = Selectable<GatewayResponsesTable>;
 export type { ColumnType };

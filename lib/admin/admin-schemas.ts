@@ -82,6 +82,7 @@ export const keyCreateSchema = z.object({
   rateLimitRpm: limitValue.default(null),
   rateLimitTpm: limitValue.default(null),
   rateLimitRpd: limitValue.default(null),
+  maxConcurrency: limitValue.default(null),
   isActive: z.boolean().default(true),
 });
 /** A validated key-create body. */
@@ -97,6 +98,7 @@ export const keyUpdateSchema = z
     rateLimitRpm: limitValue,
     rateLimitTpm: limitValue,
     rateLimitRpd: limitValue,
+    maxConcurrency: limitValue,
     isActive: z.boolean(),
     /** Only `normal` may be set by hand: it puts a key back in rotation. */
     status: z.literal("normal"),

@@ -33,6 +33,7 @@ export function apiKeyView(row: ApiKeyRow, now: number) {
     rateLimitRpm: row.rate_limit_rpm,
     rateLimitTpm: row.rate_limit_tpm,
     rateLimitRpd: row.rate_limit_rpd,
+    maxConcurrency: row.max_concurrency,
     isActive: row.is_active === 1,
     status: row.status,
     statusReason: row.status_reason,

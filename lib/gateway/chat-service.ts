@@ -129,7 +129,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     else for (const choice of completion.choices) record.outputCharacters += outputCharacters(choice.message);
     record.addWarnings(warnings, call.result.warnings);
     const tokens = record.tokens("success");
-    record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion));
+    record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion, call.reservedAt));
     record.defer(services.router.recordSuccess(call.key));
     const header = warningsHeader(record.warnings);
     if (header) c.header(WARNINGS_HEADER, header);

@@ -8,6 +8,7 @@ import type { AdminSessions } from "../auth/admin-sessions";
 import { authenticateCaller } from "../auth/caller-auth";
 import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
+import { responsesRoutes } from "../doors/responses/responses-routes";
 import { embeddingsRoutes } from "../doors/embeddings/embeddings-routes";
 import { rateLimit } from "../limits/rate-limit-middleware";
 import { getAdapter, isProviderFormat } from "../providers/provider-registry";
@@ -22,7 +23,7 @@ import type { ChatRouteMiddleware, ChatServiceDependencies } from "./chat-servic
 import { envelopeRoutes } from "./envelope-routes";
 import { messagesRoutes } from "../doors/messages/messages-routes";
 import { keyValidationRoutes } from "./key-validation-routes";
-import { openAiRoutes } from "./openai-routes";
+import { openAiRoutes } from "../doors/chat/chat-routes";
 import { ReasoningCarrier } from "./reasoning-carrier";
 
 /** Tunables of the gateway; every one has a production default. */
@@ -166,6 +167,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   return {
     mount(app) {
       app.route("/v1", openAiRoutes(services, middleware));
+      app.route("/v1", responsesRoutes(services, middleware, { db, logger: deps.logger, clock: deps.clock }));
       app.route("/v1", messagesRoutes(services, middleware));
       app.route("/v1", embeddingsRoutes(services, middleware));
       app.route("/api/ai", envelopeRoutes(services, middleware));

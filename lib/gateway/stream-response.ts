@@ -84,7 +84,7 @@ export function streamingResponse<Item>({ routed, rendering, record, router, idl
     clearTimeout(idleTimer);
     routed.release();
     const tokens = record.tokens(outcome.status);
-    record.defer(router.settleTokens(routed.key, routed.reservedTokens, tokens.prompt + tokens.completion));
+    record.defer(router.settleTokens(routed.key, routed.reservedTokens, tokens.prompt + tokens.completion, routed.reservedAt));
     if (outcome.status === "success") record.defer(router.recordSuccess(routed.key));
     else if (failure !== undefined && outcome.status === "error") record.defer(router.recordFailure(routed.key, asProviderError(failure)));
     await complete(outcome);

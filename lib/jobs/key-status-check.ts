@@ -29,6 +29,8 @@ export interface BrokenKey {
   provider: string;
   status: string;
   reason: string | null;
+  /** Consecutive failed calls; a high count with a reason naming the ceiling means the key keeps failing. */
+  consecutiveFailures: number;
   /** ISO time of the status change, when known. */
   since: string | null;
   cooldownUntil: string | null;
@@ -61,6 +63,7 @@ export async function runKeyStatusCheck(context: JobContext, options: KeyStatusO
       "key.status_reason",
       "key.status_changed_at",
       "key.cooldown_until",
+      "key.consecutive_failures",
       "key.is_active",
       "key.updated_at",
       "provider.name as provider_name",
@@ -78,6 +81,7 @@ export async function runKeyStatusCheck(context: JobContext, options: KeyStatusO
       status: row.status,
       // Reasons come from upstream error text; masked again in case one quoted a key.
       reason: row.status_reason === null ? null : redactSecrets(row.status_reason),
+      consecutiveFailures: Number(row.consecutive_failures),
       since: row.status_changed_at === null ? null : new Date(Number(row.status_changed_at)).toISOString(),
       cooldownUntil: row.cooldown_until !== null && Number(row.cooldown_until) > now ? new Date(Number(row.cooldown_until)).toISOString() : null,
     }));

@@ -3,11 +3,12 @@
  * batch per statement so no statement holds a long lock or builds a huge undo log (lessons-from-
  * peers §2.9: one unbatched `DELETE … WHERE created_at < ?` is what takes gateways down).
  * `t_ai_usage_stats` is left alone: the hourly figures outlive the raw logs. Alert history older
- * than the same retention goes too.
+ * than the same retention goes too, and so do the Responses door's stored responses.
  *
  * Each batch first finds the id bound of the next `batchSize` old rows, then deletes the primary-
  * key range up to it. Portable: SQLite has no `DELETE … ORDER BY … LIMIT` in default builds.
  */
+import { purgeStoredResponses } from "../doors/responses/response-store";
 import { DAY_MS, type JobContext } from "./job-context";
 
 /** The job's name. */
@@ -36,6 +37,8 @@ export interface PurgeSummary {
   complete: boolean;
   /** Alert history rows past the same retention. */
   alertsDeleted: number;
+  /** Stored responses (of the Responses door) past the same retention. */
+  responsesDeleted: number;
 }
 
 /** Deletes old logs in batches and returns how many went. */
@@ -86,8 +89,9 @@ export async function runLogPurge(context: JobContext, options: PurgeOptions = {
   // incident and window), so one statement stays small.
   const alerts = await db.deleteFrom("t_alert_history").where("created_at", "<", cutoff).executeTakeFirst();
   const alertsDeleted = Number(alerts.numDeletedRows);
-  if (deleted > 0 || alertsDeleted > 0) {
-    context.logger.info("old logs purged", { deleted, batches, alertsDeleted, cutoff: new Date(cutoff).toISOString() });
+  const responsesDeleted = await purgeStoredResponses(db, cutoff);
+  if (deleted > 0 || alertsDeleted > 0 || responsesDeleted > 0) {
+    context.logger.info("old logs purged", { deleted, batches, alertsDeleted, responsesDeleted, cutoff: new Date(cutoff).toISOString() });
   }
-  return { job: PURGE_JOB, cutoff: new Date(cutoff).toISOString(), deleted, batches, complete, alertsDeleted };
+  return { job: PURGE_JOB, cutoff: new Date(cutoff).toISOString(), deleted, batches, complete, alertsDeleted, responsesDeleted };
 }

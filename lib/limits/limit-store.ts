@@ -7,7 +7,7 @@
  * so a test can run the same suite against both.
  */
 
-/** One fixed or sliding window counter that an admission checks and reserves in. */
+/** One sliding window that an admission checks and reserves in (see sliding-window.ts). */
 export interface WindowLimit {
   /** Short name, also the counter's key suffix: "rpm", "tpm", "rpd", "client-rpm", … */
   name: string;
@@ -37,6 +37,23 @@ export interface WindowAdjustment {
   name: string;
   windowMs: number;
   amount: number;
+  /**
+   * When the corrected reservation was admitted (epoch ms): the correction lands where the
+   * reservation did, so a refund never frees room in a later part of the window. Dropped when
+   * that part has left the window already.
+   * @default now
+   */
+  at?: number;
+}
+
+/** A cap on concurrent holders of `subject`, admitted with the windows: a lease until released or expired. */
+export interface ConcurrencyLimit {
+  /** Leases allowed at once. */
+  limit: number;
+  /** The new lease's id (unique per call). */
+  leaseId: string;
+  /** The lease expires this long after `now` unless renewed (a crashed holder's slot comes back). */
+  ttlMs: number;
 }
 
 /** Shared state for limits, cooldowns, claims and versions; every method may reject when the backend is down. */
@@ -46,13 +63,23 @@ export interface LimitStore {
 
   /**
    * Atomically: if `subject` is in cooldown, deny with the cooldown's remaining time; else check
-   * every window and reserve `cost` in all of them, or in none when any one denies.
+   * every window (and the concurrency cap, when given) and reserve `cost` in all of them plus a
+   * lease, or nothing when any one denies (`deniedBy` "concurrency" for the cap).
    * One round trip to shared state.
    */
-  admit(subject: string, windows: WindowLimit[], now: number): Promise<Admission>;
+  admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit): Promise<Admission>;
 
-  /** Applies corrections (e.g. real TPM usage after the call) to the windows that hold `now`. */
+  /** Applies corrections (e.g. real TPM usage after the call) where their reservations were made. */
   adjust(subject: string, adjustments: WindowAdjustment[], now: number): Promise<void>;
+
+  /** Extends a live lease to `now + ttlMs`; false when it is gone (released or expired). */
+  renewLease(subject: string, leaseId: string, ttlMs: number, now: number): Promise<boolean>;
+
+  /** Ends a lease at once, freeing its slot (a no-op for one that is gone). */
+  releaseLease(subject: string, leaseId: string): Promise<void>;
+
+  /** Leases of `subject` alive at `now`. */
+  activeLeases(subject: string, now: number): Promise<number>;
 
   /** Puts `subject` in cooldown until `untilMs`; an existing later deadline is kept (extend, never shorten). */
   setCooldown(subject: string, untilMs: number, now: number): Promise<void>;

@@ -1,20 +1,22 @@
 /**
  * In-process {@link LimitStore}: the local default (`npm start` without Upstash settings).
  *
- * Only correct for ONE process: two instances each allow the full limit (lessons-from-peers
- * §2.5). Every operation runs synchronously between awaits, which makes `admit` atomic.
+ * Only correct for ONE process: two instances each allow the full limit. Every operation runs synchronously between awaits, which makes `admit` atomic.
  * Expired counters, cooldowns and claims are swept on a timer driven by the injected `now`, so
  * memory stays bounded by the traffic of roughly one sweep interval plus the longest window.
  */
-import type { Admission, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
+import type { Admission, ConcurrencyLimit, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
 import {
+  assertConcurrency,
   assertTtlMs,
   assertWindowMs,
-  bucketExpiresAt,
+  bucketMsOf,
   bucketOf,
   evaluateWindow,
+  firstCountedBucket,
   normalizeNow,
   normalizeWindows,
+  windowLifetimeMs,
 } from "./sliding-window";
 
 /** Options of {@link MemoryLimitStore}. */
@@ -26,20 +28,26 @@ export interface MemoryLimitStoreOptions {
   sweepIntervalMs?: number;
 }
 
-interface Counter {
-  count: number;
-  /** Epoch ms after which the counter no longer counts. */
+/** One window's bucket counters. */
+interface WindowBuckets {
+  windowMs: number;
+  bucketMs: number;
+  /** Bucket index -> units. */
+  units: Map<number, number>;
+  /** Epoch ms after which no bucket of it counts any more. */
   expiresAt: number;
 }
 
 /** A {@link LimitStore} held in this process's memory. */
 export class MemoryLimitStore implements LimitStore {
   readonly kind = "memory" as const;
-  readonly #counters = new Map<string, Counter>();
+  readonly #windows = new Map<string, WindowBuckets>();
   /** Subject -> cooldown deadline (epoch ms). */
   readonly #cooldowns = new Map<string, number>();
   /** Claim name -> expiry (epoch ms). */
   readonly #claims = new Map<string, number>();
+  /** Subject -> lease id -> expiry (epoch ms). */
+  readonly #leases = new Map<string, Map<string, number>>();
   readonly #versions = new Map<string, number>();
   readonly #sweepIntervalMs: number;
   #nextSweepAt = Number.NEGATIVE_INFINITY;
@@ -52,12 +60,13 @@ export class MemoryLimitStore implements LimitStore {
 
   /** Number of entries held (counters, cooldowns, claims, versions): lets tests see that sweeping works. */
   get entryCount(): number {
-    return this.#counters.size + this.#cooldowns.size + this.#claims.size + this.#versions.size;
+    return this.#windows.size + this.#cooldowns.size + this.#claims.size + this.#leases.size + this.#versions.size;
   }
 
-  async admit(subject: string, windows: WindowLimit[], now: number): Promise<Admission> {
+  async admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit): Promise<Admission> {
     const at = normalizeNow(now);
     const normalized = normalizeWindows(windows);
+    if (concurrency) assertConcurrency(concurrency);
     this.#sweepIfDue(at);
 
     const cooldownUntil = this.#cooldowns.get(subject);
@@ -69,14 +78,9 @@ export class MemoryLimitStore implements LimitStore {
       remaining: {},
       resetAt: {},
     };
-    const bucketKeys: string[] = [];
-    for (const window of normalized) {
-      const bucket = bucketOf(at, window.windowMs);
-      const currentKey = counterKey(subject, window.name, window.windowMs, bucket);
-      bucketKeys.push(currentKey);
-      const current = this.#count(currentKey, at);
-      const previous = this.#count(counterKey(subject, window.name, window.windowMs, bucket - 1), at);
-      const verdict = evaluateWindow(window, current, previous, at);
+    const buckets = normalized.map((window) => this.#buckets(subject, window.name, window.windowMs, at));
+    normalized.forEach((window, index) => {
+      const verdict = evaluateWindow(window, sortedUnits(buckets[index]), at);
       admission.remaining[window.name] = verdict.available;
       admission.resetAt[window.name] = verdict.resetAt;
       // The binding window is the one that needs the longest wait; ties keep the first.
@@ -87,12 +91,27 @@ export class MemoryLimitStore implements LimitStore {
           admission.deniedBy = window.name;
         }
       }
+    });
+    let leases: Map<string, number> | undefined;
+    if (concurrency) {
+      leases = this.#liveLeases(subject, at);
+      if (leases.size >= concurrency.limit && admission.allowed) {
+        admission.allowed = false;
+        admission.deniedBy = "concurrency";
+        admission.retryAfterMs = CONCURRENCY_RETRY_MS;
+      }
+      admission.remaining.concurrency = Math.max(0, concurrency.limit - leases.size);
     }
     if (admission.allowed) {
       normalized.forEach((window, index) => {
         admission.remaining[window.name] -= window.cost;
-        if (window.cost > 0) this.#add(bucketKeys[index], window.cost, bucketExpiresAt(bucketOf(at, window.windowMs), window.windowMs), at);
+        if (window.cost > 0) addUnits(buckets[index], bucketOf(at, buckets[index].bucketMs), window.cost, at);
       });
+      if (concurrency && leases) {
+        leases.set(concurrency.leaseId, at + Math.ceil(concurrency.ttlMs));
+        this.#leases.set(subject, leases);
+        admission.remaining.concurrency -= 1;
+      }
     }
     return admission;
   }
@@ -100,13 +119,35 @@ export class MemoryLimitStore implements LimitStore {
   async adjust(subject: string, adjustments: WindowAdjustment[], now: number): Promise<void> {
     const at = normalizeNow(now);
     this.#sweepIfDue(at);
-    for (const { name, windowMs, amount } of adjustments) {
+    for (const { name, windowMs, amount, at: reservedAt } of adjustments) {
       assertWindowMs(windowMs);
       const rounded = Math.round(amount);
       if (!Number.isFinite(rounded) || rounded === 0) continue;
-      const bucket = bucketOf(at, windowMs);
-      this.#add(counterKey(subject, name, windowMs, bucket), rounded, bucketExpiresAt(bucket, windowMs), at);
+      const buckets = this.#buckets(subject, name, windowMs, at);
+      const bucket = bucketOf(normalizeNow(reservedAt ?? at), buckets.bucketMs);
+      // A reservation that has left the window needs no correction.
+      if (bucket < firstCountedBucket(at, windowMs, buckets.bucketMs)) continue;
+      addUnits(buckets, bucket, rounded, at);
     }
+  }
+
+  async renewLease(subject: string, leaseId: string, ttlMs: number, now: number): Promise<boolean> {
+    const at = normalizeNow(now);
+    assertTtlMs(ttlMs);
+    const leases = this.#liveLeases(subject, at);
+    if (!leases.has(leaseId)) return false;
+    leases.set(leaseId, at + Math.ceil(ttlMs));
+    return true;
+  }
+
+  async releaseLease(subject: string, leaseId: string): Promise<void> {
+    const leases = this.#leases.get(subject);
+    leases?.delete(leaseId);
+    if (leases?.size === 0) this.#leases.delete(subject);
+  }
+
+  async activeLeases(subject: string, now: number): Promise<number> {
+    return this.#liveLeases(subject, normalizeNow(now)).size;
   }
 
   async setCooldown(subject: string, untilMs: number, now: number): Promise<void> {
@@ -157,29 +198,55 @@ export class MemoryLimitStore implements LimitStore {
     return next;
   }
 
-  #count(key: string, now: number): number {
-    const counter = this.#counters.get(key);
-    return counter !== undefined && counter.expiresAt > now ? counter.count : 0;
+  /** The window's buckets, without those that no longer count. */
+  #buckets(subject: string, name: string, windowMs: number, now: number): WindowBuckets {
+    const key = windowKey(subject, name, windowMs);
+    let buckets = this.#windows.get(key);
+    if (buckets === undefined) {
+      buckets = { windowMs, bucketMs: bucketMsOf(windowMs), units: new Map(), expiresAt: now };
+      this.#windows.set(key, buckets);
+    }
+    const first = firstCountedBucket(now, windowMs, buckets.bucketMs);
+    for (const index of buckets.units.keys()) if (index < first) buckets.units.delete(index);
+    return buckets;
   }
 
-  /** Adds to a counter; a counter at or below zero is dropped (refunds never go negative). */
-  #add(key: string, amount: number, expiresAt: number, now: number): void {
-    const count = this.#count(key, now) + amount;
-    if (count <= 0) this.#counters.delete(key);
-    else this.#counters.set(key, { count, expiresAt });
+  #liveLeases(subject: string, now: number): Map<string, number> {
+    const leases = this.#leases.get(subject) ?? new Map<string, number>();
+    for (const [leaseId, expiresAt] of leases) if (expiresAt <= now) leases.delete(leaseId);
+    return leases;
   }
 
   #sweepIfDue(now: number): void {
     if (now < this.#nextSweepAt) return;
     this.#nextSweepAt = now + this.#sweepIntervalMs;
-    for (const [key, counter] of this.#counters) if (counter.expiresAt <= now) this.#counters.delete(key);
+    for (const [key, buckets] of this.#windows) if (buckets.expiresAt <= now) this.#windows.delete(key);
+    for (const [subject, leases] of this.#leases) {
+      for (const [leaseId, expiresAt] of leases) if (expiresAt <= now) leases.delete(leaseId);
+      if (leases.size === 0) this.#leases.delete(subject);
+    }
     for (const [subject, deadline] of this.#cooldowns) if (deadline <= now) this.#cooldowns.delete(subject);
     for (const [name, expiresAt] of this.#claims) if (expiresAt <= now) this.#claims.delete(name);
   }
 }
 
+/** A denied concurrency cap's retry hint, in ms: a slot frees when any call on the subject ends. */
+const CONCURRENCY_RETRY_MS = 1000;
+
 /** NUL separates the parts: subjects and window names are printable ids, so keys cannot collide. */
-function counterKey(subject: string, name: string, windowMs: number, bucket: number): string {
-  return `${subject}\u0000${name}\u0000${windowMs}\u0000${bucket}`;
+function windowKey(subject: string, name: string, windowMs: number): string {
+  return `${subject}\u0000${name}\u0000${windowMs}`;
 }
 
+/** The counted buckets in ascending index order. */
+function sortedUnits(buckets: WindowBuckets): Array<[number, number]> {
+  return [...buckets.units].sort((left, right) => left[0] - right[0]);
+}
+
+/** Adds units to a bucket; a bucket at or below zero is dropped (refunds never go negative). */
+function addUnits(buckets: WindowBuckets, bucket: number, amount: number, now: number): void {
+  const units = (buckets.units.get(bucket) ?? 0) + amount;
+  if (units <= 0) buckets.units.delete(bucket);
+  else buckets.units.set(bucket, units);
+  buckets.expiresAt = Math.max(buckets.expiresAt, now + windowLifetimeMs(buckets.windowMs, buckets.bucketMs));
+}

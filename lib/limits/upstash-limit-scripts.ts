@@ -5,55 +5,73 @@
  * Every key a script touches is passed in KEYS (Upstash and Redis Cluster route and lock by KEYS).
  * Numbers travel as decimal strings in ARGV and come back as integers (Redis truncates Lua
  * numbers to integers, so scripts only ever return integral values). No shebang line: Redis 7
- * rejects unknown flags such as Upstash's `allow-key-locking` (platform.md §0.3).
+ * rejects unknown flags such as Upstash's `allow-key-locking`.
  */
 
 /**
- * The admission: cooldown check, then every window, then INCRBY in all windows only when all allow.
+ * The admission: cooldown check, every window, then the concurrency cap; reserves in all windows
+ * and takes a lease only when all allow.
  *
- * KEYS: [cooldown, current₁, previous₁, current₂, previous₂, …]
- * ARGV: [now, slackMs, limit₁, windowMs₁, cost₁, limit₂, windowMs₂, cost₂, …]
- * Returns: [allowed (0|1), deniedBy (0 none, -1 cooldown, i window), retryAfterMs,
- *           remaining₁, resetAt₁, remaining₂, resetAt₂, …]
+ * KEYS: [cooldown, leases, window₁, window₂, …] (a window is a hash: bucket index -> units)
+ * ARGV: [now, slackMs, concurrencyLimit (-1: none), leaseId, leaseTtlMs,
+ *        limit₁, windowMs₁, bucketMs₁, cost₁, limit₂, …]
+ * Returns: [allowed (0|1), deniedBy (0 none, -1 cooldown, -2 concurrency, i window), retryAfterMs,
+ *           concurrency slots left, remaining₁, resetAt₁, remaining₂, resetAt₂, …]
  *
  * The window arithmetic mirrors `evaluateWindow` in sliding-window.ts.
  */
 export const admitScript = `
 local now = tonumber(ARGV[1])
 local slack = tonumber(ARGV[2])
-local count = (#ARGV - 2) / 3
+local concurrencyLimit = tonumber(ARGV[3])
+local count = (#ARGV - 5) / 4
 
 local function floorDivide(dividend, divisor)
   return math.floor(dividend / divisor)
 end
 
-local function evaluate(limit, windowMs, cost, current, previous)
-  local bucketStart = floorDivide(now, windowMs) * windowMs
-  local elapsed = now - bucketStart
-  local resetAt = bucketStart + windowMs
-  local used = current + floorDivide(previous * (windowMs - elapsed) + windowMs - 1, windowMs)
-  local available = math.max(0, limit - used)
-  if used + cost <= limit then
-    return true, 0, available, resetAt, bucketStart
-  end
-  if cost > limit then
-    return false, resetAt + windowMs - now, available, resetAt, bucketStart
-  end
-  local room = limit - current - cost
-  if room >= 0 and previous > 0 then
-    local fadedEnoughAt = windowMs - floorDivide(room * windowMs, previous)
-    if fadedEnoughAt < windowMs then
-      return false, bucketStart + fadedEnoughAt - now, available, resetAt, bucketStart
+-- Reads a window's buckets, deleting those that no longer count; returns them in index order.
+local function countedBuckets(key, windowMs, bucketMs)
+  local first = floorDivide(now - windowMs - bucketMs + 1, bucketMs)
+  local fields = redis.call('HGETALL', key)
+  local indexes, units = {}, {}
+  for position = 1, #fields, 2 do
+    local index = tonumber(fields[position])
+    local value = tonumber(fields[position + 1])
+    if index < first or value <= 0 then
+      redis.call('HDEL', key, fields[position])
+    else
+      indexes[#indexes + 1] = index
+      units[index] = value
     end
   end
-  local nextFadedEnoughAt = 0
-  if current > 0 then
-    nextFadedEnoughAt = math.max(0, windowMs - floorDivide((limit - cost) * windowMs, current))
-  end
-  return false, resetAt + nextFadedEnoughAt - now, available, resetAt, bucketStart
+  table.sort(indexes)
+  return indexes, units
 end
 
-local result = {1, 0, 0}
+local function evaluate(limit, windowMs, bucketMs, cost, indexes, units)
+  local used = 0
+  for _, index in ipairs(indexes) do used = used + units[index] end
+  local available = math.max(0, limit - used)
+  if used + cost <= limit then
+    local oldestAfter = indexes[1]
+    if not oldestAfter and cost > 0 then oldestAfter = floorDivide(now, bucketMs) end
+    if oldestAfter then return true, 0, available, (oldestAfter + 2) * bucketMs + windowMs - 1 end
+    return true, 0, available, now
+  end
+  local resetAt = now
+  if #indexes > 0 then resetAt = (indexes[1] + 2) * bucketMs + windowMs - 1 end
+  if cost > limit then return false, windowMs + 2 * bucketMs, available, resetAt end
+  local excess = used + cost - limit
+  local freed = 0
+  for _, index in ipairs(indexes) do
+    freed = freed + units[index]
+    if freed >= excess then return false, (index + 2) * bucketMs + windowMs - 1 - now, available, resetAt end
+  end
+  return false, windowMs + 2 * bucketMs, available, resetAt
+end
+
+local result = {1, 0, 0, 0}
 local cooldownUntil = tonumber(redis.call('GET', KEYS[1]))
 if cooldownUntil and cooldownUntil > now then
   result[1] = 0
@@ -61,16 +79,17 @@ if cooldownUntil and cooldownUntil > now then
   result[3] = cooldownUntil - now
 end
 
-local costs, expiries = {}, {}
+local costs, buckets, lifetimes = {}, {}, {}
 for index = 1, count do
-  local limit = tonumber(ARGV[3 * index])
-  local windowMs = tonumber(ARGV[3 * index + 1])
-  local cost = tonumber(ARGV[3 * index + 2])
-  local current = tonumber(redis.call('GET', KEYS[2 * index])) or 0
-  local previous = tonumber(redis.call('GET', KEYS[2 * index + 1])) or 0
-  local allowed, retryAfterMs, available, resetAt, bucketStart = evaluate(limit, windowMs, cost, current, previous)
+  local limit = tonumber(ARGV[4 * index + 2])
+  local windowMs = tonumber(ARGV[4 * index + 3])
+  local bucketMs = tonumber(ARGV[4 * index + 4])
+  local cost = tonumber(ARGV[4 * index + 5])
+  local indexes, units = countedBuckets(KEYS[2 + index], windowMs, bucketMs)
+  local allowed, retryAfterMs, available, resetAt = evaluate(limit, windowMs, bucketMs, cost, indexes, units)
   costs[index] = cost
-  expiries[index] = bucketStart + 2 * windowMs - now + slack
+  buckets[index] = floorDivide(now, bucketMs)
+  lifetimes[index] = windowMs + 2 * bucketMs + slack
   if not allowed then
     if result[2] ~= -1 then
       result[1] = 0
@@ -81,39 +100,87 @@ for index = 1, count do
       end
     end
   end
-  result[2 + 2 * index] = available
-  result[3 + 2 * index] = resetAt
+  result[3 + 2 * index] = available
+  result[4 + 2 * index] = resetAt
+end
+
+local leases = 0
+if concurrencyLimit >= 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  leases = redis.call('ZCARD', KEYS[2])
+  if leases >= concurrencyLimit and result[1] == 1 then
+    result[1] = 0
+    result[2] = -2
+    result[3] = 1000
+  end
+  result[4] = math.max(0, concurrencyLimit - leases)
 end
 
 if result[1] == 1 then
   for index = 1, count do
-    result[2 + 2 * index] = result[2 + 2 * index] - costs[index]
+    result[3 + 2 * index] = result[3 + 2 * index] - costs[index]
     if costs[index] > 0 then
-      redis.call('INCRBY', KEYS[2 * index], costs[index])
-      redis.call('PEXPIRE', KEYS[2 * index], expiries[index])
+      redis.call('HINCRBY', KEYS[2 + index], buckets[index], costs[index])
+      redis.call('PEXPIRE', KEYS[2 + index], lifetimes[index])
     end
+  end
+  if concurrencyLimit >= 0 then
+    local ttl = tonumber(ARGV[5])
+    redis.call('ZADD', KEYS[2], now + ttl, ARGV[4])
+    redis.call('PEXPIRE', KEYS[2], ttl + slack)
+    result[4] = result[4] - 1
   end
 end
 return result
 `;
 
 /**
- * Corrections to the current buckets; a counter that would drop to zero or below is deleted.
+ * Corrections to the buckets of earlier reservations; a bucket that would drop to zero or below is
+ * deleted, a bucket that no longer counts is left alone.
  *
- * KEYS: [bucket₁, bucket₂, …]
- * ARGV: [amount₁, ttlMs₁, amount₂, ttlMs₂, …]
+ * KEYS: [window₁, window₂, …]
+ * ARGV: [now, slackMs, bucket₁, amount₁, windowMs₁, bucketMs₁, bucket₂, …]
  */
 export const adjustScript = `
+local now = tonumber(ARGV[1])
+local slack = tonumber(ARGV[2])
 for index = 1, #KEYS do
-  local amount = tonumber(ARGV[2 * index - 1])
-  local value = redis.call('INCRBY', KEYS[index], amount)
-  if value <= 0 then
-    redis.call('DEL', KEYS[index])
-  else
-    redis.call('PEXPIRE', KEYS[index], tonumber(ARGV[2 * index]))
+  local bucket = tonumber(ARGV[4 * index - 1])
+  local amount = tonumber(ARGV[4 * index])
+  local windowMs = tonumber(ARGV[4 * index + 1])
+  local bucketMs = tonumber(ARGV[4 * index + 2])
+  if bucket >= math.floor((now - windowMs - bucketMs + 1) / bucketMs) then
+    local value = redis.call('HINCRBY', KEYS[index], ARGV[4 * index - 1], amount)
+    if value <= 0 then
+      redis.call('HDEL', KEYS[index], ARGV[4 * index - 1])
+    else
+      redis.call('PEXPIRE', KEYS[index], windowMs + 2 * bucketMs + slack)
+    end
   end
 end
 return #KEYS
+`;
+
+/**
+ * Extends a live lease. KEYS: [leases]; ARGV: [now, leaseId, ttlMs, slackMs]. Returns 1 when renewed, 0 when gone.
+ */
+export const renewLeaseScript = `
+local now = tonumber(ARGV[1])
+local score = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[2]))
+if not score or score <= now then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + tonumber(ARGV[4]))
+return 1
+`;
+
+/** Ends a lease. KEYS: [leases]; ARGV: [leaseId]. */
+export const releaseLeaseScript = `
+return redis.call('ZREM', KEYS[1], ARGV[1])
+`;
+
+/** Counts live leases. KEYS: [leases]; ARGV: [now]. */
+export const activeLeasesScript = `
+return redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
 `;
 
 /**

@@ -1,22 +1,31 @@
 /**
  * {@link LimitStore} over Upstash Redis, shared by every Lambda instance.
  *
- * `admit`, `adjust`, `setCooldown` and `claim` are each one Lua script, so each is one HTTP
+ * `admit`, `adjust`, `setCooldown`, `claim` and the lease calls are each one Lua script, so each is one HTTP
  * round trip (once the script is cached in Redis; the very first call of a script per Redis
  * adds one `EVAL` after `NOSCRIPT`). Deadlines (cooldowns, claims) are stored as the key's value
  * and compared with the injected `now`; the PX ttl only reclaims the memory.
  *
  * Key layout under `prefix` (hash-tagged by subject so one admission's keys share a cluster slot):
- * - `<prefix>:{<subject>}:window:<name>:<windowMs>:<bucket>` counter of one fixed bucket
+ * - `<prefix>:{<subject>}:window:<name>:<windowMs>` hash of one window's buckets (index -> units)
+ * - `<prefix>:{<subject>}:leases` sorted set of concurrency leases (score = expiry, epoch ms)
  * - `<prefix>:{<subject>}:cooldown` cooldown deadline (epoch ms)
  * - `<prefix>:claim:<name>` claim deadline (epoch ms)
  * - `<prefix>:version:<name>` version counter (never expires)
  */
 import { createHash } from "node:crypto";
 import type { Redis } from "@upstash/redis";
-import type { Admission, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
-import { assertTtlMs, assertWindowMs, bucketExpiresAt, bucketOf, normalizeNow, normalizeWindows } from "./sliding-window";
-import { adjustScript, admitScript, claimScript, extendDeadlineScript } from "./upstash-limit-scripts";
+import type { Admission, ConcurrencyLimit, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
+import { assertConcurrency, assertTtlMs, assertWindowMs, bucketMsOf, bucketOf, normalizeNow, normalizeWindows } from "./sliding-window";
+import {
+  activeLeasesScript,
+  adjustScript,
+  admitScript,
+  claimScript,
+  extendDeadlineScript,
+  releaseLeaseScript,
+  renewLeaseScript,
+} from "./upstash-limit-scripts";
 
 /** The part of `@upstash/redis`'s client the store uses (structural, so a test double fits). */
 export type UpstashLimitRedis = Pick<Redis, "eval" | "evalsha" | "get" | "mget" | "incr" | "del">;
@@ -59,6 +68,9 @@ const admit = new LuaScript(admitScript);
 const adjust = new LuaScript(adjustScript);
 const extendDeadline = new LuaScript(extendDeadlineScript);
 const claimOnce = new LuaScript(claimScript);
+const renewLease = new LuaScript(renewLeaseScript);
+const releaseLease = new LuaScript(releaseLeaseScript);
+const activeLeases = new LuaScript(activeLeasesScript);
 
 /** A {@link LimitStore} kept in (Upstash) Redis. */
 export class UpstashLimitStore implements LimitStore {
@@ -84,42 +96,64 @@ export class UpstashLimitStore implements LimitStore {
     return this.#timeoutMs;
   }
 
-  async admit(subject: string, windows: WindowLimit[], now: number): Promise<Admission> {
+  async admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit): Promise<Admission> {
     const at = normalizeNow(now);
     const normalized = normalizeWindows(windows);
-    const keys = [this.#cooldownKey(subject)];
-    const args = [String(at), String(this.#expirySlackMs)];
+    if (concurrency) assertConcurrency(concurrency);
+    const keys = [this.#cooldownKey(subject), this.#leasesKey(subject)];
+    const args = [
+      String(at),
+      String(this.#expirySlackMs),
+      String(concurrency ? concurrency.limit : -1),
+      concurrency?.leaseId ?? "",
+      String(concurrency ? Math.ceil(concurrency.ttlMs) : 0),
+    ];
     for (const window of normalized) {
-      const bucket = bucketOf(at, window.windowMs);
-      keys.push(this.#windowKey(subject, window.name, window.windowMs, bucket));
-      keys.push(this.#windowKey(subject, window.name, window.windowMs, bucket - 1));
-      args.push(String(window.limit), String(window.windowMs), String(window.cost));
+      keys.push(this.#windowKey(subject, window.name, window.windowMs));
+      args.push(String(window.limit), String(window.windowMs), String(bucketMsOf(window.windowMs)), String(window.cost));
     }
     const reply = await this.#run<number[]>(admit, keys, args);
-    const [allowed, deniedIndex, retryAfterMs] = reply.map(Number);
+    const [allowed, deniedIndex, retryAfterMs, slotsLeft] = reply.map(Number);
     const admission: Admission = { allowed: allowed === 1, retryAfterMs, remaining: {}, resetAt: {} };
     if (deniedIndex === -1) admission.deniedBy = "cooldown";
+    else if (deniedIndex === -2) admission.deniedBy = "concurrency";
     else if (deniedIndex > 0) admission.deniedBy = normalized[deniedIndex - 1].name;
     normalized.forEach((window, index) => {
-      admission.remaining[window.name] = Number(reply[3 + 2 * index]);
-      admission.resetAt[window.name] = Number(reply[4 + 2 * index]);
+      admission.remaining[window.name] = Number(reply[4 + 2 * index]);
+      admission.resetAt[window.name] = Number(reply[5 + 2 * index]);
     });
+    if (concurrency) admission.remaining.concurrency = slotsLeft;
     return admission;
   }
 
   async adjust(subject: string, adjustments: WindowAdjustment[], now: number): Promise<void> {
     const at = normalizeNow(now);
     const keys: string[] = [];
-    const args: string[] = [];
-    for (const { name, windowMs, amount } of adjustments) {
+    const args: string[] = [String(at), String(this.#expirySlackMs)];
+    for (const { name, windowMs, amount, at: reservedAt } of adjustments) {
       assertWindowMs(windowMs);
       const rounded = Math.round(amount);
       if (!Number.isFinite(rounded) || rounded === 0) continue;
-      const bucket = bucketOf(at, windowMs);
-      keys.push(this.#windowKey(subject, name, windowMs, bucket));
-      args.push(String(rounded), String(bucketExpiresAt(bucket, windowMs) - at + this.#expirySlackMs));
+      const bucketMs = bucketMsOf(windowMs);
+      keys.push(this.#windowKey(subject, name, windowMs));
+      args.push(String(bucketOf(normalizeNow(reservedAt ?? at), bucketMs)), String(rounded), String(windowMs), String(bucketMs));
     }
     if (keys.length > 0) await this.#run<number>(adjust, keys, args);
+  }
+
+  async renewLease(subject: string, leaseId: string, ttlMs: number, now: number): Promise<boolean> {
+    const at = normalizeNow(now);
+    assertTtlMs(ttlMs);
+    const renewed = await this.#run<number>(renewLease, [this.#leasesKey(subject)], [String(at), leaseId, String(Math.ceil(ttlMs)), String(this.#expirySlackMs)]);
+    return Number(renewed) === 1;
+  }
+
+  async releaseLease(subject: string, leaseId: string): Promise<void> {
+    await this.#run<number>(releaseLease, [this.#leasesKey(subject)], [leaseId]);
+  }
+
+  async activeLeases(subject: string, now: number): Promise<number> {
+    return Number(await this.#run<number>(activeLeases, [this.#leasesKey(subject)], [String(normalizeNow(now))]));
   }
 
   async setCooldown(subject: string, untilMs: number, now: number): Promise<void> {
@@ -178,8 +212,12 @@ export class UpstashLimitStore implements LimitStore {
     }
   }
 
-  #windowKey(subject: string, name: string, windowMs: number, bucket: number): string {
-    return `${this.#prefix}:{${subject}}:window:${name}:${windowMs}:${bucket}`;
+  #windowKey(subject: string, name: string, windowMs: number): string {
+    return `${this.#prefix}:{${subject}}:window:${name}:${windowMs}`;
+  }
+
+  #leasesKey(subject: string): string {
+    return `${this.#prefix}:{${subject}}:leases`;
   }
 
   #cooldownKey(subject: string): string {

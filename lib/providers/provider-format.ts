@@ -4,7 +4,6 @@
  * when a client already speaks one of its protocols. Each provider folder exports one of these.
  */
 import type { ProviderAdapter, ProviderFormat, WireProtocol } from "./provider-spec";
-import type { HeaderReader } from "./shared/retry-after";
 import type { ProviderErrorRule } from "./shared/upstream-error-classify";
 
 /** An upstream endpoint the gateway may call: a protocol's main endpoint, or one beside it. */
@@ -15,7 +14,7 @@ export interface PassThroughSpec {
   /** The upstream URL of an endpoint, from the provider's base URL as stored. */
   url(endpoint: UpstreamEndpoint, baseUrl: string): string;
   /** Credentials, content type and the client headers this upstream understands (nothing else is forwarded). */
-  headers(apiKey: string, clientHeaders: HeaderReader): Record<string, string>;
+  headers(apiKey: string, clientHeaders: Headers): Record<string, string>;
 }
 
 /** One entry of the registry. */

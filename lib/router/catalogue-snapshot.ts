@@ -31,6 +31,8 @@ export interface CatalogueKey {
   rateLimitRpm: number | null;
   rateLimitTpm: number | null;
   rateLimitRpd: number | null;
+  /** Most requests in flight at once on this key, across all instances; null: no cap. */
+  maxConcurrency: number | null;
   status: KeyStatus;
   statusReason: string | null;
   /** Epoch ms; a cooling key is skipped until then, then probed by real traffic. */
@@ -145,6 +147,7 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
       rateLimitRpm: nullableNumber(row.rate_limit_rpm),
       rateLimitTpm: nullableNumber(row.rate_limit_tpm),
       rateLimitRpd: nullableNumber(row.rate_limit_rpd),
+      maxConcurrency: nullableNumber(row.max_concurrency ?? null),
       status: row.status,
       statusReason: row.status_reason,
       cooldownUntil: nullableNumber(row.cooldown_until),

@@ -3,10 +3,14 @@
  * instance skips the key), the key row (status, reason, cooldown end; what the dashboard shows)
  * and this instance's cached snapshot (so the very next request already knows).
  *
- * Rules (lessons-from-peers §2.1, §2.6): a 429 cools the key until the upstream's retry-after;
+ * Rules: a 429 cools the key until the upstream's retry-after;
  * an exhausted quota cools it for a long time; an invalid key leaves rotation until validated;
- * transient errors count, and the Nth consecutive one cools the key briefly. A cooldown is only
- * ever extended by a new failure, never shortened. A success resets the count and the status.
+ * transient errors count, and the Nth consecutive one cools the key briefly; every further
+ * consecutive failure doubles that cooldown up to a ceiling (30 s, 60 s, … 15 min by default), so
+ * a key that keeps failing (e.g. cutting every stream) costs a client request ever more rarely,
+ * and its status reason says when it has reached the ceiling (the key-status check alerts on it).
+ * A cooldown is only ever extended by a new failure, never shortened. A success resets the count
+ * and the status.
  * Only status changes bump the catalogue version; counting failures and `last_used_at` do not.
  */
 import { sql, type Kysely } from "kysely";
@@ -36,10 +40,16 @@ export interface KeyHealthOptions {
    */
   transientFailureThreshold?: number;
   /**
-   * Cooldown after `transientFailureThreshold` consecutive transient failures, in ms.
+   * Cooldown after `transientFailureThreshold` consecutive transient failures, in ms; each further
+   * consecutive failure doubles it, up to `maxTransientCooldownMs`.
    * @default 30_000
    */
   transientCooldownMs?: number;
+  /**
+   * Ceiling of the doubling transient cooldown, in ms.
+   * @default 900_000 (15 minutes)
+   */
+  maxTransientCooldownMs?: number;
   /**
    * `last_used_at` is written only when the stored value is older than this, so a busy key
    * costs no database write per request.
@@ -70,15 +80,19 @@ export class KeyHealth {
       quotaCooldownMs = 3_600_000,
       transientFailureThreshold = 3,
       transientCooldownMs = 30_000,
+      maxTransientCooldownMs = 900_000,
       lastUsedWriteIntervalMs = 60_000,
     }: KeyHealthOptions = {},
   ) {
     if (!(transientFailureThreshold >= 1)) throw new RangeError(`transientFailureThreshold must be >= 1, got ${transientFailureThreshold}`);
+    if (!(maxTransientCooldownMs >= transientCooldownMs)) {
+      throw new RangeError(`maxTransientCooldownMs must be >= transientCooldownMs, got ${maxTransientCooldownMs}`);
+    }
     this.#db = dependencies.db;
     this.#limits = dependencies.limits;
     this.#cache = dependencies.cache;
     this.#logger = dependencies.logger;
-    this.#options = { rateLimitCooldownMs, quotaCooldownMs, transientFailureThreshold, transientCooldownMs, lastUsedWriteIntervalMs };
+    this.#options = { rateLimitCooldownMs, quotaCooldownMs, transientFailureThreshold, transientCooldownMs, maxTransientCooldownMs, lastUsedWriteIntervalMs };
     this.cooldownMs = { rateLimit: rateLimitCooldownMs, quota: quotaCooldownMs };
   }
 
@@ -152,8 +166,17 @@ export class KeyHealth {
       .catch(() => undefined);
     const failures = row ? Number(row.consecutive_failures) : key.consecutiveFailures;
     key.consecutiveFailures = failures;
-    if (failures >= this.#options.transientFailureThreshold) {
-      await this.#coolDown(key, "error", `${failures} consecutive failures, last ${reason}`.slice(0, 255), now + this.#options.transientCooldownMs, now);
+    const { transientFailureThreshold, transientCooldownMs, maxTransientCooldownMs } = this.#options;
+    if (failures >= transientFailureThreshold) {
+      // Doubling per failure beyond the threshold; the exponent is capped so it never overflows.
+      const doublings = Math.min(failures - transientFailureThreshold, 40);
+      const cooldownMs = Math.min(transientCooldownMs * 2 ** doublings, maxTransientCooldownMs);
+      const atCeiling = cooldownMs >= maxTransientCooldownMs && failures > transientFailureThreshold;
+      const summary = atCeiling
+        ? `${failures} consecutive failures, cooldown at its ${Math.round(maxTransientCooldownMs / 1000)} s ceiling; last ${reason}`
+        : `${failures} consecutive failures, last ${reason}`;
+      if (atCeiling) this.#logger.error("provider key keeps failing: its cooldown is at the ceiling", { keyId: key.id, failures });
+      await this.#coolDown(key, "error", summary.slice(0, 255), now + cooldownMs, now);
     }
   }
 

@@ -4,10 +4,13 @@
  * the gateway (the SDK clients run with `maxRetries: 0`).
  *
  * Per candidate, in the order of key-order.ts:
- * 1. ONE `limits.admit("key:<id>", [rpm, tpm, rpd])`: the shared cooldown and every configured
- *    window are checked and reserved atomically, or nothing is reserved. A denied key is skipped,
- *    never called (lessons-from-peers §2.3, §2.4). TPM reserves the estimated prompt tokens plus
- *    the output budget and is corrected to the real usage after the call.
+ * 1. ONE `limits.admit("key:<id>", [rpm, tpm, rpd], now, concurrency)`: the shared cooldown, every
+ *    configured window and the key's concurrency cap are checked and reserved atomically (a lease
+ *    on one slot), or nothing is reserved. A denied key is skipped, never called. TPM reserves the
+ *    estimated prompt tokens plus the output budget and is corrected to the real usage after the
+ *    call. A key back from a cooldown is probed by one request at a time; a request that finds
+ *    the probe taken tries the other keys, and when none serves it waits up to `probeWaitMs` for
+ *    the probe's outcome instead of answering "busy" at once.
  * 2. The call. A `client_error` goes back to the caller as it is (another key would not help);
  *    every other `ProviderError` is recorded on the key (key-health.ts) and the next candidate is
  *    tried. Anything else the call throws is the gateway's own failure before the request left
@@ -15,10 +18,11 @@
  * 3. When the candidates run out, router-errors.ts says why (429 / 502 / 503, never a bare 500).
  */
 import type { Clock } from "../deps";
-import type { LimitStore, WindowLimit } from "../limits/limit-store";
+import type { LimitStore } from "../limits/limit-store";
 import type { ProviderError } from "../providers/provider-error";
 import type { ChatCompletionChunk, ChatRequest, ChatResult, ProviderAdapter, ProviderCallContext, ProviderFormat } from "../providers/provider-spec";
 import type { CatalogueKey, CatalogueSnapshot } from "./catalogue-snapshot";
+import { concurrencyFor, holdLease, TPM_WINDOW_MS, windowsFor } from "./key-admission";
 import { keySubject, type KeyHealth } from "./key-health";
 import { orderKeys, WeightedRotation } from "./key-order";
 import type { RouteTarget } from "./model-resolver";
@@ -81,7 +85,12 @@ export interface RouteAttempt {
   context: ProviderCallContext;
   /** Aborts the attempt; aborted with a `ProviderError` reason when the client goes away. */
   controller: AbortController;
-  /** Detaches the client-signal listener; call once the attempt (or its stream) is over. */
+  /**
+   * Ends the attempt's hold on the key: detaches the client-signal listener and frees the key's
+   * concurrency slot. Idempotent. The router calls it when the call rejects; when it resolves,
+   * the caller must call it (or {@link RoutedCall.release}, the same function) once the response
+   * or stream is over, on every path (end, error, client gone).
+   */
   release(): void;
 }
 
@@ -90,14 +99,16 @@ export interface RoutedCall {
   key: CatalogueKey;
   /** TPM units reserved on the key, to correct with {@link KeyRouter.settleTokens}. */
   reservedTokens: number;
+  /** When the reservation was admitted (epoch ms), for {@link KeyRouter.settleTokens}. */
+  reservedAt: number;
+  /** The attempt's {@link RouteAttempt.release}: call once the response or stream is over. */
+  release(): void;
 }
 
 /** A stream committed to one key: its first content has arrived. */
 export interface RoutedStream<Item = ChatCompletionChunk> extends RoutedCall, StreamHead<Item> {
   /** Aborts the upstream; abort with a `ProviderError` reason (idle timeout, client gone). */
   controller: AbortController;
-  /** Detaches the client-signal listener; call when the stream is over. */
-  release(): void;
 }
 
 /** Tunables of {@link KeyRouter}. */
@@ -113,7 +124,39 @@ export interface KeyRouterOptions {
    * @default 30_000
    */
   probeTtlMs?: number;
+  /**
+   * How long a request whose only remaining keys are being probed by others waits for a probe's
+   * outcome, in ms, before answering 429 (Retry-After 1 s).
+   * @default 2000
+   */
+  probeWaitMs?: number;
+  /**
+   * Time to live of a concurrency lease, in ms: a crashed instance's slots come back after this.
+   * A live holder renews its lease every third of it.
+   * @default 60_000
+   */
+  leaseTtlMs?: number;
+  /**
+   * Longest time a lease is renewed, in ms (a holder that never releases loses its slot after it).
+   * @default 900_000
+   */
+  maxLeaseHoldMs?: number;
 }
+
+/** `Retry-After` when a key is still being probed after the wait: the probe usually ends within it. */
+const PROBE_RETRY_MS = 1000;
+
+/** One request's routing state, shared by its attempts. */
+interface RouteRun<Result> {
+  route: RouteRequest;
+  call: (attempt: RouteAttempt) => Promise<Result>;
+  adapter: ProviderAdapter;
+  tally: FailureTally;
+  reservedTokens: number;
+}
+
+/** What trying one key came to. */
+type KeyOutcome<Result> = { kind: "served"; routed: RoutedCall & { result: Result } } | { kind: "passed" } | { kind: "probe_busy" };
 
 /** Everything the router needs. */
 export interface KeyRouterDependencies {
@@ -126,24 +169,30 @@ export interface KeyRouterDependencies {
   fetch?: typeof fetch;
 }
 
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
-
 /** Routes chat calls over a provider's keys. */
 export class KeyRouter {
   readonly #dependencies: KeyRouterDependencies;
   readonly #rotation = new WeightedRotation();
   readonly #ttftTimeoutMs: number;
   readonly #probeTtlMs: number;
+  readonly #probeWaitMs: number;
+  readonly #leaseTtlMs: number;
+  readonly #maxLeaseHoldMs: number;
 
-  /** @throws RangeError on a non-positive timeout. */
+  /** @throws RangeError on a non-positive timeout or a negative wait. */
   constructor(
     dependencies: KeyRouterDependencies,
-    { ttftTimeoutMs = 60_000, probeTtlMs = 30_000 }: KeyRouterOptions = {},
+    { ttftTimeoutMs = 60_000, probeTtlMs = 30_000, probeWaitMs = 2000, leaseTtlMs = 60_000, maxLeaseHoldMs = 900_000 }: KeyRouterOptions = {},
   ) {
     if (!(ttftTimeoutMs > 0)) throw new RangeError(`ttftTimeoutMs must be > 0, got ${ttftTimeoutMs}`);
     if (!(probeTtlMs > 0)) throw new RangeError(`probeTtlMs must be > 0, got ${probeTtlMs}`);
+    if (!(probeWaitMs >= 0)) throw new RangeError(`probeWaitMs must be >= 0, got ${probeWaitMs}`);
+    if (!(leaseTtlMs > 0)) throw new RangeError(`leaseTtlMs must be > 0, got ${leaseTtlMs}`);
+    if (!(maxLeaseHoldMs > 0)) throw new RangeError(`maxLeaseHoldMs must be > 0, got ${maxLeaseHoldMs}`);
     this.#probeTtlMs = probeTtlMs;
+    this.#probeWaitMs = probeWaitMs;
+    this.#leaseTtlMs = leaseTtlMs;
+    this.#maxLeaseHoldMs = maxLeaseHoldMs;
     this.#dependencies = dependencies;
     this.#ttftTimeoutMs = ttftTimeoutMs;
   }
@@ -178,13 +227,15 @@ export class KeyRouter {
   }
 
   /**
-   * Corrects a key's TPM reservation to the real usage (a refund when it was smaller). Failures
-   * are ignored: the window expires on its own.
+   * Corrects a key's TPM reservation to the real usage (a refund when it was smaller), where the
+   * reservation was made (`reservedAt`, the routed call's; now when absent). Failures are
+   * ignored: the window expires on its own.
    */
-  settleTokens(key: CatalogueKey, reservedTokens: number, usedTokens: number): Promise<void> {
+  settleTokens(key: CatalogueKey, reservedTokens: number, usedTokens: number, reservedAt?: number): Promise<void> {
     if (key.rateLimitTpm === null || usedTokens === reservedTokens) return Promise.resolve();
+    const now = this.#dependencies.clock.now();
     return this.#dependencies.limits
-      .adjust(keySubject(key.id), [{ name: "tpm", windowMs: MINUTE_MS, amount: usedTokens - reservedTokens }], this.#dependencies.clock.now())
+      .adjust(keySubject(key.id), [{ name: "tpm", windowMs: TPM_WINDOW_MS, amount: usedTokens - reservedTokens, at: reservedAt ?? now }], now)
       .catch(() => undefined);
   }
 
@@ -213,87 +264,113 @@ export class KeyRouter {
    * whether the next one is tried. `complete`, `openStream` and the byte pass-through use it.
    */
   async route<Result>(route: RouteRequest, call: (attempt: RouteAttempt) => Promise<Result>): Promise<RoutedCall & { result: Result }> {
-    const { limits, health, clock } = this.#dependencies;
-    const { snapshot, target, trace, signal } = route;
+    const { snapshot, target } = route;
     const provider = target.provider;
     const keys = snapshot.keysByProvider.get(provider.id) ?? [];
     if (keys.length === 0) throw noKeysConfigured(provider);
     const adapter = provider.format ? this.#dependencies.adapterFor(provider.format) : undefined;
     if (!adapter) throw noAdapter(provider);
 
-    const now = clock.now();
+    const now = this.#dependencies.clock.now();
     const order = orderKeys(keys, this.#rotation, now);
-    const tally = new FailureTally(provider, order.excluded, now);
-    const reservedTokens = route.promptTokens + route.outputTokens;
+    const run: RouteRun<Result> = { route, call, adapter, tally: new FailureTally(provider, order.excluded, now), reservedTokens: route.promptTokens + route.outputTokens };
 
+    let probed: CatalogueKey[] = [];
     for (const key of order.candidates) {
-      if (signal?.aborted) throw new ClientClosedRequestError();
-      // A key back from a cooldown is probed by one request at a time (half-open), across instances.
-      const probe = key.status === "normal" ? null : `probe:${keySubject(key.id)}`;
-      let admission;
-      try {
-        if (probe && !(await limits.claim(probe, this.#probeTtlMs, clock.now()))) {
-          tally.denied({ allowed: false, retryAfterMs: this.#probeTtlMs, deniedBy: "probe", remaining: {}, resetAt: {} }, false);
-          continue;
-        }
-        admission = await limits.admit(keySubject(key.id), windowsFor(key, reservedTokens), clock.now());
-      } catch {
-        throw limitStoreDown();
-      }
-      if (!admission.allowed) {
-        if (probe) trace.defer(limits.release(probe).catch(() => undefined));
-        tally.denied(admission, key.status === "quota_exceeded");
-        continue;
-      }
-
-      trace.attempts += 1;
-      trace.keyId = key.id;
-      const controller = new AbortController();
-      const onClientGone = () => controller.abort(clientGoneReason());
-      signal?.addEventListener("abort", onClientGone, { once: true });
-      const release = () => signal?.removeEventListener("abort", onClientGone);
-      const context: ProviderCallContext = {
-        keyId: key.id,
-        apiKey: key.apiKey,
-        baseUrl: provider.baseUrl,
-        timeoutMs: provider.timeoutMs,
-        ...(this.#dependencies.fetch ? { fetch: this.#dependencies.fetch } : {}),
-      };
-      const startedAt = performance.now();
-      try {
-        const result = await call({ adapter, context, controller, release }).finally(() => {
-          if (probe) trace.defer(limits.release(probe).catch(() => undefined));
-        });
-        trace.upstreamMs += performance.now() - startedAt;
-        return { key, reservedTokens, result };
-      } catch (thrown) {
-        const latencyMs = performance.now() - startedAt;
-        trace.upstreamMs += latencyMs;
-        trace.defer(this.settleTokens(key, reservedTokens, 0));
-        // The client left: not the key's fault, and nobody is waiting for another key.
-        if (signal?.aborted) throw new ClientClosedRequestError();
-        // Not a ProviderError: the gateway's own code failed before the request left the process.
-        // No upstream saw it, so no key is blamed, and every other key would fail the same way.
-        if (!isProviderError(thrown)) {
-          trace.attempts -= 1;
-          throw gatewayCallError(thrown);
-        }
-        const error = thrown;
-        trace.attemptErrors.push({ keyId: key.id, kind: error.kind, code: error.code, status: error.status, latencyMs: Math.round(latencyMs) });
-        if (error.kind === "client_error") throw clientErrorResponse(error);
-        trace.defer(health.recordFailure(key, error, clock.now()));
-        tally.failed(error, health.cooldownMs);
-      }
+      const outcome = await this.#tryKey(key, run);
+      if (outcome.kind === "served") return outcome.routed;
+      if (outcome.kind === "probe_busy") probed.push(key);
     }
-    throw tally.toError();
+    // Keys another request is probing: their outcome is usually a moment away, so wait for it
+    // briefly rather than answer "busy" at once.
+    const waitUntil = performance.now() + this.#probeWaitMs;
+    let pauseMs = 25;
+    while (probed.length > 0 && performance.now() + pauseMs <= waitUntil) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      pauseMs = Math.min(2 * pauseMs, 250);
+      const stillProbed: CatalogueKey[] = [];
+      for (const key of probed) {
+        const outcome = await this.#tryKey(key, run);
+        if (outcome.kind === "served") return outcome.routed;
+        if (outcome.kind === "probe_busy") stillProbed.push(key);
+      }
+      probed = stillProbed;
+    }
+    for (const _key of probed) run.tally.denied({ allowed: false, retryAfterMs: PROBE_RETRY_MS, deniedBy: "probe", remaining: {}, resetAt: {} }, false);
+    throw run.tally.toError();
   }
-}
 
-/** The windows of one admission: only the limits the key has. */
-function windowsFor(key: CatalogueKey, reservedTokens: number): WindowLimit[] {
-  const windows: WindowLimit[] = [];
-  if (key.rateLimitRpm !== null) windows.push({ name: "rpm", limit: key.rateLimitRpm, windowMs: MINUTE_MS, cost: 1 });
-  if (key.rateLimitTpm !== null) windows.push({ name: "tpm", limit: key.rateLimitTpm, windowMs: MINUTE_MS, cost: reservedTokens });
-  if (key.rateLimitRpd !== null) windows.push({ name: "rpd", limit: key.rateLimitRpd, windowMs: DAY_MS, cost: 1 });
-  return windows;
+  /** Admits and calls one key; throws what ends the request (client error, own error, client gone, store down). */
+  async #tryKey<Result>(key: CatalogueKey, run: RouteRun<Result>): Promise<KeyOutcome<Result>> {
+    const { limits, health, clock } = this.#dependencies;
+    const { route, tally, reservedTokens } = run;
+    const { trace, signal } = route;
+    if (signal?.aborted) throw new ClientClosedRequestError();
+    const subject = keySubject(key.id);
+    // A key back from a cooldown is probed by one request at a time (half-open), across instances.
+    const probe = key.status === "normal" ? null : `probe:${subject}`;
+    const releaseProbe = () => {
+      if (probe) trace.defer(limits.release(probe).catch(() => undefined));
+    };
+    const concurrency = concurrencyFor(key, this.#leaseTtlMs);
+    const reservedAt = clock.now();
+    let admission;
+    let claimed = false;
+    try {
+      if (probe && !(claimed = await limits.claim(probe, this.#probeTtlMs, clock.now()))) return { kind: "probe_busy" };
+      admission = await limits.admit(subject, windowsFor(key, reservedTokens), reservedAt, concurrency);
+    } catch {
+      if (claimed) releaseProbe();
+      throw limitStoreDown();
+    }
+    if (!admission.allowed) {
+      releaseProbe();
+      tally.denied(admission, key.status === "quota_exceeded");
+      return { kind: "passed" };
+    }
+
+    trace.attempts += 1;
+    trace.keyId = key.id;
+    const controller = new AbortController();
+    const onClientGone = () => controller.abort(clientGoneReason());
+    signal?.addEventListener("abort", onClientGone, { once: true });
+    const releaseLease = concurrency
+      ? holdLease({ limits, clock, subject, lease: concurrency, maxHoldMs: this.#maxLeaseHoldMs, defer: (work) => trace.defer(work) })
+      : () => undefined;
+    const release = () => {
+      signal?.removeEventListener("abort", onClientGone);
+      releaseLease();
+    };
+    const context: ProviderCallContext = {
+      keyId: key.id,
+      apiKey: key.apiKey,
+      baseUrl: route.target.provider.baseUrl,
+      timeoutMs: route.target.provider.timeoutMs,
+      ...(this.#dependencies.fetch ? { fetch: this.#dependencies.fetch } : {}),
+    };
+    const startedAt = performance.now();
+    try {
+      const result = await run.call({ adapter: run.adapter, context, controller, release }).finally(releaseProbe);
+      trace.upstreamMs += performance.now() - startedAt;
+      return { kind: "served", routed: { key, reservedTokens, reservedAt, release, result } };
+    } catch (thrown) {
+      release();
+      const latencyMs = performance.now() - startedAt;
+      trace.upstreamMs += latencyMs;
+      trace.defer(this.settleTokens(key, reservedTokens, 0, reservedAt));
+      // The client left: not the key's fault, and nobody is waiting for another key.
+      if (signal?.aborted) throw new ClientClosedRequestError();
+      // Not a ProviderError: the gateway's own code failed before the request left the process.
+      // No upstream saw it, so no key is blamed, and every other key would fail the same way.
+      if (!isProviderError(thrown)) {
+        trace.attempts -= 1;
+        throw gatewayCallError(thrown);
+      }
+      trace.attemptErrors.push({ keyId: key.id, kind: thrown.kind, code: thrown.code, status: thrown.status, latencyMs: Math.round(latencyMs) });
+      if (thrown.kind === "client_error") throw clientErrorResponse(thrown);
+      trace.defer(health.recordFailure(key, thrown, clock.now()));
+      tally.failed(thrown, health.cooldownMs);
+      return { kind: "passed" };
+    }
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * The errors the router ends a request with. Never a bare 500: every way to run out of keys gets
- * a status and a message that says why (lessons-from-peers §2.6):
+ * a status and a message that says why:
  * - some key will recover soon (limits, cooldowns, an upstream 429): 429 with `Retry-After` =
  *   the soonest recovery;
  * - otherwise, keys were called and failed transiently: 502 with the last upstream error;

@@ -1,8 +1,8 @@
 /**
  * Opens an upstream stream and reads it up to its first content chunk, holding back the
  * preamble (role chunk, empty deltas) so that a failure or a time-to-first-token timeout up to
- * that point can still fail over to another key (lessons-from-peers §2.11: litellm #38610,
- * #5859). What is read is handed on together with the rest of the stream.
+ * that point can still fail over to another key (a failure litellm #38610 and #5859 show when
+ * the preamble goes out first). What is read is handed on together with the rest of the stream.
  */
 import { ProviderError } from "../providers/provider-error";
 import {

@@ -1,5 +1,5 @@
 /**
- * Key limits hold across instances (lessons-from-peers §2.5: LiteLLM let 30 requests through on
+ * Key limits hold across instances (LiteLLM let 30 requests through on
  * rpm=10 with three replicas). Four real gateway processes share one MariaDB database and one
  * Upstash REST endpoint (the local bridge in front of the real Redis) and hammer a provider whose
  * primary key allows 60 requests per minute. What reached the upstream is counted on the fake
@@ -47,7 +47,31 @@ const keys = {
   openAiBackup: "sk-cluster-openai-backup-0001",
   deepSeekOnly: "sk-cluster-deepseek-only-0001",
   anthropicProbe: "sk-ant-cluster-probe-0001",
+  rpmWindow: "sk-cluster-deepseek-rpm-window-01",
+  tpmWindow: "sk-ant-cluster-tpm-window-0001",
 };
+
+/** Limits of the sliding-window measurement: one key with RPM only, one with TPM only. */
+const WINDOW_RPM = 40;
+const WINDOW_TPM = 600;
+/** Tokens the fake upstream reports per call (its default usage: 12 prompt + 7 completion). */
+const TOKENS_PER_CALL = 19;
+/** Long enough for many 60 s windows, one minute boundary at least. */
+const WINDOW_RUN_MS = 75_000;
+
+/** The most units in any window `(t − windowMs, t]` over `[time, units]` events: a true sliding window. */
+function maxInAnyWindow(events: Array<[number, number]>, windowMs: number): number {
+  const sorted = [...events].sort((left, right) => left[0] - right[0]);
+  let most = 0;
+  let start = 0;
+  let total = 0;
+  for (const [end, units] of sorted) {
+    total += units;
+    while (sorted[start][0] <= end - windowMs) total -= sorted[start++][1];
+    most = Math.max(most, total);
+  }
+  return most;
+}
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const count = (outcomes: ChatOutcome[], status: number) => outcomes.filter((outcome) => outcome.status === status).length;
@@ -59,6 +83,7 @@ describe.skipIf(!servicesUp)(SUITE, () => {
   let upstream: FakeUpstream | undefined;
   const gateways: GatewayProcess[] = [];
   let clientKey = "";
+  let adminToken = "";
 
   const chatCallsWith = (apiKey: string) => upstream!.requestsFor(apiKey).filter((request) => request.method === "POST" && request.path.endsWith("/chat/completions"));
 
@@ -86,6 +111,7 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     await adminCall(origins[0], token, "POST", "/api/admin/ai-providers/3/keys", { keyName: "only", apiKey: keys.deepSeekOnly, priority: 10, rateLimitRpm: RPM });
     await adminCall(origins[0], token, "POST", "/api/admin/ai-providers/2/keys", { keyName: "probe", apiKey: keys.anthropicProbe });
     clientKey = ((await adminCall(origins[0], token, "POST", "/api/admin/clients", { name: "cluster-test" })) as { apiKey: string }).apiKey;
+    adminToken = token;
   }, 90_000);
 
   afterAll(async () => {
@@ -156,4 +182,43 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     expect(refused).toHaveLength(DEMAND - RPM);
     for (const outcome of refused) expect(Number(outcome.retryAfter)).toBeGreaterThanOrEqual(1);
   }, 60_000);
+
+  it(`keeps RPM and TPM at or under the limit in every 60 s window (true sliding window) across ${INSTANCES} instances`, async () => {
+    const origins = gateways.map((gateway) => gateway.origin);
+    // Fresh keys ahead of the existing ones, so nothing earlier in the suite counts against them.
+    await adminCall(origins[0], adminToken, "POST", "/api/admin/ai-providers/3/keys", { keyName: "rpm-window", apiKey: keys.rpmWindow, priority: 20, rateLimitRpm: WINDOW_RPM });
+    await adminCall(origins[0], adminToken, "POST", "/api/admin/ai-providers/2/keys", { keyName: "tpm-window", apiKey: keys.tpmWindow, priority: 20, rateLimitTpm: WINDOW_TPM });
+    await sleep(3000);
+
+    const startedAt = Date.now();
+    let next = 0;
+    const statuses: number[] = [];
+    const worker = async () => {
+      while (Date.now() - startedAt < WINDOW_RUN_MS) {
+        const index = next++;
+        const model = index % 2 === 0 ? "deepseek-chat" : "claude-haiku-4-5";
+        const [outcome] = await hammer([origins[index % origins.length]], clientKey, { model, messages: [{ role: "user", content: "hello" }], max_tokens: 16 }, 1, 1);
+        statuses.push(outcome.status);
+        await sleep(100);
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+
+    const rpmCalls = upstream!.requestsFor(keys.rpmWindow).filter((request) => request.method === "POST");
+    const tpmCalls = upstream!.requestsFor(keys.tpmWindow).filter((request) => request.method === "POST");
+    const worstRequests = maxInAnyWindow(rpmCalls.map((call) => [call.receivedAt, 1]), 60_000);
+    const worstTokens = maxInAnyWindow(tpmCalls.map((call) => [call.receivedAt, TOKENS_PER_CALL]), 60_000);
+    const percent = (value: number, limit: number) => `${((100 * value) / limit).toFixed(1)} %`;
+    print(
+      `sliding-window run: ${statuses.length} requests in ${Math.round((Date.now() - startedAt) / 1000)} s over ${INSTANCES} instances; ` +
+        `RPM ${WINDOW_RPM} key: ${rpmCalls.length} calls, most in any 60 s window ${worstRequests} (${percent(worstRequests, WINDOW_RPM)} of the limit); ` +
+        `TPM ${WINDOW_TPM} key: ${tpmCalls.length} calls, most tokens in any 60 s window ${worstTokens} (${percent(worstTokens, WINDOW_TPM)})`,
+    );
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    expect(worstRequests).toBeLessThanOrEqual(WINDOW_RPM);
+    expect(worstTokens).toBeLessThanOrEqual(WINDOW_TPM);
+    // The limits are used, not starved: at least 90 % in the busiest window.
+    expect(worstRequests).toBeGreaterThanOrEqual(0.9 * WINDOW_RPM);
+    expect(worstTokens).toBeGreaterThanOrEqual(0.9 * WINDOW_TPM);
+  }, 120_000);
 });

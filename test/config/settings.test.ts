@@ -48,6 +48,7 @@ describe("settings", () => {
     [{ ALERT_WEBHOOK_URL: "http://127.0.0.1:9000/hook" }, "ALERT_WEBHOOK_URL"],
     [{ ALLOW_PRIVATE_UPSTREAMS: "yes" }, "ALLOW_PRIVATE_UPSTREAMS"],
     [{ ALLOW_LOOPBACK_UPSTREAMS: "on" }, "ALLOW_LOOPBACK_UPSTREAMS"],
+    [{ LIMIT_STORE_TIMEOUT_MS: "0" }, "LIMIT_STORE_TIMEOUT_MS"],
   ])("stops on %j with a message naming %s, never echoing a secret value", (environment, setting) => {
     expect(() => parseSettings(environment)).toThrow(SettingsError);
     expect(() => parseSettings(environment)).toThrow(setting);

@@ -32,7 +32,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(clientRowsBefore).toBeGreaterThan(0);
 
       const summary = await runLogPurge(harness.context, { batchSize: 500, pauseMs: 5 });
-      expect(summary).toEqual({ job: "purge", cutoff: new Date(cutoff).toISOString(), deleted: 2346, batches: 5, complete: true, alertsDeleted: 0 });
+      expect(summary).toEqual({ job: "purge", cutoff: new Date(cutoff).toISOString(), deleted: 2346, batches: 5, complete: true, alertsDeleted: 0, responsesDeleted: 0 });
       expect(harness.sleeps).toEqual([5, 5, 5, 5, 5]);
 
       const remaining = await harness.context.db.selectFrom("t_ai_api_logs").select(["created_at", "model"]).execute();

@@ -44,6 +44,17 @@ afterAll(async () => {
   if (redisUp) await deleteKeysUnder(prefix);
 });
 
+/** The most units in any window `(t − windowMs, t]`: a true sliding window over what was admitted. */
+function maxInAnyWindow(events: Array<[number, number]>, windowMs: number): number {
+  const sorted = [...events].sort((left, right) => left[0] - right[0]);
+  let most = 0;
+  for (const [end] of sorted) {
+    const total = sorted.filter(([at]) => at > end - windowMs && at <= end).reduce((sum, [, units]) => sum + units, 0);
+    most = Math.max(most, total);
+  }
+  return most;
+}
+
 /** A fresh subject per test, so tests in one backend never share counters. */
 const newSubject = () => `key-${randomUUID().slice(0, 8)}`;
 
@@ -64,7 +75,8 @@ for (const backend of backends) {
         allowed: true,
         retryAfterMs: 0,
         remaining: { rpm: 9, tpm: 700, rpd: 99 },
-        resetAt: { rpm: T0 + MINUTE, tpm: T0 + MINUTE, rpd: T0 + DAY },
+        // The reservation's bucket (1 s of a minute, 24 min of a day) counts for a window and a guard bucket after it.
+        resetAt: { rpm: T0 + 7_000 + MINUTE - 1, tpm: T0 + 7_000 + MINUTE - 1, rpd: T0 + 2_880_000 + DAY - 1 },
       });
       expect(store.kind).toBe(backend.name);
     });
@@ -85,9 +97,9 @@ for (const backend of backends) {
       const subject = newSubject();
       await store.admit(subject, [rpm(1), rpd(1)], T0);
       const denied = await store.admit(subject, [rpm(1), rpd(1)], T0 + 1_000);
-      // Sliding: yesterday's request still fades through the next day, so 1/day waits two bucket ends.
+      // The day's first 24-minute bucket counts until a day and a guard bucket after its end.
       expect(denied.deniedBy).toBe("rpd");
-      expect(denied.retryAfterMs).toBe(2 * DAY - 1_000);
+      expect(denied.retryAfterMs).toBe(2_880_000 + DAY - 1 - 1_000);
     });
 
     it("gives the exact retry time: denied 1 ms before it, admitted at it", async () => {
@@ -95,22 +107,21 @@ for (const backend of backends) {
       for (let index = 0; index < 3; index++) expect((await store.admit(subject, [rpm(3)], T0 + 10_000)).allowed).toBe(true);
       const denied = await store.admit(subject, [rpm(3)], T0 + 20_000);
       expect(denied).toMatchObject({ allowed: false, deniedBy: "rpm", remaining: { rpm: 0 } });
-      // The 3 units fade through the next minute; 1 more fits once ⌈3 × (60 − e) / 60⌉ <= 2, at e = 20 s:
-      // T0 + 80 s, 60 s after the denial.
-      expect(denied.retryAfterMs).toBe(60_000);
+      // The 3 units sit in second 10, which counts until the guarded trailing minute starts after it: T0 + 71.999 s.
+      expect(denied.retryAfterMs).toBe(51_999);
       const retryAt = T0 + 20_000 + denied.retryAfterMs;
       expect((await store.admit(subject, [rpm(3)], retryAt - 1)).allowed).toBe(false);
       expect((await store.admit(subject, [rpm(3)], retryAt)).allowed).toBe(true);
     });
 
-    it("rolls windows over with injected time: the previous minute fades, two minutes later it is gone", async () => {
+    it("rolls the window over with injected time: units count for a minute and a guard second after their second, then are gone", async () => {
       const subject = newSubject();
       for (let index = 0; index < 10; index++) await store.admit(subject, [rpm(10)], T0 + 30_000);
       expect((await store.admit(subject, [rpm(10)], T0 + 59_999)).allowed).toBe(false);
-      // Half-way through the next minute half of the 10 still counts.
-      const halfway = await store.admit(subject, [rpm(10)], T0 + MINUTE + 30_000);
-      expect(halfway).toMatchObject({ allowed: true, remaining: { rpm: 4 }, resetAt: { rpm: T0 + 2 * MINUTE } });
-      const later = await store.admit(subject, [rpm(10)], T0 + 3 * MINUTE);
+      // No fading estimate: half-way through the next minute all 10 still count.
+      expect((await store.admit(subject, [rpm(10)], T0 + MINUTE + 30_000)).allowed).toBe(false);
+      expect((await store.admit(subject, [rpm(10)], T0 + 91_998)).allowed).toBe(false);
+      const later = await store.admit(subject, [rpm(10)], T0 + 91_999);
       expect(later).toMatchObject({ allowed: true, remaining: { rpm: 9 } });
     });
 
@@ -120,17 +131,20 @@ for (const backend of backends) {
       expect(admission.retryAfterMs).toBeGreaterThan(0);
     });
 
-    it("adjusts: real usage above the estimate counts, refunds give units back but never below zero", async () => {
+    it("adjusts where the reservation was made: usage above the estimate counts, refunds give units back but never below zero", async () => {
       const subject = newSubject();
       await store.admit(subject, [tpm(1000, 500)], T0);
-      await store.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount: 300 }], T0 + 1_000);
+      await store.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount: 300, at: T0 }], T0 + 1_000);
       expect((await store.admit(subject, [tpm(1000, 0)], T0 + 2_000)).remaining.tpm).toBe(200);
-      await store.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount: -600 }], T0 + 3_000);
+      await store.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount: -600, at: T0 }], T0 + 3_000);
       expect((await store.admit(subject, [tpm(1000, 0)], T0 + 4_000)).remaining.tpm).toBe(800);
-      await store.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount: -5_000 }], T0 + 5_000);
+      await store.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount: -5_000, at: T0 }], T0 + 5_000);
       const afterRefund = await store.admit(subject, [tpm(1000, 1000)], T0 + 6_000);
       expect(afterRefund).toMatchObject({ allowed: true, remaining: { tpm: 0 } });
       expect((await store.admit(subject, [tpm(1000, 1)], T0 + 7_000)).allowed).toBe(false);
+      // A correction of a reservation that has left the window changes nothing.
+      await store.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount: 700, at: T0 }], T0 + 3 * MINUTE);
+      expect((await store.admit(subject, [tpm(1000, 0)], T0 + 3 * MINUTE)).remaining.tpm).toBe(1000);
     });
 
     it("extends a cooldown but never shortens it, and lets it expire", async () => {
@@ -188,6 +202,43 @@ for (const backend of backends) {
       await expect(store.admit(newSubject(), [rpm(1), rpm(2)], T0)).rejects.toThrow(RangeError);
       await expect(store.admit(newSubject(), [{ name: "rpm", limit: 1, windowMs: 0, cost: 1 }], T0)).rejects.toThrow(RangeError);
       await expect(store.admit(newSubject(), [{ name: "tpm", limit: 1, windowMs: MINUTE, cost: -1 }], T0)).rejects.toThrow(RangeError);
+    });
+
+    it("RPM: never more than the limit in ANY trailing minute, even for bursts at bucket ends", async () => {
+      const subject = newSubject();
+      const admitted: Array<[number, number]> = [];
+      // A burst at the very end of a minute, then one attempt every 250 ms for three minutes.
+      const attempts = [...Array.from({ length: 10 }, () => T0 + 59_990), ...Array.from({ length: 720 }, (_, index) => T0 + 60_000 + 250 * index)];
+      for (const at of attempts) if ((await store.admit(subject, [rpm(10)], at)).allowed) admitted.push([at, 1]);
+      expect(maxInAnyWindow(admitted, MINUTE)).toBeLessThanOrEqual(10);
+      // Not a starved limit: about 10 a minute went through.
+      expect(admitted.length).toBeGreaterThanOrEqual(30);
+    });
+
+    it("TPM with corrections: the corrected usage stays at or under the limit in any trailing minute", async () => {
+      const subject = newSubject();
+      let seed = 11;
+      const random = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed % n;
+      };
+      const limit = 1000;
+      const used = new Map<number, number>();
+      const pending: Array<{ at: number; reserved: number; settleAt: number; real: number }> = [];
+      for (let at = T0; at < T0 + 4 * MINUTE; at += 50 + random(400)) {
+        // Settle what has finished: the real usage is at most the reservation (the output budget is a maximum).
+        for (const call of pending.filter((call) => call.settleAt <= at)) {
+          await store.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount: call.real - call.reserved, at: call.at }], call.settleAt);
+          used.set(call.at, (used.get(call.at) ?? 0) - call.reserved + call.real);
+          pending.splice(pending.indexOf(call), 1);
+        }
+        const reserved = 20 + random(200);
+        if ((await store.admit(subject, [tpm(limit, reserved)], at)).allowed) {
+          used.set(at, (used.get(at) ?? 0) + reserved);
+          pending.push({ at, reserved, settleAt: at + 200 + random(20_000), real: random(reserved + 1) });
+        }
+      }
+      expect(maxInAnyWindow([...used], MINUTE)).toBeLessThanOrEqual(limit);
     });
 
     it("rounds fractional costs up", async () => {

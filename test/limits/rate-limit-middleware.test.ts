@@ -57,20 +57,23 @@ describe("rateLimit middleware (memory store, injected clock)", () => {
     expect(Object.fromEntries([...first.headers].filter(([name]) => name.startsWith("x-ratelimit")))).toEqual({
       "x-ratelimit-limit": "2",
       "x-ratelimit-remaining": "1",
-      "x-ratelimit-reset": String((T0 + 60_000) / 1000),
+      // Second 10 counts until the guarded trailing minute starts after it: T0 + 71.999 s, rounded up.
+      "x-ratelimit-reset": String((T0 + 72_000) / 1000),
     });
     expect((await login()).headers.get("x-ratelimit-remaining")).toBe("0");
 
     const denied = await login();
     expect(denied.status).toBe(429);
-    // Two requests at T0+10s fade out through the next minute; one more fits at T0+90s, 80 s later.
-    expect(denied.headers.get("retry-after")).toBe("80");
+    // Two requests in second 10 count for a minute and a guard second after it: one more fits at T0 + 71.999 s.
+    expect(denied.headers.get("retry-after")).toBe("62");
     expect(denied.headers.get("x-ratelimit-remaining")).toBe("0");
     expect(denied.headers.get("x-ratelimit-limit")).toBe("2");
-    expect(await denied.json()).toEqual({ code: 429, message: "Too many requests, retry in 80 s" });
+    expect(await denied.json()).toEqual({ code: 429, message: "Too many requests, retry in 62 s" });
     expect((await login("10.0.0.2")).status).toBe(200);
 
-    now += 80_000;
+    now += 61_998;
+    expect((await login()).status).toBe(429);
+    now += 1;
     expect((await login()).status).toBe(200);
   });
 

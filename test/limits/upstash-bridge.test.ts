@@ -1,5 +1,5 @@
 /**
- * The Upstash REST bridge speaks the protocol the real clients expect (platform.md §D): raw HTTP
+ * The Upstash REST bridge speaks the protocol the real clients expect: raw HTTP
  * checks of the wire format, then the unmodified @upstash/redis and @upstash/ratelimit clients.
  */
 import { createHash } from "node:crypto";

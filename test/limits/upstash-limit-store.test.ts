@@ -20,7 +20,7 @@ describe("UpstashLimitStore script fallback", () => {
   it("sends EVAL once when Redis answers NOSCRIPT, then goes back to EVALSHA", async () => {
     const calls: string[] = [];
     let loaded = false;
-    const reply = [1, 0, 0, 4, T0 + MINUTE];
+    const reply = [1, 0, 0, 0, 4, T0 + MINUTE];
     const fake = {
       async evalsha() {
         calls.push("evalsha");
@@ -158,11 +158,15 @@ describe.skipIf(!redisUp)("UpstashLimitStore over the bridge", () => {
           { name: "tpm", limit: limit.tpm, windowMs: MINUTE, cost: pick(limit.tpm / 2) },
           { name: "rpd", limit: limit.rpd, windowMs: 3_600_000, cost: 1 },
         ];
-        const admission = (await run((target) => target.admit(subject, windows, now))) as Admission;
+        const concurrency = pick(3) === 0 ? { limit: 1 + pick(3), leaseId: `lease-${step}`, ttlMs: 1 + pick(5_000) } : undefined;
+        const admission = (await run((target) => target.admit(subject, windows, now, concurrency))) as Admission;
         if (admission.allowed) admitted += 1;
       } else if (roll < 18) {
         const amount = pick(400) - 250;
-        await run((target) => target.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount }], now));
+        const at = now - pick(70_000);
+        await run((target) => target.adjust(subject, [{ name: "tpm", windowMs: MINUTE, amount, at }], now));
+        if (pick(2) === 0) await run((target) => target.releaseLease(subject, `lease-${step - 1 - pick(5)}`));
+        await run((target) => target.activeLeases(subject, now));
       } else if (roll < 19) {
         const until = now + pick(30_000);
         await run((target) => target.setCooldown(subject, until, now));

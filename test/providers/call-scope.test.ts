@@ -6,7 +6,8 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ProviderError } from "../../lib/providers/provider-error";
-import { abortedCallError, openCallScope } from "../../lib/providers/shared/call-scope";
+import { abortedCallError, fetchCallFailure, openCallScope } from "../../lib/providers/shared/call-scope";
+import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
 
 const context = { keyId: 1, apiKey: "sk-scope-key-00000001", baseUrl: "http://127.0.0.1:9/v1", timeoutMs: 1000 };
 
@@ -45,5 +46,19 @@ describe("call scope", () => {
     expect(scope.signal).toBe(caller.signal);
     caller.abort();
     expect([scope.aborted(), scope.timedOut()]).toEqual([true, false]);
+  });
+
+  it("a direct fetch call's failure counts as the upstream's only when the network produced it", async () => {
+    const scope = openCallScope("openai", context);
+    // Port 9 (discard) refuses connections here: what fetch rejects with for a network failure.
+    const refused = await createUpstreamFetch()("http://127.0.0.1:9/v1/chat/completions", { method: "POST", body: "{}" }).catch((error: unknown) => error);
+    expect(fetchCallFailure(scope, refused, false)).toMatchObject({ name: "ProviderError", kind: "transient", code: "connection_error" });
+    // Thrown before the request left the process: returned as it is, for the router to answer.
+    const tooDeep = new RangeError("Maximum call stack size exceeded");
+    expect(fetchCallFailure(scope, tooDeep, false)).toBe(tooDeep);
+    const ownBug = new TypeError("Cannot read properties of undefined (reading 'x')");
+    expect(fetchCallFailure(scope, ownBug, false)).toBe(ownBug);
+    // Once the response streams, the request has left: a failure is a cut stream.
+    expect(fetchCallFailure(scope, ownBug, true)).toMatchObject({ code: "stream_truncated" });
   });
 });

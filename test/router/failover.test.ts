@@ -64,6 +64,21 @@ for (const backend of await availableLimitBackends("router failover")) {
       expect(afterCooldown.filter((key) => key === BACKUP)).toHaveLength(2);
     });
 
+    it("a provider's only key back from a cooldown: requests that cannot probe wait for the probe instead of a 429 'retry in 30 s'", async () => {
+      const only = await g.addKey("openai", PRIMARY, { priority: 10 });
+      g.upstream.script(PRIMARY, [reply.rateLimited({ retryAfterSeconds: 5 }), reply.slow(300, reply.ok({ content: "probe" }))]);
+      expect((await g.chat(chatBody(MODEL))).status).toBe(429);
+      g.clock.advance(6000);
+
+      const answers = await Promise.all(Array.from({ length: 20 }, () => g.chat(chatBody(MODEL))));
+      const statuses = answers.map((answer) => answer.status);
+      const retryAfters = answers.map((answer) => answer.headers.get("retry-after")).filter((value) => value !== null);
+      expect({ statuses, retryAfters }).toEqual({ statuses: Array.from({ length: 20 }, () => 200), retryAfters: [] });
+      // One probe first, then the recovered key serves the rest.
+      expect(g.upstream.requestsFor(PRIMARY)).toHaveLength(21);
+      expect(await g.keyRow(only)).toMatchObject({ status: "normal" });
+    });
+
     it("401 -> key invalid, out of rotation until validated; validation puts it back", async () => {
       const primary = await g.addKey("openai", PRIMARY, { priority: 10 });
       await g.addKey("openai", BACKUP, { priority: 1 });

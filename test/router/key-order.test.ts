@@ -20,6 +20,7 @@ function key(id: number, overrides: Partial<CatalogueKey> = {}): CatalogueKey {
     rateLimitRpm: null,
     rateLimitTpm: null,
     rateLimitRpd: null,
+    maxConcurrency: null,
     status: "normal",
     statusReason: null,
     cooldownUntil: null,

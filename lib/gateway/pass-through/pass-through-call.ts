@@ -7,8 +7,7 @@
  */
 import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
 import { isProviderError, ProviderError } from "../../providers/provider-error";
-import { abortedCallError, connectionError, openCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
-import type { HeaderReader } from "../../providers/shared/retry-after";
+import { fetchCallFailure, openCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
 import { upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
@@ -24,7 +23,7 @@ export interface ForwardedRequest {
   endpoint: UpstreamEndpoint;
   /** The body to send, as text. */
   text: string;
-  clientHeaders: HeaderReader;
+  clientHeaders: Headers;
   observer: PassThroughObserver;
 }
 
@@ -61,11 +60,13 @@ async function errorOfResponse(response: Response, scope: CallScope, entry: Prov
   );
 }
 
-/** What a failed fetch or body read was, in router terms. */
-function failureOf(error: unknown, scope: CallScope, whileStreaming: boolean): ProviderError {
-  if (isProviderError(error)) return error;
-  if (scope.aborted()) return abortedCallError(scope);
-  return connectionError(scope, whileStreaming ? "stream_truncated" : "connection_error", error);
+/**
+ * What a failed fetch or body read was, in router terms: a `ProviderError` when the upstream or
+ * the network to it failed; anything thrown before the request left the process is passed on
+ * as the gateway's own error, which never counts against a key.
+ */
+function failureOf(error: unknown, scope: CallScope, whileStreaming: boolean): unknown {
+  return fetchCallFailure(scope, error, whileStreaming);
 }
 
 /**

@@ -17,6 +17,7 @@ import { withinDeadline } from "../request-deadline";
 import { streamingResponse, type StreamRendering } from "../stream-response";
 import { forwardStream, forwardWhole, type ForwardedEvent } from "./pass-through-call";
 import type { PassThroughObserver } from "./pass-through-observer";
+import { warningsHeader, WARNINGS_HEADER } from "../translation-warnings";
 import { setTopLevelField } from "./json-text-edit";
 
 /** One forwarded request. */
@@ -88,10 +89,10 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
     ).finally(() => c.set("upstreamMs", record.upstreamMs));
     noteObserved(record, input.observer);
     const tokens = record.tokens("success");
-    record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion));
+    record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion, call.reservedAt));
     record.defer(services.router.recordSuccess(call.key));
     if (input.onComplete) record.defer(input.onComplete(input.observer.finalAnswer()));
-    return c.body(call.result.text, 200, { "content-type": call.result.contentType });
+    return c.body(call.result.text, 200, { "content-type": call.result.contentType, ...warningHeaders(record) });
   }
 
   const routed = await services.router
@@ -113,11 +114,18 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
     record,
     router: services.router,
     idleTimeoutMs: services.idleTimeoutMs,
+    headers: warningHeaders(record),
     complete: async (outcome) => {
       if (outcome.status === "success" && input.onComplete) record.defer(input.onComplete(input.observer.finalAnswer()));
       await completeRequestLog(services.writer, record, outcome);
     },
   });
+}
+
+/** The warnings header for what the door had to change in a forwarded body, if anything. */
+function warningHeaders(record: ApiLogRecord): Record<string, string> {
+  const header = warningsHeader(record.warnings);
+  return header ? { [WARNINGS_HEADER]: header } : {};
 }
 
 /** Copies what the observer saw onto the log record. */

@@ -4,7 +4,6 @@
  * `anthropic-*` header) unchanged, because request fields and their beta headers travel together.
  */
 import { joinUrl, type ProviderFormatEntry, type UpstreamEndpoint } from "../provider-format";
-import type { HeaderReader } from "../shared/retry-after";
 import { anthropicAdapter } from "./anthropic-adapter";
 import { ANTHROPIC_API_VERSION } from "./anthropic-client";
 import { classifyAnthropicError } from "./anthropic-error-classify";
@@ -18,21 +17,18 @@ const paths: Partial<Record<UpstreamEndpoint, string>> = {
 };
 
 /** Client headers forwarded to Anthropic besides the `anthropic-*` ones. */
-const FORWARDED = ["x-claude-code-session-id"];
+const FORWARDED: ReadonlySet<string> = new Set(["x-claude-code-session-id"]);
 
-function anthropicHeaders(apiKey: string, clientHeaders: HeaderReader): Record<string, string> {
-  const headers: Record<string, string> = {
-    "x-api-key": apiKey,
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-    "anthropic-version": clientHeaders.get("anthropic-version") ?? ANTHROPIC_DEFAULT_VERSION,
-  };
-  const beta = clientHeaders.get("anthropic-beta");
-  if (beta) headers["anthropic-beta"] = beta;
-  for (const name of FORWARDED) {
-    const value = clientHeaders.get(name);
-    if (value) headers[name] = value;
-  }
+function anthropicHeaders(apiKey: string, clientHeaders: Headers): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // `anthropic-version`, `anthropic-beta`, `anthropic-workspace-id` and whatever Anthropic adds next.
+  clientHeaders.forEach((value, name) => {
+    if (name.startsWith("anthropic-") || FORWARDED.has(name)) headers[name] = value;
+  });
+  headers["anthropic-version"] ??= ANTHROPIC_DEFAULT_VERSION;
+  headers["x-api-key"] = apiKey;
+  headers["content-type"] = "application/json";
+  headers.accept = "application/json, text/event-stream";
   return headers;
 }
 

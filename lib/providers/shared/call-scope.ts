@@ -110,3 +110,25 @@ export function truncatedStreamError(scope: CallScope): ProviderError {
     provider: scope.provider,
   });
 }
+
+/**
+ * True for what `fetch` rejects with when the network to the upstream failed: a `TypeError`
+ * carrying the socket error as its `cause` ("fetch failed", "terminated"). A `TypeError` of the
+ * gateway's own code has no cause.
+ */
+export function isFetchFailure(error: unknown): boolean {
+  return error instanceof TypeError && error.cause !== undefined;
+}
+
+/**
+ * The failure of a call made with `fetch` directly (no SDK): a `ProviderError` only when the
+ * upstream or the network to it produced it (a failed or cut connection, or anything once the
+ * response is streaming); anything else was thrown before the request left the process and is
+ * returned as it is, so the router answers it without blaming the key.
+ */
+export function fetchCallFailure(scope: CallScope, error: unknown, whileStreaming: boolean): ProviderError | unknown {
+  if (isProviderError(error)) return error;
+  if (scope.aborted()) return abortedCallError(scope);
+  if (whileStreaming) return connectionError(scope, "stream_truncated", error);
+  return isFetchFailure(error) ? connectionError(scope, "connection_error", error) : error;
+}

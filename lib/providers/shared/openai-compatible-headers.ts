@@ -3,9 +3,8 @@
  * and a JSON body. Client headers are not forwarded: the gateway's own credentials and routing
  * replace them, and nothing a client sends (its gateway key included) reaches the provider.
  */
-import type { HeaderReader } from "./retry-after";
 
 /** Headers for an OpenAI-compatible upstream. */
-export function bearerHeaders(apiKey: string, _clientHeaders: HeaderReader): Record<string, string> {
+export function bearerHeaders(apiKey: string, _clientHeaders: Headers): Record<string, string> {
   return { authorization: `Bearer ${apiKey}`, "content-type": "application/json", accept: "application/json, text/event-stream" };
 }

@@ -62,7 +62,7 @@ describe("the Messages door passing through to Anthropic", () => {
       '"context_management":{"edits":[{"type":"clear_thinking_20251015","keep":"all"}]},"metadata":{"user_id":"session_abc"}}';
     const answer = '{"id":"msg_01Exact","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[{"type":"text","text":"exact  bytes"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":7,"cache_read_input_tokens":20,"cache_creation_input_tokens":3,"output_tokens":4},"context_management":{"applied_edits":[]}}';
     g.upstream.script(CLAUDE_KEY, reply.raw({ body: answer }));
-    const response = await post("/v1/messages?beta=true", sent, { "anthropic-beta": BETAS, "x-claude-code-session-id": "session-1" });
+    const response = await post("/v1/messages?beta=true", sent, { "anthropic-beta": BETAS, "x-claude-code-session-id": "session-1", "anthropic-workspace-id": "wrkspc_01", "x-stainless-os": "Linux" });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(answer);
     expect(response.headers.get("request-id")).toBeTruthy();
@@ -70,7 +70,10 @@ describe("the Messages door passing through to Anthropic", () => {
     const [upstream] = g.upstream.requestsFor(CLAUDE_KEY);
     expect(upstream.path).toBe("/v1/messages");
     expect(upstream.rawBody).toBe(sent.replace('"anthropic/claude-sonnet-4-6"', '"claude-sonnet-4-6"'));
-    expect(upstream.headers).toMatchObject({ "anthropic-version": "2023-06-01", "anthropic-beta": BETAS, "x-api-key": CLAUDE_KEY });
+    expect(upstream.headers).toMatchObject({ "anthropic-version": "2023-06-01", "anthropic-beta": BETAS, "anthropic-workspace-id": "wrkspc_01", "x-api-key": CLAUDE_KEY });
+    // Only Anthropic's own headers travel; the client's other headers and credentials stay behind.
+    expect(upstream.headers["x-stainless-os"]).toBeUndefined();
+    expect(upstream.headers.authorization).toBeUndefined();
     expect(JSON.stringify(upstream.headers)).not.toContain(clientKey);
 
     const log = (await g.logRows()).at(-1)!;

@@ -197,7 +197,8 @@ describe("the Anthropic SDK against the Messages door, translated to Chat", () =
     expect(thinking).toMatchObject({ type: "thinking", thinking: "The user wants Rome's weather." });
     expect(thinking.signature).toMatch(/^mg1\./);
     expect(toolUse.type).toBe("tool_use");
-    expect(g.upstream.requestsFor(DEEPSEEK_KEY)[0].body).toMatchObject({ thinking: { type: "adaptive" }, reasoning_effort: "high" });
+    // DeepSeek switches thinking on or off; an adaptive request turns it on.
+    expect(g.upstream.requestsFor(DEEPSEEK_KEY)[0].body).toMatchObject({ thinking: { type: "enabled" }, reasoning_effort: "high" });
 
     g.upstream.script(DEEPSEEK_KEY, reply.ok({ content: "Rome: clear skies." }));
     await client.messages.create({
@@ -243,7 +244,7 @@ describe("the Anthropic SDK against the Messages door, translated to Chat", () =
       { type: "thinking", thinking: "Six times seven.", signature: expect.stringMatching(/^mg1\./) },
       { type: "text", text: "42" },
     ]);
-    expect(g.upstream.requestsFor(DEEPSEEK_KEY)[0].body).toMatchObject({ thinking: { type: "enabled", budget_tokens: 2048 }, reasoning_effort: "medium" });
+    expect(g.upstream.requestsFor(DEEPSEEK_KEY)[0].body).toMatchObject({ thinking: { type: "enabled" }, reasoning_effort: "medium" });
 
     g.upstream.script(DEEPSEEK_KEY, reply.ok({ reasoning: "Hidden steps.", content: "43" }));
     const omitted = await client.messages

@@ -4,19 +4,19 @@
  * app's one `onError`, which speaks OpenAI's `{error:{…}}` under `/v1/*`).
  */
 import { Hono } from "hono";
-import { GatewayError } from "../errors";
-import { chatObserver } from "../doors/chat/chat-observer";
-import { estimatePromptTokens } from "../router/token-estimate";
-import { readJsonBody } from "../http/json-body";
-import type { CatalogueSnapshot } from "../router/catalogue-snapshot";
-import { isModelAllowed, resolveModel, type RouteTarget } from "../router/model-resolver";
-import { anthropicModelInfo, anthropicModelPage, type ListedModel } from "../doors/messages/messages-models";
-import type { ChatRequest } from "../providers/provider-spec";
-import type { GatewayEnv } from "./api-log-middleware";
-import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "./chat-service";
-import { openAiChatBodySchema } from "./chat-schemas";
-import { handlePassThrough, passesThrough } from "./pass-through/pass-through";
-import { openAiStreamEncoder } from "./stream-encoders";
+import { GatewayError } from "../../errors";
+import { chatObserver } from "./chat-observer";
+import { estimatePromptTokens } from "../../router/token-estimate";
+import { readJsonBody } from "../../http/json-body";
+import type { CatalogueSnapshot } from "../../router/catalogue-snapshot";
+import { isModelAllowed, resolveModel, type RouteTarget } from "../../router/model-resolver";
+import { anthropicModelInfo, anthropicModelPage, type ListedModel } from "../messages/messages-models";
+import type { ChatRequest } from "../../providers/provider-spec";
+import type { GatewayEnv } from "../../gateway/api-log-middleware";
+import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "../../gateway/chat-service";
+import { openAiChatBodySchema } from "../../gateway/chat-schemas";
+import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
+import { openAiStreamEncoder } from "../../gateway/stream-encoders";
 
 /** Answers in OpenAI's own shapes. */
 const openAiFormat: ChatFormat = {
