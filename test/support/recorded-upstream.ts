@@ -48,6 +48,8 @@ export interface ServeOptions {
    * events, lines and multi-byte characters the way a network may deliver them.
    */
   pieceBytes?: number;
+  /** Destroy the connection after this many SSE events (an upstream that dies mid-answer). */
+  cutAfterEvents?: number;
   /** Extra response headers. */
   headers?: Record<string, string>;
 }
@@ -124,8 +126,13 @@ export async function startRecordedUpstream(): Promise<RecordedUpstream> {
     if (!recording.stream && !options.pieceBytes) return void response.end(recording.body);
     response.flushHeaders();
     if (options.pieceBytes) return writePieces(response, Buffer.from(recording.body, "utf8"), options.pieceBytes);
-    for (const event of recording.events) {
+    for (const [index, event] of recording.events.entries()) {
       if (response.destroyed) return;
+      if (index === options.cutAfterEvents) {
+        // Let what was written reach the client before the connection dies.
+        await new Promise<void>((resolve) => response.write("", () => resolve()));
+        return void response.socket?.destroy();
+      }
       response.write(event);
       if (options.eventDelayMs) await new Promise((resolve) => setTimeout(resolve, options.eventDelayMs));
     }
