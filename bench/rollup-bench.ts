@@ -1,5 +1,5 @@
 /**
- * `npm run bench:stats`: the statistics benchmark of the operations issue, on MariaDB.
+ * `npm run bench:stats`: the statistics benchmark, on MariaDB.
  *
  * Generates 1,000,000 log rows spread over 30 days in a fresh database, then times (median of
  * several runs, against a baseline measured in the same run):

@@ -228,7 +228,7 @@ export interface AlertHistoryTable {
   created_at: EpochMs;
 }
 
-/** The hourly rollup per client (operations issue): `t_ai_usage_stats` plus a client dimension. */
+/** The hourly rollup per client: `t_ai_usage_stats` plus a client dimension. */
 export interface ClientUsageStatsTable {
   id: Generated<number>;
   hour_start: EpochMs;

@@ -2,9 +2,12 @@
  * The app for Lambda entries: settings from the environment (deployed mode: secrets required,
  * nothing generated locally), dependencies built once per cold start and reused while warm.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { createApp, type GatewayApp } from "../lib/app";
 import { parseSettings } from "../lib/config/settings";
+import { UnavailableError } from "../lib/errors";
+import type { AppEnv } from "../lib/http/app-env";
+import { renderError } from "../lib/http/error-handler";
 import { createRuntime, type Runtime } from "../lib/runtime/create-runtime";
 
 let runtimePromise: Promise<Runtime> | undefined;
@@ -40,6 +43,17 @@ export const forwardingApp = new Hono().all("*", async (c) => {
     return await app.fetch(c.req.raw, c.env);
   } catch (error) {
     console.error(JSON.stringify({ level: "error", message: "gateway start failed", error: error instanceof Error ? error.message : "unknown" }));
-    return c.json({ code: 503, message: "Gateway is starting or misconfigured; see the function logs" }, 503);
+    return startFailure(c);
   }
 });
+
+const START_FAILURE_MESSAGE = "Gateway is starting or misconfigured; see the function logs";
+
+/**
+ * The 503 of a start that failed, in the shape the path's clients parse (Anthropic's on the
+ * Messages door, OpenAI's on the rest of `/v1/*`, the envelope elsewhere): the app's own error
+ * renderer decides, on this front app's context.
+ */
+function startFailure(c: Context): Response {
+  return renderError(c as unknown as Context<AppEnv>, new UnavailableError(START_FAILURE_MESSAGE));
+}

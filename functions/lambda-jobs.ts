@@ -10,6 +10,7 @@ import { realSleep, type JobContext } from "../lib/jobs/job-context";
 import { runJobOrThrow, type JobName, type JobRunResult } from "../lib/jobs/job-registry";
 import { createLimitStore } from "../lib/limits/create-limit-store";
 import { createLogger } from "../lib/logging/logger";
+import { createUpstreamFetch } from "../lib/providers/shared/upstream-fetch";
 
 let contextPromise: Promise<JobContext> | undefined;
 
@@ -23,7 +24,8 @@ async function createJobContext(): Promise<JobContext> {
     limits: store,
     clock: systemClock,
     logger: createLogger({ base: { job: process.env.AWS_LAMBDA_FUNCTION_NAME } }),
-    fetch: globalThis.fetch,
+    // Alert webhooks go to admin-set URLs: held to the destination policy like provider calls.
+    fetch: createUpstreamFetch({ destinations: settings.destinations }),
     settings,
     sleep: realSleep,
   };

@@ -25,7 +25,7 @@ import { mariadbAvailable, redisAvailable } from "../test/support/services";
 const repositoryRoot = resolve(import.meta.dirname, "..");
 const outputRoot = resolve(repositoryRoot, "dist/functions");
 
-/** Targets from the deploy issue. */
+/** Bundle size budgets: a bigger bundle means a slower cold start. */
 const API_BUNDLE_LIMIT_BYTES = 1_500_000;
 const COLD_INIT_LIMIT_MS = 300;
 

@@ -58,7 +58,7 @@ export function handlerSourceFile(handler: string): string {
   return `${handler.slice(0, handler.lastIndexOf("."))}.ts`;
 }
 
-/** Days of API call logs the daily purge keeps (DESIGN.md default). */
+/** Days of API call logs the daily purge keeps (the app's own default, LOG_RETENTION_DAYS). */
 export const LOG_RETENTION_DAYS = "90";
 
 /**

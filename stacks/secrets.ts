@@ -3,7 +3,7 @@
  *
  * Values are set per stage with `npx sst secret set <Name> <value>` (stored encrypted in the
  * account's SST state bucket). They reach the functions as environment variables with the names
- * of DESIGN.md "Settings", so `functions/` parses one environment the same way locally and on
+ * lib/config/settings.ts reads, so `functions/` parses one environment the same way locally and on
  * Lambda. The master key is the exception: functions get only its ARN and fetch the value from
  * Secrets Manager, which needs the IAM grants in {@link keyEncryptionAccess}.
  */

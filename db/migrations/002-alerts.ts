@@ -1,5 +1,5 @@
 /**
- * Alert webhooks configured by admins and the alert history (operations issue).
+ * Alert webhooks configured by admins and the alert history.
  */
 import type { Kysely } from "kysely";
 import type { SqlDialect } from "../connection";

@@ -1,5 +1,5 @@
 /**
- * Operations issue: bookkeeping of the scheduled jobs and the client dimension of the rollup.
+ * Scheduled jobs: their bookkeeping and the client dimension of the rollup.
  * - `t_sys_job_state`: one row per job with its last run and, for the hourly rollup, the
  *   watermarks that make catch-up and late rows work.
  * - `t_client_usage_stats`: the hourly rollup per client as well, so statistics filtered by

@@ -3,12 +3,13 @@
  */
 import * as z from "zod";
 import { PROVIDER_TIMEOUT_MAX_MS } from "../config/deploy-bounds";
+import { integerTextSchema } from "../http/validation";
 import { providerFormats, type ProviderFormat } from "../providers/provider-registry";
 
 /** `:id` path parameter (a positive integer). */
-export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
+export const idParamSchema = z.object({ id: integerTextSchema(1) });
 /** `:keyId` path parameter of the provider-key routes. */
-export const keyIdParamSchema = z.object({ keyId: z.coerce.number().int().positive() });
+export const keyIdParamSchema = z.object({ keyId: integerTextSchema(1) });
 
 /** C0 and C1 control characters (CR, LF, NUL, ESC, DEL, …): never part of a name, key or URL. */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
@@ -149,6 +150,6 @@ export type ModelUpdate = z.infer<typeof modelUpdateSchema>;
 
 /** `GET /api/admin/ai-models` query: optional `providerId` and `active` filters. */
 export const modelListQuerySchema = z.object({
-  providerId: z.coerce.number().int().positive().optional(),
+  providerId: integerTextSchema(1).optional(),
   active: z.enum(["true", "false"]).optional(),
 });

@@ -9,7 +9,7 @@ import { httpUrlSchema, idParamSchema, plainTextSchema } from "../admin/admin-sc
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
-import { validate } from "../http/validation";
+import { integerTextSchema, validate } from "../http/validation";
 import { assertDestinationAllowed } from "../network/destination-policy";
 import { jobContextFrom } from "../jobs/job-context";
 import { timeParamSchema } from "../stats/stats-schemas";
@@ -44,8 +44,8 @@ export const historyQuerySchema = z.object({
   state: z.enum(["firing", "resolved"]).optional(),
   from: timeParamSchema.optional(),
   to: timeParamSchema.optional(),
-  cursor: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: integerTextSchema(1).optional(),
+  limit: integerTextSchema(1, 200).default(50),
 });
 
 /** A webhook as the API shows it: `urlHint`, never the full URL. */

@@ -16,7 +16,7 @@ import { catalogueChanged } from "../catalogue/catalogue-version";
 import type { AppDeps } from "../deps";
 import { NotFoundError, UnavailableError } from "../errors";
 import type { AppEnv } from "../http/app-env";
-import { validate } from "../http/validation";
+import { integerTextSchema, validate } from "../http/validation";
 import type { ProviderError } from "../providers/provider-error";
 import { providerFormatOf } from "../providers/provider-registry";
 import type { ProviderAdapter, ProviderFormat } from "../providers/provider-spec";
@@ -24,7 +24,7 @@ import type { CatalogueCache } from "../router/catalogue-cache";
 import { keySubject } from "../router/key-health";
 import { asProviderError, noAdapter } from "../router/router-errors";
 
-const keyIdParamSchema = z.object({ keyId: z.coerce.number().int().positive() });
+const keyIdParamSchema = z.object({ keyId: integerTextSchema(1) });
 
 /** What the validate route needs besides the app's dependencies. */
 export interface KeyValidationOptions {

@@ -4,11 +4,11 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
-import type { ZodType } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../errors";
 
 /** Validates one part of the request; on failure throws {@link ValidationError} naming the fields. */
-export function validate<Target extends keyof ValidationTargets, Schema extends ZodType>(target: Target, schema: Schema) {
+export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
   return zValidator(target, schema, (result) => {
     if (!result.success) throw validationError(target, result.error.issues);
   });
@@ -22,4 +22,17 @@ export function validationError(target: string, issues: readonly { path: Propert
   }));
   const summary = errors.map((error) => `${error.field}: ${error.message}`).join("; ");
   return new ValidationError(`Invalid ${target === "json" ? "body" : target}: ${summary}`, errors);
+}
+
+/**
+ * A path or query integer written as plain decimal digits (an optional minus sign, no exponent,
+ * hex, `+` or spaces) within bounds. `z.coerce.number()` would read `0x1`, `1e0`, `+1`, ` 1` and
+ * even an empty value (as 0) as ids, so `DELETE …/0x1` deleted row 1.
+ */
+export function integerTextSchema(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z
+    .string()
+    .regex(/^-?\d{1,16}$/, "must be a whole number written in decimal digits")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 }

@@ -158,6 +158,7 @@ async function upsert(
 ): Promise<void> {
   const updated = columns.filter((column) => !keyColumns.includes(column));
   // Untyped on purpose: one helper for both tables, over column lists that are constants of this module.
+  // oxlint-disable-next-line typescript/no-explicit-any
   const untyped = db as unknown as Kysely<any>;
   const insert = untyped.insertInto(table).columns([...columns]).expression(select);
   if (dialect === "mysql") {

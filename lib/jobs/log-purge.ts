@@ -1,7 +1,7 @@
 /**
  * Daily log purge: deletes `t_ai_api_logs` rows older than `settings.logRetentionDays`, a bounded
- * batch per statement so no statement holds a long lock or builds a huge undo log (lessons-from-
- * peers §2.9: one unbatched `DELETE … WHERE created_at < ?` is what takes gateways down).
+ * batch per statement so no statement holds a long lock or builds a huge undo log (one unbatched
+ * `DELETE … WHERE created_at < ?` over millions of rows stalls every writer of the table).
  * `t_ai_usage_stats` is left alone: the hourly figures outlive the raw logs. Alert history older
  * than the same retention goes too, and so do the Responses door's stored responses.
  *

@@ -20,7 +20,7 @@ const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, e
 export const REDACTED = "[redacted]";
 
 // Upstreams echo keys back ("Incorrect API key provided: sk-…") and peers leaked them that way
-// (litellm PR #25203, issue #5762): provider and client key shapes (sk-…, sk-ant-…, mg-…),
+// (https://github.com/BerriAI/litellm/issues/5762): provider and client key shapes (sk-…, sk-ant-…, mg-…),
 // credentials in echoed headers, and JWTs.
 const KEY_SHAPED = /\b(sk|mg|rk|pk)-[A-Za-z0-9_\-*.]{4,}/g;
 const CREDENTIAL_HEADER = /(bearer\s+|x-api-key["']?\s*[:=]\s*["']?)[^\s"',;]+/gi;

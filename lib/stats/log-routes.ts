@@ -3,8 +3,8 @@
  *
  * Pages are ordered by (created_at, id) descending: every filter has a `(column, created_at)`
  * index whose entries already carry the primary key, so a page reads `limit` index entries and
- * never sorts the whole filtered range (OFFSET pagination is what made peers' log pages die at a
- * million rows, lessons-from-peers §2.7). The cursor is the last item's id; its time is looked up.
+ * never sorts the whole filtered range (OFFSET pagination reads and drops every earlier row, which
+ * makes log pages time out at a few million rows). The cursor is the last item's id; its time is looked up.
  */
 import { Hono } from "hono";
 import { API_LOG_COLUMNS, type ApiLogRow } from "../../db/schema";

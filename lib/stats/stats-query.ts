@@ -4,8 +4,8 @@
  * and the not-yet-rolled-up tail after the watermark). The log part is at most a few hours of
  * rows on the `created_at` index, so the cost does not grow with the log table.
  *
- * Client filter: `t_ai_usage_stats` has no client dimension (DESIGN.md fixes it as one row per
- * hour, provider, key and model), so the rollup also writes `t_client_usage_stats`, the same
+ * Client filter: `t_ai_usage_stats` has no client dimension (one row per hour, provider, key and
+ * model), so the rollup also writes `t_client_usage_stats`, the same
  * buckets per client; a query filtered by client reads that table instead. Reading logs through
  * `idx_ai_api_logs_client_time` instead measured about 1 s for one busy client over 30 days of a
  * 1 M-row table, growing with traffic (bench/rollup-bench.ts).

@@ -3,6 +3,7 @@
  * Times are accepted as epoch milliseconds or ISO 8601 strings.
  */
 import * as z from "zod";
+import { integerTextSchema } from "../http/validation";
 import { LOG_STATUSES } from "../../db/schema";
 import { DAY_MS } from "../jobs/job-context";
 
@@ -24,9 +25,9 @@ export const timeParamSchema = z
     return time;
   });
 
-const positiveId = z.coerce.number().int().positive();
+const positiveId = integerTextSchema(1);
 /** Provider and key filters also accept 0: requests that never reached a provider or key. */
-const idOrZero = z.coerce.number().int().min(0);
+const idOrZero = integerTextSchema(0);
 
 /** Filters shared by the statistics endpoints (`from` default: 24 hours before `to`; `to` default: now). */
 export const statsFilterSchema = z.object({
@@ -45,12 +46,12 @@ export const timeseriesQuerySchema = statsFilterSchema.extend({
   interval: z.enum(["hour", "day"]).default("hour"),
   groupBy: z.enum(["none", "provider", "key", "model"]).default("none"),
   /** Minutes east of UTC for day buckets (e.g. 480 for UTC+8); whole hours keep hourly rollups exact. */
-  tzOffsetMinutes: z.coerce.number().int().min(-720).max(840).default(0),
+  tzOffsetMinutes: integerTextSchema(-720, 840).default(0),
 });
 
 /** `GET /api/admin/ai-stats/top-errors`. */
 export const topErrorsQuerySchema = statsFilterSchema.extend({
-  limit: z.coerce.number().int().min(1).max(50).default(10),
+  limit: integerTextSchema(1, 50).default(10),
 });
 
 /** `GET /api/admin/ai-logs`. */
@@ -65,7 +66,7 @@ export const logListQuerySchema = z.object({
   errorCode: z.string().trim().min(1).max(64).optional(),
   /** The `id` of the last item of the previous page. */
   cursor: positiveId.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: integerTextSchema(1, 200).default(50),
 });
 
 /** `:id` of a log row. */

@@ -61,7 +61,8 @@ describe("the envelope chat API", () => {
     const response = await g.chat({ model: "gpt-4o-mini", messages: [{ role: "user", content: "colors" }], stream: true }, { path: PATH });
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    expect(Number(response.headers.get("x-gateway-overhead-ms"))).toBeGreaterThanOrEqual(0);
+    // Present and a non-negative number of ms with two decimals (Number(null) would be 0).
+    expect(response.headers.get("x-gateway-overhead-ms")).toMatch(/^\d+\.\d{2}$/);
     const events = sseData(await response.text());
     const deltas = events.filter((event): event is Record<string, any> => event !== "[DONE]" && "delta" in event);
     expect(deltas.map((event) => event.delta.content ?? "").join("")).toBe("red green blue");

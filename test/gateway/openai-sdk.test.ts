@@ -40,7 +40,8 @@ describe("the openai SDK against a running gateway", () => {
     expect(data.choices[0].finish_reason).toBe("stop");
     expect(data.usage).toMatchObject({ prompt_tokens: 21, completion_tokens: 4, total_tokens: 25 });
     expect(request_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(Number(response.headers.get("x-gateway-overhead-ms"))).toBeGreaterThanOrEqual(0);
+    // Present and a non-negative number of ms with two decimals (Number(null) would be 0).
+    expect(response.headers.get("x-gateway-overhead-ms")).toMatch(/^\d+\.\d{2}$/);
     const [upstreamRequest] = g.upstream.requestsFor(OPENAI_KEY);
     // Same protocol: the SDK's body reaches OpenAI exactly as the client sent it.
     expect(upstreamRequest.rawBody).toBe(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }], temperature: 0.2 }));

@@ -41,6 +41,11 @@ for (const kind of TEST_DATABASE_KINDS) {
     });
 
     it("rolls every closed hour up, matching counts computed in JavaScript", async () => {
+      // From scratch whatever ran before: no state, no rows, the clock at 12:30.
+      harness.clock.current = start;
+      await harness.context.db.deleteFrom("t_sys_job_state").execute();
+      await harness.context.db.deleteFrom("t_ai_usage_stats").execute();
+      await harness.context.db.deleteFrom("t_client_usage_stats").execute();
       const summary = await runHourlyRollup(harness.context);
       expect(summary).toMatchObject({ job: ROLLUP_JOB, rolledUpThrough: new Date(currentHour).toISOString(), hoursComputed: 30, lateHours: 0 });
       const expected = referenceRollup(generated, 0, currentHour);
@@ -53,7 +58,9 @@ for (const kind of TEST_DATABASE_KINDS) {
     });
 
     it("is idempotent: a second run, and a run from scratch, give the same rows", async () => {
+      await runHourlyRollup(harness.context);
       const before = await readUsage(harness.context);
+      expect(before.size).toBeGreaterThan(0);
       await runHourlyRollup(harness.context);
       expect(await readUsage(harness.context)).toEqual(before);
       await harness.context.db.deleteFrom("t_sys_job_state").execute();
@@ -92,8 +99,16 @@ for (const kind of TEST_DATABASE_KINDS) {
     });
 
     it("writes nothing for the open hour; late rows are looked at for two runs, then no more", async () => {
+      // Two runs settle the two-run id window, so only the late row below is new.
+      await runHourlyRollup(harness.context);
+      await runHourlyRollup(harness.context);
+      const late = [logRow({ created_at: firstHour + 4 * HOUR + 7 * 60_000, provider_id: 1, key_id: 12, model: "gpt-4o-mini" })];
+      generated.push(...late);
+      await insertLogs(harness.context, late);
+      expect((await runHourlyRollup(harness.context)).lateHours).toBe(1);
       const usage = await readUsage(harness.context);
       const openHour = harness.clock.now() - (harness.clock.now() % HOUR);
+      expectUsageEqual(usage, referenceRollup(generated, 0, openHour), expect);
       expect([...usage.keys()].some((id) => Number(id.split("|")[0]) >= openHour)).toBe(false);
       // The run after the late row's run still scans its ids (commit order is not id order).
       expect((await runHourlyRollup(harness.context)).lateHours).toBe(1);

@@ -4,7 +4,6 @@
  */
 import {
   fakeCreatedSeconds,
-  maskKey,
   namedEvent,
   resolveAnswer,
   splitArguments,

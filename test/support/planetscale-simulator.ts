@@ -1,7 +1,7 @@
 /**
  * A local PlanetScale HTTP API in front of a real MariaDB/MySQL, so tests run the real
  * `@planetscale/database` driver (and `kysely-planetscale` on top of it) over the real wire
- * protocol. What it speaks (platform.md §E.1–E.2):
+ * protocol. What it speaks (as the driver sends it, https://github.com/planetscale/database-js):
  *
  * - `POST /psdb.v1alpha1.Database/Execute` `{query, session}` and `/CreateSession` `{}`
  *   (plus `/CloseSession`), HTTP Basic auth, JSON in and out.

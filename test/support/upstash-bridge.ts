@@ -1,7 +1,7 @@
 /**
  * A local HTTP server that speaks the Upstash Redis REST protocol in front of a real Redis, so the
  * real `@upstash/redis` and `@upstash/ratelimit` clients run unmodified in tests
- * (platform.md §D; https://upstash.com/docs/redis/features/restapi).
+ * (https://upstash.com/docs/redis/features/restapi).
  *
  * Implemented: `POST /` (one command), `POST /pipeline` (per-command results, not atomic),
  * `POST /multi-exec` (MULTI/EXEC), Bearer auth (401), `Upstash-Encoding: base64` (every string

@@ -6,7 +6,7 @@
  * upstream's failure too, never forwarded as a success.
  */
 import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
-import { isProviderError, ProviderError } from "../../providers/provider-error";
+import { ProviderError } from "../../providers/provider-error";
 import { fetchCallFailure, openCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
 import { upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";

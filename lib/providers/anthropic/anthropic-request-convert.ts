@@ -6,8 +6,7 @@
  */
 import type { MessageCreateParamsBase, ToolChoice } from "@anthropic-ai/sdk/resources/messages";
 import { isProviderError, ProviderError } from "../provider-error";
-import type { ChatRequest } from "../provider-spec";
-import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
+import { adjusted, dropped, type ChatRequest, type TranslationWarning } from "../provider-spec";
 import { cacheControlOf } from "./anthropic-content-convert";
 import { toAnthropicConversation } from "./anthropic-message-convert";
 import { anthropicModelRules, type AnthropicModelRules } from "./anthropic-model-rules";

@@ -5,8 +5,7 @@
  * a tool's canonical `cache_control` (on the tool, or on its function) becomes its breakpoint.
  */
 import type { Tool, ToolChoice } from "@anthropic-ai/sdk/resources/messages";
-import type { ChatRequest } from "../provider-spec";
-import { adjusted, dropped, type TranslationWarning } from "../provider-spec";
+import { adjusted, dropped, type ChatRequest, type TranslationWarning } from "../provider-spec";
 import { cacheControlOf } from "./anthropic-content-convert";
 
 /** Tools and tool choice for an Anthropic request; both absent when the request has no tools. */

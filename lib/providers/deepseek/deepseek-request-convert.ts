@@ -11,8 +11,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import type { ChatRequest } from "../provider-spec";
-import { adjusted, dropped, emulated, type CanonicalThinking, type TranslationWarning } from "../provider-spec";
+import { adjusted, dropped, emulated, type CanonicalThinking, type ChatRequest, type TranslationWarning } from "../provider-spec";
 import { stripToolsCacheControl } from "../shared/canonical-extensions";
 import { toDeepSeekMessages } from "./deepseek-message-convert";
 

@@ -7,7 +7,7 @@
  * Response objects, web streams for both bodies (body tee included) and several AbortSignals;
  * measured on the benchmark machine that was ~0.45 ms of CPU per call, three times the gateway's
  * own work, against ~0.1 ms here (`npm run bench`, README). The SDKs stay the official ones
- * (STYLE.md); only their transport changes, through their documented `fetch` option.
+ * ones; only their transport changes, through their documented `fetch` option.
  *
  * What it handles itself: `http:`/`https:` URLs given as strings or `URL`s, any method, a body
  * that is a string or bytes, `headers` in any `HeadersInit` form, and `signal`. A response whose
