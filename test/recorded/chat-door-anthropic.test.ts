@@ -105,9 +105,8 @@ describe("Chat door on an Anthropic model, replaying recorded Anthropic response
     expect(received).toMatchObject({ endsWithDone: true, usageChunks: 0, finishChunks: 1 });
   });
 
-  // Known gap: the streamed no-argument call arrives with arguments "" (the JSON answer says "{}"),
-  // which a client's JSON.parse rejects. `it.fails` turns red once the gateway sends "{}".
-  it.fails("streams a tool call without arguments as arguments that parse to the recorded empty input", async () => {
+  // Anthropic streams no argument text for such a call; the client must still get JSON it can parse.
+  it("streams a tool call without arguments as arguments that parse to the recorded empty input", async () => {
     const { received } = await streamNoArgumentToolCall();
     expect(JSON.parse(received.toolCalls[0]!.arguments)).toEqual({});
   });
