@@ -294,7 +294,12 @@ function embeddingsAnswer(recorded: RecordedUpstreamRequest, step: FakeUpstreamS
   const promptTokens = (step as AnswerStep).usage?.promptTokens ?? Math.ceil(JSON.stringify(recorded.body?.input ?? "").length / 4);
   return {
     object: "list",
-    data: inputs.map((_input, index) => ({ object: "embedding", index, embedding: [0.1 * (index + 1), -0.2, 0.3] })),
+    data: inputs.map((_input, index) => {
+      const vector = [0.1 * (index + 1), -0.2, 0.3];
+      // The openai SDK asks for base64 (little-endian float32s) and decodes it itself.
+      const embedding = recorded.body?.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
+      return { object: "embedding", index, embedding };
+    }),
     model: recorded.body?.model,
     usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
   };
