@@ -101,7 +101,7 @@ describe("translated chat", () => {
 
   it("strips the canonical extensions for OpenAI and maps thinking to reasoning_effort (envelope door)", async () => {
     const response = await g.chat(
-      { model: "gpt-4o-mini", thinking: { type: "enabled", budget_tokens: 5000 }, cache_control: ephemeral, messages: [{ role: "user", content: "Hi", cache_control: ephemeral }] },
+      { model: "gpt-5-mini", thinking: { type: "enabled", budget_tokens: 5000 }, cache_control: ephemeral, messages: [{ role: "user", content: "Hi", cache_control: ephemeral }] },
       { path: ENVELOPE },
     );
     expect(response.status).toBe(200);

@@ -23,7 +23,7 @@ describe("envelope field names", () => {
     const sent = g.upstream.requestsFor(OPENAI_KEY)[0].body as Record<string, unknown>;
     expect(Object.hasOwn(sent, field)).toBe(true);
     expect(sent[field]).toBe("as sent");
-    expect(sent.max_tokens).toBe(16);
+    expect(sent.max_completion_tokens).toBe(16);
     expect(Object.keys(sent).some((name) => name.includes("native code"))).toBe(false);
   });
 

@@ -123,6 +123,14 @@ describe("embeddings", () => {
     expect(Number(log.cost)).toBeCloseTo(0.001, 10);
   });
 
+  it("answers the openai SDK's embeddings.create", async () => {
+    const { default: OpenAI } = await import("openai");
+    const client = new OpenAI({ baseURL: await g.listen(), apiKey: await g.addClient(), maxRetries: 0 });
+    const answer = await client.embeddings.create({ model: "text-embedding-3-small", input: "hello" });
+    expect(answer.data[0].embedding).toHaveLength(3);
+    expect(answer.usage.prompt_tokens).toBeGreaterThan(0);
+  });
+
   it("refuses a model whose provider serves no embeddings, naming it", async () => {
     const response = await g.chat({ model: "claude-haiku-4-5", input: "hello" }, { path: "/v1/embeddings" });
     expect(response.status).toBe(400);

@@ -306,8 +306,9 @@ export const BODY_ROUTES: BodyRoute[] = [
     fields: [
       { name: "model", kind: "code", required: true, min: 1, max: 200 },
       { name: "input", kind: "object", required: true },
-      { name: "max_output_tokens", kind: "int", min: 1 },
-      { name: "temperature", kind: "number", min: 0, max: 2 },
+      // The Responses API takes null for both ("not set").
+      { name: "max_output_tokens", kind: "int", min: 1, nullable: true },
+      { name: "temperature", kind: "number", min: 0, max: 2, nullable: true },
     ],
   },
 ];

@@ -4,8 +4,8 @@
  */
 import { fakeDefaultUsage, type AnswerOptions, type AnswerStep, type ErrorStep, type FakeUsage, type StreamErrorStep } from "./fake-upstream-steps";
 
-/** Wire dialect of a request: decided by path, headers and model. */
-export type FakeUpstreamDialect = "openai" | "deepseek" | "anthropic";
+/** Wire dialect of a request: decided by path, headers and model (`responses` is OpenAI's `POST /v1/responses`). */
+export type FakeUpstreamDialect = "openai" | "deepseek" | "anthropic" | "responses";
 
 /** A request as the fake upstream received it. */
 export interface RecordedUpstreamRequest {
@@ -97,15 +97,16 @@ export function resolveAnswer(step: AnswerOptions, request: RecordedUpstreamRequ
   };
 }
 
-/** Text of the last user message of an OpenAI or Anthropic body. */
+/** Text of the last user message of an OpenAI Chat, Anthropic or OpenAI Responses body. */
 export function lastUserText(body: any): string {
-  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  if (typeof body?.input === "string") return body.input;
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : Array.isArray(body?.input) ? body.input : [];
   const lastUser = [...messages].reverse().find((message) => message?.role === "user");
   const content = lastUser?.content;
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   return content
-    .map((part: any) => (part?.type === "text" ? part.text : part?.type === "tool_result" ? textOfToolResult(part.content) : ""))
+    .map((part: any) => (part?.type === "text" || part?.type === "input_text" ? part.text : part?.type === "tool_result" ? textOfToolResult(part.content) : ""))
     .filter(Boolean)
     .join(" ");
 }

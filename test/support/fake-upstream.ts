@@ -17,7 +17,7 @@
  *
  * Routes: `POST /v1/chat/completions` (OpenAI; DeepSeek when the model starts with `deepseek`),
  * `POST /chat/completions` (DeepSeek), `POST /v1/messages` and `POST /v1/messages/count_tokens`
- * (Anthropic), `GET /v1/models`
+ * (Anthropic), `POST /v1/responses` (OpenAI Responses), `GET /v1/models`
  * (Anthropic when an `anthropic-version` header is present, else OpenAI), `GET /models` (DeepSeek).
  * A key with nothing scripted gets an echo answer (`Echo: <last user text>`) with
  * {@link fakeDefaultUsage}. Malformed requests get the 400 the real API would send (Anthropic
@@ -28,6 +28,7 @@ import type { AddressInfo } from "node:net";
 import { anthropicRenderer } from "./fake-upstream-anthropic";
 import type { DialectRenderer, FakeUpstreamDialect, RecordedUpstreamRequest, RenderedError } from "./fake-upstream-answer";
 import { openAIRenderer } from "./fake-upstream-openai";
+import { responsesRenderer } from "./fake-upstream-responses";
 import type { AnswerStep, FakeUpstreamStep, HangStep, RawStep } from "./fake-upstream-steps";
 
 export { fakeDefaultUsage, reply } from "./fake-upstream-steps";
@@ -40,12 +41,14 @@ export interface FakeUpstream {
   readonly url: string;
   /** Every request received since start or the last `reset()`, in arrival order. */
   readonly requests: RecordedUpstreamRequest[];
-  /** The provider base URL to store for a format: `<url>/v1` for OpenAI, `<url>` otherwise. */
+  /** The provider base URL to store for a format: `<url>/v1` for OpenAI (both APIs), `<url>` otherwise. */
   baseUrlFor(format: FakeUpstreamDialect): string;
   /** Appends steps to the key's queue; each request with that key consumes one. */
   script(apiKey: string, steps: FakeUpstreamStep | FakeUpstreamStep[]): void;
   /** What the key gets whenever its queue is empty (instead of the echo answer). */
   always(apiKey: string, step: FakeUpstreamStep): void;
+  /** Like `always`, but the step is chosen per request (e.g. "a tool result came back: answer with it"). */
+  respond(apiKey: string, choose: (request: RecordedUpstreamRequest) => FakeUpstreamStep): void;
   /** Steps still queued for a key. */
   pending(apiKey: string): number;
   /** Requests made with a key. */
@@ -62,12 +65,14 @@ const renderers: Record<FakeUpstreamDialect, DialectRenderer> = {
   openai: openAIRenderer("openai"),
   deepseek: openAIRenderer("deepseek"),
   anthropic: anthropicRenderer,
+  responses: responsesRenderer,
 };
 
 /** Starts a fake upstream on 127.0.0.1 with a free port. */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const queues = new Map<string, FakeUpstreamStep[]>();
   const defaults = new Map<string, FakeUpstreamStep>();
+  const responders = new Map<string, (request: RecordedUpstreamRequest) => FakeUpstreamStep>();
   const requests: RecordedUpstreamRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const arrivalWaiters = new Set<() => void>();
@@ -93,9 +98,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       response.once("close", finish);
     });
 
-  const nextStep = (apiKey: string | undefined): FakeUpstreamStep => {
+  const nextStep = (apiKey: string | undefined, request: RecordedUpstreamRequest): FakeUpstreamStep => {
     const queue = apiKey ? queues.get(apiKey) : undefined;
-    return queue?.shift() ?? (apiKey ? defaults.get(apiKey) : undefined) ?? { kind: "ok" };
+    const responder = apiKey ? responders.get(apiKey) : undefined;
+    return queue?.shift() ?? responder?.(request) ?? (apiKey ? defaults.get(apiKey) : undefined) ?? { kind: "ok" };
   };
 
   const server: Server = createServer((request, response) => {
@@ -142,7 +148,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (!route) return sendError(renderer.error({ kind: "error", status: 404, message: `unknown route ${recorded.method} ${path}` }, recorded));
     if (!recorded.apiKey) return sendError(renderer.error({ kind: "error", preset: "invalid_key" }, recorded));
 
-    const step = nextStep(recorded.apiKey);
+    const step = nextStep(recorded.apiKey, recorded);
     await sleep(step.delayMs ?? 0, response);
     if (response.destroyed) return;
     const stepHeaders = { [renderer.requestIdHeader]: requestId, ...step.headers };
@@ -226,7 +232,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   return {
     url,
     requests,
-    baseUrlFor: (format) => (format === "openai" ? `${url}/v1` : url),
+    baseUrlFor: (format) => (format === "openai" || format === "responses" ? `${url}/v1` : url),
     script(apiKey, steps) {
       const queue = queues.get(apiKey) ?? [];
       for (const step of Array.isArray(steps) ? steps : [steps]) {
@@ -235,6 +241,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       queues.set(apiKey, queue);
     },
     always: (apiKey, step) => void defaults.set(apiKey, step),
+    respond: (apiKey, choose) => void responders.set(apiKey, choose),
     pending: (apiKey) => queues.get(apiKey)?.length ?? 0,
     requestsFor: (apiKey) => requests.filter((request) => request.apiKey === apiKey),
     waitForRequests(count, timeoutMs = 5000) {
@@ -256,6 +263,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     reset() {
       queues.clear();
       defaults.clear();
+      responders.clear();
       requests.length = 0;
       sequence = 0;
     },
@@ -270,6 +278,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
 
 function dialectOf(path: string, headers: Record<string, string>, body: any): FakeUpstreamDialect {
   if (path.startsWith("/v1/messages") || (path === "/v1/models" && headers["anthropic-version"])) return "anthropic";
+  if (path === "/v1/responses") return "responses";
   if (!path.startsWith("/v1/")) return "deepseek";
   return typeof body?.model === "string" && body.model.startsWith("deepseek") ? "deepseek" : "openai";
 }
@@ -285,7 +294,12 @@ function embeddingsAnswer(recorded: RecordedUpstreamRequest, step: FakeUpstreamS
   const promptTokens = (step as AnswerStep).usage?.promptTokens ?? Math.ceil(JSON.stringify(recorded.body?.input ?? "").length / 4);
   return {
     object: "list",
-    data: inputs.map((_input, index) => ({ object: "embedding", index, embedding: [0.1 * (index + 1), -0.2, 0.3] })),
+    data: inputs.map((_input, index) => {
+      const vector = [0.1 * (index + 1), -0.2, 0.3];
+      // The openai SDK asks for base64 (little-endian float32s) and decodes it itself.
+      const embedding = recorded.body?.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
+      return { object: "embedding", index, embedding };
+    }),
     model: recorded.body?.model,
     usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
   };
@@ -300,7 +314,7 @@ function routeOf(request: RecordedUpstreamRequest): "chat" | "models" | "embeddi
   const { method, path, dialect } = request;
   if (method === "POST" && path === "/v1/messages/count_tokens" && dialect === "anthropic") return "count_tokens";
   if (method === "POST" && path === "/v1/embeddings" && dialect === "openai") return "embeddings";
-  if (method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions" || (dialect === "anthropic" && path === "/v1/messages"))) return "chat";
+  if (method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions" || (dialect === "anthropic" && path === "/v1/messages") || path === "/v1/responses")) return "chat";
   if (method === "GET" && (path === "/v1/models" || path === "/models")) return "models";
   return undefined;
 }

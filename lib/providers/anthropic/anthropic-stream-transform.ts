@@ -23,6 +23,8 @@ interface StreamState {
   created: number;
   /** Content block index -> OpenAI tool call index (tool calls are numbered from 0). */
   toolCallIndexes: Map<number, number>;
+  /** Content block indexes of tool calls that have sent argument text. */
+  toolCallsWithArguments: Set<number>;
   usage: AnthropicUsageFields;
   finished: boolean;
 }
@@ -38,7 +40,7 @@ export async function* transformAnthropicStream(
   scope: CallScope,
   nowMs: number = Date.now(),
 ): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-  const state: StreamState = { id: "", model: "", created: Math.floor(nowMs / 1000), toolCallIndexes: new Map(), usage: {}, finished: false };
+  const state: StreamState = { id: "", model: "", created: Math.floor(nowMs / 1000), toolCallIndexes: new Map(), toolCallsWithArguments: new Set(), usage: {}, finished: false };
   let sawMessageStop = false;
   try {
     for await (const event of events) {
@@ -86,6 +88,7 @@ function chunkForEvent(event: RawMessageStreamEvent, state: StreamState): ChatCo
       if (delta.type === "input_json_delta") {
         const toolCallIndex = state.toolCallIndexes.get(event.index);
         if (toolCallIndex === undefined || delta.partial_json === "") return undefined;
+        state.toolCallsWithArguments.add(event.index);
         return choiceChunk(state, { tool_calls: [{ index: toolCallIndex, function: { arguments: delta.partial_json } }] });
       }
       return undefined;
@@ -95,8 +98,15 @@ function chunkForEvent(event: RawMessageStreamEvent, state: StreamState): ChatCo
       if (!event.delta.stop_reason || state.finished) return undefined;
       state.finished = true;
       return choiceChunk(state, {}, mapAnthropicStopReason(event.delta.stop_reason));
+    case "content_block_stop": {
+      // A call without arguments streams none (or one empty fragment): its arguments are `{}`,
+      // as in a non-streamed answer, so a client's JSON.parse of them works.
+      const toolCallIndex = state.toolCallIndexes.get(event.index);
+      if (toolCallIndex === undefined || state.toolCallsWithArguments.has(event.index)) return undefined;
+      return choiceChunk(state, { tool_calls: [{ index: toolCallIndex, function: { arguments: "{}" } }] });
+    }
     default:
-      // content_block_stop, ping (already dropped by the SDK) and event types added later.
+      // ping (already dropped by the SDK) and event types added later.
       return undefined;
   }
 }

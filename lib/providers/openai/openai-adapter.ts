@@ -24,7 +24,7 @@ export function createOpenAIChatAdapter(format: Extract<ProviderFormat, "openai"
 
     async chat(request: ChatRequest, context: ProviderCallContext): Promise<ChatResult> {
       // Converted first: a request rejected here (a 400) leaves no deadline timer running.
-      const { params, warnings } = toOpenAIChatRequest(request);
+      const { params, warnings } = toOpenAIChatRequest(request, format);
       const scope = openCallScope(format, context, context.timeoutMs);
       try {
         const completion = await openAIClientFor(context).chat.completions.create(params, { signal: scope.signal });
@@ -37,7 +37,7 @@ export function createOpenAIChatAdapter(format: Extract<ProviderFormat, "openai"
     },
 
     async stream(request: ChatRequest, context: ProviderCallContext): Promise<ChatStream> {
-      const { params, warnings } = toOpenAIStreamRequest(request);
+      const { params, warnings } = toOpenAIStreamRequest(request, format);
       const scope = openCallScope(format, context);
       let response: Response;
       try {

@@ -25,8 +25,8 @@ type OpenAIParams = Omit<ChatRequest, "stream" | "stream_options" | "thinking" |
  * The non-streaming request: `stream: false` and no `stream_options` (OpenAI rejects
  * `stream_options` without `stream: true`).
  */
-export function toOpenAIChatRequest(request: ChatRequest): OpenAIConvertedRequest<ChatCompletionCreateParamsNonStreaming> {
-  const { params, warnings } = convertCommon(request);
+export function toOpenAIChatRequest(request: ChatRequest, format: OpenAIChatFormat = "openai"): OpenAIConvertedRequest<ChatCompletionCreateParamsNonStreaming> {
+  const { params, warnings } = convertCommon(request, format);
   return { params: { ...params, stream: false }, warnings };
 }
 
@@ -35,12 +35,39 @@ export function toOpenAIChatRequest(request: ChatRequest): OpenAIConvertedReques
  * usage (litellm #5632: without it streamed calls log zero tokens). The gateway strips that chunk
  * when its own client did not ask for it.
  */
-export function toOpenAIStreamRequest(request: ChatRequest): OpenAIConvertedRequest<ChatCompletionCreateParamsStreaming> {
-  const { params, warnings } = convertCommon(request);
+export function toOpenAIStreamRequest(request: ChatRequest, format: OpenAIChatFormat = "openai"): OpenAIConvertedRequest<ChatCompletionCreateParamsStreaming> {
+  const { params, warnings } = convertCommon(request, format);
   return { params: { ...params, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, warnings };
 }
 
-function convertCommon(request: ChatRequest): OpenAIConvertedRequest<OpenAIParams> {
+/** The formats whose upstream speaks OpenAI's Chat Completions. */
+type OpenAIChatFormat = "openai" | "openai-compatible";
+
+/**
+ * OpenAI's reasoning models (o-series, GPT-5 and later) take `reasoning_effort`; the others
+ * answer 400 "Unsupported parameter: 'reasoning_effort'". A name rule, like the models' own.
+ */
+export function isOpenAIReasoningModel(model: string): boolean {
+  return /^(o\d|gpt-(?:[5-9]|\d{2,}))/.test(model);
+}
+
+/**
+ * What OpenAI's own API needs beyond the canonical request: `max_completion_tokens` (reasoning
+ * models refuse `max_tokens`; every current model takes the new name), and `reasoning_effort`
+ * only for models that reason. Other servers of the format get the request as it is.
+ */
+function fitOpenAIModel(params: OpenAIParams, warnings: TranslationWarning[]): void {
+  if (params.max_tokens != null) {
+    params.max_completion_tokens ??= params.max_tokens;
+    delete params.max_tokens;
+  }
+  if (params.reasoning_effort != null && !isOpenAIReasoningModel(params.model)) {
+    warnings.push(dropped("reasoning_effort", `reasoning_effort is not supported by ${params.model}, which does not reason, and was ignored`));
+    delete params.reasoning_effort;
+  }
+}
+
+function convertCommon(request: ChatRequest, format: OpenAIChatFormat): OpenAIConvertedRequest<OpenAIParams> {
   const { stream: _stream, stream_options: _streamOptions, thinking, cache_control: _cacheControl, ...rest } = request;
   const warnings: TranslationWarning[] = [];
   const params: OpenAIParams = { ...rest, messages: request.messages.map((message) => stripMessageExtensions(message)) };
@@ -62,6 +89,7 @@ function convertCommon(request: ChatRequest): OpenAIConvertedRequest<OpenAIParam
       warnings.push(adjusted("thinking", `thinking ${describe(thinking)} was sent as reasoning_effort "${effort}"`));
     }
   }
+  if (format === "openai") fitOpenAIModel(params, warnings);
   return { params, warnings };
 }
 

@@ -121,7 +121,7 @@ describe("Claude Code's requests through the Messages door", () => {
         },
       ]);
       expect(sent.tools.map((tool: { function: { name: string } }) => tool.function.name)).toEqual(["Bash", "Read"]);
-      expect(sent.max_tokens).toBeLessThanOrEqual(32000);
+      expect(sent.max_tokens ?? sent.max_completion_tokens).toBeLessThanOrEqual(32000);
 
       g.upstream.script(key, reply.ok({ content: "There are two files." }));
       const second = await send(

@@ -68,7 +68,7 @@ describe("the Anthropic SDK against the Messages door, translated to Chat", () =
     expect(upstreamRequest.path).toBe("/v1/chat/completions");
     expect(upstreamRequest.body).toMatchObject({
       model: "gpt-4o-mini",
-      max_tokens: 256,
+      max_completion_tokens: 256,
       stop: ["\n\nHuman:"],
       user: "user-42",
       stream: false,
