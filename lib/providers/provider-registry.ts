@@ -8,7 +8,7 @@ import { anthropicFormat } from "./anthropic/anthropic-format";
 import { deepSeekFormat } from "./deepseek/deepseek-format";
 import { openAICompatibleFormat } from "./openai/openai-compatible-format";
 import { openAIFormat } from "./openai/openai-format";
-import type { ProviderFormatEntry } from "./provider-format";
+import type { ProviderFormatEntry, UpstreamEndpoint } from "./provider-format";
 import type { ProviderAdapter, WireProtocol } from "./provider-spec";
 
 const registry = {
@@ -49,9 +49,13 @@ export function getAdapter(format: ProviderFormat | string): ProviderAdapter {
   return formatEntry(format).adapter;
 }
 
-/** True when a provider of `format` speaks `protocol` itself, so a door of that protocol passes bytes through. */
-export function speaksProtocol(format: ProviderFormat, protocol: WireProtocol): boolean {
-  return registry[format].protocols.includes(protocol);
+/**
+ * True when a provider of `format` serves `endpoint` itself (one of its protocols, or an
+ * endpoint beside them), so a door for it passes bytes through.
+ */
+export function servesEndpoint(format: ProviderFormat, endpoint: UpstreamEndpoint): boolean {
+  const entry = registry[format];
+  return (entry.protocols as readonly string[]).includes(endpoint) || (entry.endpoints as readonly string[]).includes(endpoint);
 }
 
 /** What people choosing a format see (dashboard, docs): no adapter, no functions. */

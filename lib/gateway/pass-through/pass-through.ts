@@ -7,8 +7,8 @@
  * record's, exactly as on translated paths.
  */
 import type { Context } from "hono";
-import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
-import { formatEntry } from "../../providers/provider-registry";
+import type { UpstreamEndpoint } from "../../providers/provider-format";
+import { formatEntry, servesEndpoint } from "../../providers/provider-registry";
 import { tokensForCharacters } from "../../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "../api-log-middleware";
 import type { ApiLogRecord } from "../api-log-record";
@@ -149,9 +149,7 @@ function forwardedRendering(observer: PassThroughObserver, record: ApiLogRecord)
 }
 
 /** Whether requests for a model go through unchanged: its provider speaks the door's protocol. */
-export function passesThrough(target: ResolvedTarget["target"], protocol: UpstreamEndpoint): boolean {
+export function passesThrough(target: ResolvedTarget["target"], endpoint: UpstreamEndpoint): boolean {
   const format = target.provider.format;
-  if (!format) return false;
-  const entry: ProviderFormatEntry = formatEntry(format);
-  return (entry.protocols as readonly string[]).includes(protocol) || (entry.endpoints as readonly string[]).includes(protocol);
+  return format !== null && servesEndpoint(format, endpoint);
 }
