@@ -2,11 +2,7 @@
  * Pass-through, Chat door on OpenAI and DeepSeek: each recorded response reaches the client byte for byte, the
  * client's body reaches the provider as sent, and the log row carries the recording's usage.
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startRecordedGateway, type RecordedGateway } from "../support/recorded-upstream-gateway";
-import { checkPassThrough, passThroughCaseName, type PassThroughRow } from "../support/recorded-upstream-pass-through";
-
-const CLIENT_NAME = "recorded-pass-through";
+import { describePassThroughReplays, type PassThroughRow } from "../support/recorded-upstream-pass-through";
 
 const chatStreams = ["chat/openai-text-stream.sse", "chat/openai-parallel-tool-calls-stream.sse", "chat/openai-max-tokens-stream.sse", "chat/openai-refusal-stream.sse", "chat/openai-structured-output-stream.sse"];
 const deepseekStreams = ["chat/deepseek-reasoning.chunks.txt", "chat/deepseek-tool-call.chunks.txt"];
@@ -24,16 +20,4 @@ const rows: PassThroughRow[] = [
   { door: "chat/openai", file: "chat/openai-text.json", pieceBytes: 11 },
 ];
 
-describe("pass-through replays: Chat door on OpenAI and DeepSeek", () => {
-  let r: RecordedGateway;
-  let clientKey: string;
-  beforeAll(async () => {
-    r = await startRecordedGateway();
-    clientKey = await r.gateway.addClient({ name: CLIENT_NAME });
-  });
-  afterAll(async () => {
-    await r?.close();
-  });
-
-  it.each(rows.map((row) => [passThroughCaseName(row), row]))("%s", (_name, row) => checkPassThrough(r, clientKey, CLIENT_NAME, row));
-});
+describePassThroughReplays("pass-through replays: Chat door on OpenAI and DeepSeek", rows);

@@ -2,11 +2,7 @@
  * Pass-through, Messages door on Anthropic: each recorded response reaches the client byte for byte, the
  * client's body reaches the provider as sent, and the log row carries the recording's usage.
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startRecordedGateway, type RecordedGateway } from "../support/recorded-upstream-gateway";
-import { checkPassThrough, passThroughCaseName, type PassThroughRow } from "../support/recorded-upstream-pass-through";
-
-const CLIENT_NAME = "recorded-pass-through";
+import { describePassThroughReplays, type PassThroughRow } from "../support/recorded-upstream-pass-through";
 
 const rows: PassThroughRow[] = [
   "messages/anthropic-text.chunks.txt",
@@ -24,16 +20,4 @@ const rows: PassThroughRow[] = [
 // The network may cut anywhere: five-byte pieces split one two-byte "÷" of the thinking text.
 rows.push({ door: "messages", file: "messages/anthropic-thinking.chunks.txt", pieceBytes: 5 }, { door: "messages", file: "messages/anthropic-text-raw-stream.sse", pieceBytes: 4 });
 
-describe("pass-through replays: Messages door on Anthropic", () => {
-  let r: RecordedGateway;
-  let clientKey: string;
-  beforeAll(async () => {
-    r = await startRecordedGateway();
-    clientKey = await r.gateway.addClient({ name: CLIENT_NAME });
-  });
-  afterAll(async () => {
-    await r?.close();
-  });
-
-  it.each(rows.map((row) => [passThroughCaseName(row), row]))("%s", (_name, row) => checkPassThrough(r, clientKey, CLIENT_NAME, row));
-});
+describePassThroughReplays("pass-through replays: Messages door on Anthropic", rows);

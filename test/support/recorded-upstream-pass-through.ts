@@ -5,10 +5,10 @@
  * unchanged but for the usage request of a Chat stream, and the log row must carry the
  * recording's usage.
  */
-import { expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSseData, splitSseEvents, type RecordedProtocol, type Recording } from "./recorded-fixtures";
 import { messagesFacts, responsesFacts, usageTotalsOfChat, type UsageTotals } from "./recorded-upstream-doors";
-import type { RecordedGateway, RecordedProviderCode } from "./recorded-upstream-gateway";
+import { startRecordedGateway, type RecordedGateway, type RecordedProviderCode } from "./recorded-upstream-gateway";
 
 /** A door, the provider that speaks its protocol, and a model of that provider. */
 export interface PassThroughDoor {
@@ -112,5 +112,26 @@ export async function checkPassThrough(r: RecordedGateway, clientKey: string, cl
     total_tokens: usage.input + usage.output,
     tokens_estimated: 0,
     is_stream: recording.stream ? 1 : 0,
+  });
+}
+
+/**
+ * One suite of replays through a gateway over the replay server: each row is a case, all sent
+ * with one client key named `recorded-pass-through`.
+ */
+export function describePassThroughReplays(title: string, rows: readonly PassThroughRow[]): void {
+  const clientName = "recorded-pass-through";
+  describe(title, () => {
+    let r: RecordedGateway;
+    let clientKey: string;
+    beforeAll(async () => {
+      r = await startRecordedGateway();
+      clientKey = await r.gateway.addClient({ name: clientName });
+    });
+    afterAll(async () => {
+      await r?.close();
+    });
+
+    it.each(rows.map((row) => [passThroughCaseName(row), row]))("%s", (_name, row) => checkPassThrough(r, clientKey, clientName, row));
   });
 }
