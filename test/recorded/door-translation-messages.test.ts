@@ -2,9 +2,7 @@
  * Translation, Messages door on DeepSeek and OpenAI Chat models: each recorded response reaches the client in the door's
  * protocol with the recording's text, reasoning, tool calls, mapped stop and usage.
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startRecordedGateway, type RecordedGateway } from "../support/recorded-upstream-gateway";
-import { checkTranslation, translationCaseName, type TranslationRow } from "../support/recorded-upstream-translation";
+import { describeTranslationReplays, type TranslationRow } from "../support/recorded-upstream-translation";
 
 const deepseek = { door: "messages", provider: "deepseek", model: "deepseek-reasoner" } as const;
 const openai = { door: "messages", provider: "openai", model: "gpt-4o-mini" } as const;
@@ -21,14 +19,4 @@ const rows: TranslationRow[] = [
   ].map((file) => ({ ...openai, file })),
 ];
 
-describe("translation replays: Messages door on DeepSeek and OpenAI Chat models", () => {
-  let r: RecordedGateway;
-  beforeAll(async () => {
-    r = await startRecordedGateway();
-  });
-  afterAll(async () => {
-    await r?.close();
-  });
-
-  it.each(rows.map((row) => [translationCaseName(row), row]))("%s", (_name, row) => checkTranslation(r, row));
-});
+describeTranslationReplays("translation replays: Messages door on DeepSeek and OpenAI Chat models", rows);

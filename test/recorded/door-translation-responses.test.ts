@@ -2,9 +2,7 @@
  * Translation, Responses door on DeepSeek and Anthropic models: each recorded response reaches the client in the door's
  * protocol with the recording's text, reasoning, tool calls, mapped stop and usage.
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startRecordedGateway, type RecordedGateway } from "../support/recorded-upstream-gateway";
-import { checkTranslation, translationCaseName, type TranslationRow } from "../support/recorded-upstream-translation";
+import { describeTranslationReplays, type TranslationRow } from "../support/recorded-upstream-translation";
 
 const deepseek = { door: "responses", provider: "deepseek", model: "deepseek-reasoner" } as const;
 const anthropic = { door: "responses", provider: "anthropic", model: "claude-haiku-4-5" } as const;
@@ -23,14 +21,4 @@ const rows: TranslationRow[] = [
   ].map((file) => ({ ...anthropic, file })),
 ];
 
-describe("translation replays: Responses door on DeepSeek and Anthropic models", () => {
-  let r: RecordedGateway;
-  beforeAll(async () => {
-    r = await startRecordedGateway();
-  });
-  afterAll(async () => {
-    await r?.close();
-  });
-
-  it.each(rows.map((row) => [translationCaseName(row), row]))("%s", (_name, row) => checkTranslation(r, row));
-});
+describeTranslationReplays("translation replays: Responses door on DeepSeek and Anthropic models", rows);

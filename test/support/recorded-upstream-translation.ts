@@ -5,7 +5,7 @@
  * door's protocol accepts that keep the upstream's), the mapped stop reason or status, and the
  * recording's usage in the door's terms; the log row carries the same usage.
  */
-import { expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSseData, type Recording } from "./recorded-fixtures";
 import {
   anthropicStopToStatus,
@@ -16,7 +16,7 @@ import {
   usageTotalsOfChat,
   type DoorFacts,
 } from "./recorded-upstream-doors";
-import type { RecordedGateway, RecordedProviderCode } from "./recorded-upstream-gateway";
+import { startRecordedGateway, type RecordedGateway, type RecordedProviderCode } from "./recorded-upstream-gateway";
 import { chatCompletionFacts, chatStreamFacts } from "./recorded-upstream-mapping";
 
 /** One recording through a door of another protocol. */
@@ -103,5 +103,20 @@ export async function checkTranslation(r: RecordedGateway, row: TranslationRow):
     prompt_tokens: expected.usage!.input,
     completion_tokens: expected.usage!.output,
     tokens_estimated: 0,
+  });
+}
+
+/** One suite of translation replays through a gateway over the replay server: each row is a case. */
+export function describeTranslationReplays(title: string, rows: readonly TranslationRow[]): void {
+  describe(title, () => {
+    let r: RecordedGateway;
+    beforeAll(async () => {
+      r = await startRecordedGateway();
+    });
+    afterAll(async () => {
+      await r?.close();
+    });
+
+    it.each(rows.map((row) => [translationCaseName(row), row]))("%s", (_name, row) => checkTranslation(r, row));
   });
 }
