@@ -4,17 +4,11 @@
  * DATA_DIR, loopback upstreams allowed, set up only through its admin API: the three seeded providers pointed at one fake
  * upstream, one key each, and a client key per CLI run.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { adminCall } from "../support/admin-http-client";
+import { spawnGatewayProcess } from "../support/gateway-process";
 import type { FakeUpstream, FakeUpstreamDialect } from "../support/fake-upstream";
 
-const projectRoot = new URL("../..", import.meta.url).pathname;
 
 /** The seeded providers (ids fixed by the seed) and the provider key each gets. */
 export const agentProviders = [
@@ -40,53 +34,16 @@ export interface AgentGateway {
 
 /** Starts the gateway process, waits until it listens, and points every provider at the fake upstream. */
 export async function startAgentGateway(upstream: FakeUpstream, timeoutMs = 30_000): Promise<AgentGateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), "modelgate-agents-"));
   const admin = { username: "agentadmin", password: randomBytes(12).toString("hex") };
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "functions/local.ts"], {
-    cwd: projectRoot,
+  const { origin, output, stop } = await spawnGatewayProcess({
+    dataDirPrefix: "modelgate-agents-",
+    timeoutMs,
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
       ADMIN_USERNAME: admin.username,
       ADMIN_PASSWORD: admin.password,
       // The fake provider listens on 127.0.0.1, which the gateway refuses by default.
       ALLOW_LOOPBACK_UPSTREAMS: "true",
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const killAtExit = () => child.kill("SIGKILL");
-  process.once("exit", killAtExit);
-  const output: string[] = [];
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    process.off("exit", killAtExit);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start within ${timeoutMs} ms:\n${output.join("\n")}`)), timeoutMs);
-    child.once("exit", (code) => reject(new Error(`gateway exited with ${code}:\n${output.join("\n")}`)));
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        output.push(line);
-        const url = /"message":"modelgate listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(line)?.[1];
-        if (url) {
-          clearTimeout(timer);
-          resolve(url);
-        }
-      });
-    }
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
   });
 
   try {
