@@ -34,16 +34,18 @@ function initialLocale(): Locale {
   return matchLocale(navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || "en"]);
 }
 
-let current: Locale = initialLocale();
+// Chosen at first use, not at load, so the module also loads where there is no browser (tests).
+let chosen: Locale | undefined;
 
 /** The locale in use. */
 export function locale(): Locale {
-  return current;
+  chosen ??= initialLocale();
+  return chosen;
 }
 
 /** Switches and remembers the locale; the caller re-renders. */
 export function setLocale(next: Locale): void {
-  current = next;
+  chosen = next;
   try {
     localStorage.setItem(LOCALE_KEY, next);
   } catch {
@@ -54,7 +56,7 @@ export function setLocale(next: Locale): void {
 
 /** Sets `<html lang>` so screen readers and fonts follow. */
 export function applyDocumentLanguage(): void {
-  document.documentElement.lang = current;
+  document.documentElement.lang = locale();
 }
 
 /** Parameters of a message: `{name}` in the text is replaced by `params.name`. */
@@ -62,7 +64,7 @@ export type MessageParams = Record<string, string | number>;
 
 /** The message for a key in the current locale, with `{placeholders}` filled. */
 export function t(key: MessageKey, params?: MessageParams): string {
-  const text = DICTIONARIES[current][key] ?? en[key] ?? key;
+  const text = DICTIONARIES[locale()][key] ?? en[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
@@ -82,16 +84,16 @@ const DASH = "—";
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 
 function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const cacheKey = `n:${current}:${JSON.stringify(options)}`;
+  const cacheKey = `n:${locale()}:${JSON.stringify(options)}`;
   let formatter = formatters.get(cacheKey) as Intl.NumberFormat | undefined;
-  if (!formatter) formatters.set(cacheKey, (formatter = new Intl.NumberFormat(current, options)));
+  if (!formatter) formatters.set(cacheKey, (formatter = new Intl.NumberFormat(locale(), options)));
   return formatter;
 }
 
 function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const cacheKey = `d:${current}:${JSON.stringify(options)}`;
+  const cacheKey = `d:${locale()}:${JSON.stringify(options)}`;
   let formatter = formatters.get(cacheKey) as Intl.DateTimeFormat | undefined;
-  if (!formatter) formatters.set(cacheKey, (formatter = new Intl.DateTimeFormat(current, options)));
+  if (!formatter) formatters.set(cacheKey, (formatter = new Intl.DateTimeFormat(locale(), options)));
   return formatter;
 }
 
