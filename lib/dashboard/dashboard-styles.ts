@@ -19,7 +19,7 @@ export const DASHBOARD_CSS = `
 }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; color: var(--fg); background: var(--bg); }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); }
 h1 { font-size: 20px; margin: 0 0 16px; }
 h2 { font-size: 16px; margin: 24px 0 8px; }
@@ -48,7 +48,7 @@ main { padding: 20px; max-width: 1500px; }
 .field.check { flex-direction: row-reverse; justify-content: flex-end; align-items: center; gap: 6px; color: var(--fg); }
 .field small { color: var(--muted); }
 input, select { font: inherit; color: var(--fg); padding: 5px 8px; border: 1px solid var(--line); border-radius: 4px; background: var(--input-bg); min-width: 0; }
-input[type=checkbox] { width: 16px; height: 16px; accent-color: var(--accent); }
+input[type=checkbox] { width: 16px; height: 16px; flex-shrink: 0; accent-color: var(--accent); }
 .choices { border: 1px solid var(--line); border-radius: 4px; padding: 6px; background: var(--input-bg); }
 .choice-filter { width: 100%; margin-bottom: 6px; }
 .choice-list { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 2px 12px; max-height: 180px; overflow-y: auto; }
@@ -64,7 +64,7 @@ button.selected { background: var(--accent-strong); border-color: var(--accent-s
 button.link { background: none; border: none; color: inherit; font-size: 16px; padding: 0 4px; }
 .actions { display: flex; gap: 8px; margin-top: 12px; align-items: center; flex-wrap: wrap; }
 .toolbar { display: flex; gap: 12px; align-items: flex-end; flex-wrap: wrap; margin-bottom: 12px; }
-.filters .field { flex: 1 1 150px; }
+.filters .field { flex: 0 1 175px; }
 .filters .field.check { flex: 0 0 auto; padding-bottom: 6px; }
 .filter-actions { display: flex; gap: 8px; flex-wrap: wrap; }
 .table-wrap { overflow-x: auto; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; }
@@ -99,10 +99,10 @@ tr:last-child td { border-bottom: none; }
 .secret-panel { border-color: var(--secret-line); background: var(--secret-bg); }
 .secret-row { display: flex; gap: 8px; margin-bottom: 10px; }
 .secret-row input { flex: 1; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(165px, 1fr)); gap: 12px; margin-bottom: 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 12px; margin-bottom: 16px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; min-width: 0; }
 .card .label { font-size: 12px; color: var(--muted); }
-.card .value { font-size: 22px; font-weight: 600; margin-top: 2px; overflow-wrap: anywhere; }
+.card .value { font-size: 21px; font-weight: 600; margin-top: 2px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .card .hint { font-size: 11px; color: var(--muted); margin-top: 2px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 14px; margin-top: 16px; }
 .chart { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-width: 0; }
@@ -124,5 +124,10 @@ tr:last-child td { border-bottom: none; }
   .card .value { font-size: 18px; }
   .form .fields { grid-template-columns: 1fr; }
   .toolbar { gap: 8px; }
+  .filters .field { flex: 1 1 140px; }
+  /* Name and actions stay in view, but leave room for the columns between them. */
+  .sticky-start { max-width: 40vw; overflow: hidden; text-overflow: ellipsis; }
+  td.sticky-end { white-space: normal; min-width: 96px; max-width: 42vw; }
+  td.sticky-end button.small { margin: 1px; }
 }
 `;

@@ -36,12 +36,15 @@ function lastRunOf(job: Job): { at: string | null; status: string | null; detail
   return { at: job.lastRunAt ?? null, status: job.lastStatus ?? null, detail: summaryText(job.lastSummary) };
 }
 
-/** A job's summary object as `name: value` pairs. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/;
+
+/** A job's summary object as `name: value` pairs (the job's own field names), times in the locale. */
 function summaryText(summary: unknown): string {
   if (summary === null || summary === undefined) return "";
   if (typeof summary !== "object") return String(summary);
   return Object.entries(summary as Record<string, unknown>)
-    .map(([name, value]) => `${name}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
+    .filter(([name]) => name !== "job")
+    .map(([name, value]) => `${name}: ${typeof value === "string" && ISO_TIME.test(value) ? formatTime(value) : typeof value === "object" ? JSON.stringify(value) : String(value)}`)
     .join(", ");
 }
 
@@ -63,7 +66,7 @@ async function renderJobsView(root: HTMLElement): Promise<void> {
       { label: t("jobs.lastRun"), key: "lastRun", render: (job) => formatTime(lastRunOf(job).at) },
       { label: t("jobs.result"), key: "result", className: "wrap", render: (job) => {
         const last = lastRunOf(job);
-        return last.status ? [statusBadge(last.status), last.detail ? h("div", { className: "muted small-text" }, last.detail) : null] : t("jobs.never");
+        return last.status ? [statusBadge(last.status), last.detail ? h("div", { className: "muted small-text data" }, last.detail) : null] : t("jobs.never");
       } },
       { label: t("jobs.nextRun"), key: "nextRun", render: (job) => formatTime(job.nextRunAt) },
       { label: t("common.actions"), key: "actions", sticky: "end", render: (job) => actionButton(t("jobs.runNow"), async () => {

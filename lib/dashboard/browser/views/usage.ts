@@ -224,7 +224,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
     const Library = window.Chart;
     if (!Library) return;
     charts.splice(0).forEach((chart) => chart.destroy());
-    const groupLabel = t(`usage.group.${groupName}`);
+    const groupLabel = t(`usage.groupNoun.${groupName}`);
     const boxes = {
       requests: chartBox("chart-requests", t("usage.chartRequests", { group: groupLabel })),
       success: chartBox("chart-success", t("usage.chartSuccess", { group: groupLabel })),
