@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reply, startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 import { createTestApp, TEST_ADMIN, type TestApp } from "../support/test-app";
-import { chromiumAvailable, launchChromium, serveOnLoopback, watchPage, type PageProblems } from "./browser-harness";
+import { chromiumAvailable, launchChromium, serveOnLoopback, unexpectedFailures, watchPage, type PageProblems } from "./browser-harness";
 import { makeTraffic, TRAFFIC_MODEL, type CreatedClient, type TrafficSummary } from "./dashboard-traffic";
 
 const PROVIDER_KEY = "sk-dashboard-SECRET-provider-key-0123456789wxyz";
@@ -334,7 +334,7 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
       await staged.click("#login-form button[type=submit]");
       await expect.poll(() => staged.locator("#total-requests .value").textContent()).toBe(traffic.total.toLocaleString("en-US"));
       expect(await staged.evaluate(() => typeof (window as unknown as { Chart?: unknown }).Chart)).toBe("function");
-      expect({ ...stagedProblems, failedResponses: unexpected(stagedProblems.failedResponses) }).toEqual({ errors: [], failedResponses: [] });
+      expect({ ...stagedProblems, failedResponses: unexpectedFailures(stagedProblems.failedResponses) }).toEqual({ errors: [], failedResponses: [] });
     } finally {
       await staged.close();
       await stage.close();
@@ -343,7 +343,7 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
 
   it("reported no script errors, no CSP violations and no failed requests but the expected 401s", () => {
     expect(problems.errors).toEqual([]);
-    expect(unexpected(problems.failedResponses)).toEqual(["401 POST /api/auth/login", "401 GET /api/admin/ai-models"]);
+    expect(unexpectedFailures(problems.failedResponses)).toEqual(["401 POST /api/auth/login", "401 GET /api/admin/ai-models"]);
   });
 
   async function chartData(id: string): Promise<{ labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> }> {
@@ -355,11 +355,6 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     }, id);
   }
 });
-
-/** Answers other than the 404s of admin APIs this server may not have yet (the views show "not available"). */
-function unexpected(failedResponses: string[]): string[] {
-  return failedResponses.filter((line) => !/^404 GET \/(prod\/)?api\/admin\/(ai-stats\/usage|users|audit)\b/.test(line));
-}
 
 function sum(values: Array<number | null>): number {
   return values.reduce<number>((total, value) => total + Number(value ?? 0), 0);

@@ -31,6 +31,8 @@ export class ApiError extends Error {
     message: string,
     readonly errors: Array<{ field: string; message: string }> = [],
     readonly limit: LimitInfo | null = null,
+    /** The session is gone (the login form is showing): nothing more to report. */
+    readonly sessionEnded = false,
   ) {
     super(message);
   }
@@ -99,12 +101,14 @@ async function send(method: string, path: string, body: unknown, accept: string)
   } catch {
     payload = null;
   }
-  if (response.status === 401 && path !== "auth/login" && path !== "auth/password") {
+  // A wrong password at login or at a password change is an answer, not the end of the session.
+  const sessionEnded = response.status === 401 && path !== "auth/login" && path !== "auth/password";
+  if (sessionEnded) {
     forgetSession();
     onSessionEnded();
   }
   const limit = response.status === 429 ? { ...(payload?.data ?? {}), retryAfterSeconds: payload?.data?.retryAfterSeconds ?? (Number(response.headers.get("retry-after")) || undefined) } : null;
-  throw new ApiError(response.status, payload?.message ?? "", payload?.errors ?? [], limit);
+  throw new ApiError(response.status, payload?.message ?? "", payload?.errors ?? [], limit, sessionEnded);
 }
 
 /** Calls the admin API and returns the envelope's `data`. */

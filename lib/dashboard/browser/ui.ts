@@ -24,7 +24,7 @@ export function notice(text: string, kind: "ok" | "info" | "error" = "info"): vo
 
 /** Shows what a failed action threw, unless the session ended (the login form says so). */
 export function reportError(error: unknown): void {
-  if (error instanceof ApiError && error.status === 401) return;
+  if (error instanceof ApiError && error.sessionEnded) return;
   notice(errorText(error), "error");
 }
 
@@ -138,7 +138,7 @@ export function buildForm(spec: FormSpec): HTMLFormElement {
       try {
         await spec.onSubmit(readForm(form));
       } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return;
+        if (error instanceof ApiError && error.sessionEnded) return;
         replace(errorBox, errorText(error));
         errorBox.hidden = false;
       } finally {
