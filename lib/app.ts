@@ -16,7 +16,7 @@ import { dashboardRoutes } from "./dashboard/dashboard-routes";
 import type { AppDeps } from "./deps";
 import { GatewayError } from "./errors";
 import { createGateway, type GatewayOptions } from "./gateway/gateway";
-import type { AppEnv } from "./http/app-env";
+import type { AppEnv, Caller } from "./http/app-env";
 import { requestBodyLimit } from "./http/body-limit";
 import { clientIp } from "./http/client-ip";
 import { createErrorHandler, handleNotFound } from "./http/error-handler";
@@ -68,16 +68,19 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     );
   });
 
-  // The deployment guide's global limit: a window and a maximum per caller IP on login and admin routes.
-  const globalLimit = rateLimit({
-    limiter: deps.requestLimiter,
-    max: deps.settings.rateLimit.max,
-    windowMs: deps.settings.rateLimit.windowMs,
-    keyOf: (c) => clientIp(c),
-    prefix: "global",
-  });
-  app.use("/api/auth/*", globalLimit);
-  app.use("/api/admin/*", globalLimit);
+  // Login, logout and password changes: a window and a maximum per caller IP (beside the
+  // per-user lockout after failed logins, which the login route keeps itself).
+  app.use(
+    "/api/auth/*",
+    rateLimit({
+      limiter: deps.requestLimiter,
+      max: deps.settings.rateLimit.max,
+      windowMs: deps.settings.rateLimit.windowMs,
+      keyOf: (c) => clientIp(c),
+      prefix: "global",
+      setting: "RATE_LIMIT_MAX",
+    }),
+  );
   // One per app: the admin guard, the session routes and the model routes share its cache.
   const adminSessions = new AdminSessions({
     db: deps.database.db,
@@ -86,6 +89,19 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     expiresInSeconds: deps.settings.jwtExpiresInSeconds,
   });
   app.use("/api/admin/*", requireAdmin({ sessions: adminSessions }));
+  // After the guard, so it counts per admin user (people behind one office IP do not share it)
+  // and only calls that carry a valid token; far higher than the login limit.
+  app.use(
+    "/api/admin/*",
+    rateLimit<AppEnv>({
+      limiter: deps.requestLimiter,
+      max: deps.settings.adminRateLimit.max,
+      windowMs: deps.settings.adminRateLimit.windowMs,
+      keyOf: (c) => adminLimitKey(c.get("caller")),
+      prefix: "admin",
+      setting: "ADMIN_RATE_LIMIT_MAX",
+    }),
+  );
 
   app.route("/api/auth", loginRoutes(deps, adminSessions));
   app.route("/api/auth", sessionRoutes(deps, adminSessions));
@@ -102,6 +118,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   createGateway(deps, { ttftTimeoutMs: firstTokenTimeoutMs, idleTimeoutMs, adminSessions, ...options.gateway }).mount(app);
 
   return app;
+}
+
+function adminLimitKey(caller: Caller | undefined): string | undefined {
+  return caller?.kind === "admin" ? `user:${caller.userId}` : undefined;
 }
 
 /** The app type, for typed clients in tests. */
