@@ -7,7 +7,10 @@ import { sql } from "kysely";
 import { clientRoutes } from "./admin/client-routes";
 import { modelRoutes } from "./admin/model-routes";
 import { providerRoutes } from "./admin/provider-routes";
+import { userRoutes } from "./admin/user-routes";
 import { alertRoutes } from "./alerts/alert-routes";
+import { auditRecorder } from "./audit/audit-recorder";
+import { auditRoutes } from "./audit/audit-routes";
 import { AdminSessions } from "./auth/admin-sessions";
 import { loginRoutes } from "./auth/login-routes";
 import { requireAdmin } from "./auth/require-admin";
@@ -89,6 +92,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     expiresInSeconds: deps.settings.jwtExpiresInSeconds,
   });
   app.use("/api/admin/*", requireAdmin({ sessions: adminSessions }));
+  // Before every route it audits; the own-password change sets its caller inside its route.
+  const recordChanges = auditRecorder(deps);
+  app.use("/api/admin/*", recordChanges);
+  app.use("/api/auth/password", recordChanges);
   // After the guard, so it counts per admin user (people behind one office IP do not share it)
   // and only calls that carry a valid token; far higher than the login limit.
   app.use(
@@ -112,6 +119,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/admin/ai-logs", logRoutes(deps));
   app.route("/api/admin/alerts", alertRoutes(deps));
   app.route("/api/admin/jobs", jobRoutes(deps));
+  app.route("/api/admin/audit", auditRoutes(deps));
+  app.route("/api/admin/users", userRoutes(deps, adminSessions));
   app.route("/admin", dashboardRoutes(deps));
   // Chat routes (/v1/*, /api/ai/*) and POST /api/admin/ai-providers/keys/:keyId/validate.
   const { firstTokenTimeoutMs, idleTimeoutMs } = deps.settings.streaming;
