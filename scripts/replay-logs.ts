@@ -5,8 +5,8 @@
  * timestamp and request id are fine, other lines are ignored), and inserts each row once: a row
  * whose request id is already in `t_ai_api_logs` is skipped, so replaying twice is harmless.
  *
- *   npx tsx scripts/replay-logs.ts gateway.log [more.log …]
- *   aws logs tail /aws/lambda/… --since 1d | npx tsx scripts/replay-logs.ts
+ *   npm run replay-logs -- gateway.log [more.log …]
+ *   aws logs tail /aws/lambda/… --since 1d | npm run replay-logs
  *
  * The database comes from the environment, as for the gateway (DATABASE_URL, DATABASE_HOST/…,
  * or the embedded SQLite file under DATA_DIR).
