@@ -4,6 +4,7 @@
  * password, with the server's refusals shown in the page's language. Its own app, because a
  * password change signs every older token out.
  */
+import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, TEST_ADMIN, type TestApp } from "../support/test-app";
@@ -152,6 +153,81 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.click("#login-form button[type=submit]");
     await page.waitForSelector("#nav a.active");
     expect(await page.locator("#logout").textContent()).toBe("退出登录");
+  });
+
+  it("lists an audit entry for each change, filters them in the URL and exports the same rows, never a secret", async () => {
+    await page.click('#nav a[data-view="audit"]');
+    await page.waitForSelector("#audit-table tbody tr");
+    const actions = await page.locator("#audit-table tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")));
+    // Newest first: the password change, the two edits, the create (the refused edit left none).
+    expect(actions).toEqual(["user.password_change", "client.update", "client.update", "client.create"]);
+    const passwordRow = page.locator('#audit-table tr[data-action="user.password_change"]');
+    expect(await passwordRow.locator('[data-col="admin"]').textContent()).toBe(TEST_ADMIN.username);
+    const edit = page.locator('#audit-table tr[data-action="client.update"]').last();
+    expect(await edit.locator('[data-col="summary"]').textContent()).toContain("reports-nightly");
+    expect(await page.content()).not.toContain(NEW_PASSWORD);
+
+    await page.fill("#audit-filters input[name=action]", "client.update");
+    await page.click("#audit-filters button[type=submit]");
+    await expect.poll(() => page.locator("#audit-table tbody tr").count()).toBe(2);
+    expect(page.url()).toContain("#/audit?action=client.update");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#audit-export")]);
+    const csv = readFileSync((await download.path())!, "utf8").trim().split(/\r?\n/);
+    expect(csv[0]).toContain("action");
+    expect(csv.slice(1)).toHaveLength(2);
+    expect(csv.slice(1).every((line) => line.includes("client.update"))).toBe(true);
+    // Reloading the page keeps the filter.
+    await page.reload();
+    await page.waitForSelector("#audit-table tbody tr");
+    expect(await page.locator("#audit-table tbody tr").count()).toBe(2);
+    expect(await page.inputValue("#audit-filters input[name=action]")).toBe("client.update");
+  });
+
+  it("adds a viewer from the Users page; the viewer reads but is told changes need an admin", async () => {
+    await page.click('#nav a[data-view="users"]');
+    await page.click("#add-user");
+    await page.fill("#user-form input[name=username]", "watcher");
+    await page.fill("#user-form input[name=password]", "watcher password 123");
+    await page.selectOption("#user-form select[name=role]", "viewer");
+    await page.click("#user-form button[type=submit]");
+    const row = page.locator("#user-table tbody tr", { hasText: "watcher" });
+    await row.waitFor();
+    // The page is still in Chinese, as chosen at the last login.
+    expect(await row.locator('[data-col="role"]').textContent()).toBe("查看者");
+
+    const viewerContext = await browser.newContext({ locale: "zh-CN", viewport: { width: 390, height: 844 } });
+    const viewer = await viewerContext.newPage();
+    try {
+      await viewer.goto(`${gateway.baseUrl}/admin/#/clients`);
+      await viewer.fill("input[name=username]", "watcher");
+      await viewer.fill("input[name=password]", "watcher password 123");
+      await viewer.click("#login-form button[type=submit]");
+      const client = viewer.locator("#client-table tbody tr", { hasText: "reports-nightly" });
+      await client.getByRole("button", { name: "停用" }).click();
+      await expect.poll(() => viewer.locator("#notice span").textContent()).toContain("你的角色无权执行此操作");
+    } finally {
+      await viewerContext.close();
+    }
+  });
+
+  it("says which limit refused a login and when it lifts", async () => {
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${gateway.baseUrl}/admin/`);
+      for (let attempt = 0; attempt < 6; attempt++) {
+        await other.fill("input[name=username]", "ghost");
+        await other.fill("input[name=password]", `wrong ${attempt}`);
+        await other.click("#login-form button[type=submit]");
+        await expect.poll(() => other.locator("#login-form button[type=submit]").isEnabled()).toBe(true);
+      }
+      const message = (await other.locator("#login-message").textContent())!;
+      expect(message).toMatch(/^Too many failed sign-ins for this user from this address; try again at .+ \(in \d+ s\)\.$/);
+      const seconds = Number(/in (\d+) s/.exec(message)![1]);
+      expect(seconds).toBeGreaterThan(60);
+      expect(seconds).toBeLessThanOrEqual(15 * 60);
+    } finally {
+      await other.close();
+    }
   });
 
   it("reported no script errors and no failed requests but the refusals it provoked", () => {

@@ -162,6 +162,8 @@ const STATUS_MESSAGES: Record<number, MessageKey> = {
 export function limitText(limit: LimitInfo): string {
   const seconds = limit.retryAfterSeconds ?? (limit.resetAt ? Math.max(1, Math.ceil((Date.parse(limit.resetAt) - Date.now()) / 1000)) : undefined);
   const at = limit.resetAt ? formatTime(limit.resetAt) : seconds !== undefined ? formatTime(Date.now() + seconds * 1000) : "";
+  // The failed-login lockout is no setting one could raise: say what it is.
+  if (limit.limit === "login_lockout" && at) return t("api.loginLockout", { time: at, seconds: seconds ?? "?" });
   if (limit.limit && at) return t("api.limitNamed", { setting: limit.limit, time: at, seconds: seconds ?? "?" });
   if (at) return t("api.limitUnnamed", { time: at, seconds: seconds ?? "?" });
   return t("api.rateLimited");

@@ -84,6 +84,7 @@ export const en = {
   "api.tooLarge": "The request is too large.",
   "api.rateLimited": "Too many requests; wait a moment and try again.",
   "api.limitNamed": "Limit {setting} reached; it lifts at {time} (in {seconds} s).",
+  "api.loginLockout": "Too many failed sign-ins for this user from this address; try again at {time} (in {seconds} s).",
   "api.limitUnnamed": "A limit was reached; it lifts at {time} (in {seconds} s).",
   "api.serverError": "The server failed ({status}).",
   "api.upstream": "The provider answered with an error.",

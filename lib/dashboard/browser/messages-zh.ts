@@ -85,6 +85,7 @@ export const zhCN: Record<MessageKey, string> = {
   "api.tooLarge": "请求过大。",
   "api.rateLimited": "请求过于频繁，请稍后再试。",
   "api.limitNamed": "已达到限制 {setting}；将于 {time} 解除（{seconds} 秒后）。",
+  "api.loginLockout": "此用户从此地址登录失败次数过多；请于 {time}（{seconds} 秒后）再试。",
   "api.limitUnnamed": "已达到限制；将于 {time} 解除（{seconds} 秒后）。",
   "api.serverError": "服务器出错（{status}）。",
   "api.upstream": "供应商返回了错误。",
