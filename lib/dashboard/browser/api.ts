@@ -118,13 +118,13 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   return (payload ? payload.data : null) as T;
 }
 
-/** Downloads a file from the API (CSV exports) and returns its text and name. */
-export async function download(path: string): Promise<{ text: string; filename: string; blob: Blob }> {
+/** Downloads a file from the API (CSV exports) and returns it with its name. */
+export async function download(path: string): Promise<{ filename: string; blob: Blob }> {
   const response = await send("GET", path, undefined, "text/csv");
   const blob = await response.blob();
   const disposition = response.headers.get("content-disposition") ?? "";
   const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? path.split("?")[0].split("/").pop() ?? "export.csv";
-  return { text: await blob.text(), filename, blob };
+  return { filename, blob };
 }
 
 /** Lists come as an array, or as a page `{ items, nextCursor }`. */

@@ -173,6 +173,7 @@ export const en = {
   "logs.request": "Request",
   "logs.requestId": "Request id",
   "logs.showDetails": "Show details",
+  "logs.shownOne": "1 request shown",
   "logs.shown": "{count} requests shown",
   "logs.shownMore": "{count} requests shown; more available",
   "logs.none": "No requests match these filters.",
@@ -331,6 +332,7 @@ export const en = {
   "audit.target": "Target",
   "audit.summary": "Changes",
   "audit.ip": "IP",
+  "audit.shownOne": "1 entry shown",
   "audit.shown": "{count} entries shown",
   "audit.none": "No audit entries match.",
   "audit.api": "the audit trail",
@@ -368,6 +370,7 @@ export const en = {
   "alerts.alertTitle": "Title",
   "alerts.message": "Message",
   "alerts.delivered": "Delivered",
+  "alerts.shownOne": "1 alert shown",
   "alerts.shown": "{count} alerts shown",
   "alerts.none": "No alerts have been sent.",
 } as const;

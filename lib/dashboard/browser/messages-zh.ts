@@ -174,6 +174,7 @@ export const zhCN: Record<MessageKey, string> = {
   "logs.request": "请求",
   "logs.requestId": "请求 ID",
   "logs.showDetails": "显示详情",
+  "logs.shownOne": "已显示 1 条请求",
   "logs.shown": "已显示 {count} 条请求",
   "logs.shownMore": "已显示 {count} 条请求；还有更多",
   "logs.none": "没有符合筛选条件的请求。",
@@ -332,6 +333,7 @@ export const zhCN: Record<MessageKey, string> = {
   "audit.target": "对象",
   "audit.summary": "修改内容",
   "audit.ip": "IP",
+  "audit.shownOne": "已显示 1 条记录",
   "audit.shown": "已显示 {count} 条记录",
   "audit.none": "没有符合条件的审计记录。",
   "audit.api": "审计记录",
@@ -369,6 +371,7 @@ export const zhCN: Record<MessageKey, string> = {
   "alerts.alertTitle": "标题",
   "alerts.message": "消息",
   "alerts.delivered": "已送达",
+  "alerts.shownOne": "已显示 1 条告警",
   "alerts.shown": "已显示 {count} 条告警",
   "alerts.none": "尚未发送任何告警。",
 };

@@ -11,7 +11,7 @@ import { formatBucket, formatCost, formatMs, formatNumber, formatPercent, format
 import type { MessageKey } from "../messages-en";
 import { loadClients, loadKeys, loadProviders, providerName, type Client, type Provider, type ProviderKey } from "../lookups";
 import { currentRoute, onLeave, registerView, setRouteParams } from "../shell";
-import { actionButton, card, isMissingApi, notice, table, unavailable } from "../ui";
+import { actionButton, card, isMissingApi, notice, statusBadge, table, unavailable } from "../ui";
 
 declare global {
   interface Window {
@@ -55,6 +55,7 @@ interface UsageRow {
 
 interface TopError {
   errorCode: string | null;
+  outcome?: string | null;
   providerId: number | null;
   clientId?: number | null;
   clientName?: string | null;
@@ -71,8 +72,8 @@ interface Point {
   label?: string | null;
   requests: number;
   successCount?: number;
-  served?: number;
-  failed?: number;
+  /** Failed after routing began (rejections are counted apart). */
+  errorCount?: number;
   totalTokens: number;
   cost: number;
 }
@@ -262,10 +263,11 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
         entry = { name: nameOf(point), requests: zeros(), served: zeros(), decided: zeros(), tokens: zeros(), cost: zeros() };
         series.set(key, entry);
       }
-      const served = point.served ?? point.successCount ?? 0;
+      // The success rate counts what routing decided: served and failed, not rejections.
+      const served = Number(point.successCount ?? 0);
       entry.requests[position] += Number(point.requests || 0);
-      entry.served[position] += Number(served);
-      entry.decided[position] += point.served !== undefined ? Number(point.served) + Number(point.failed ?? 0) : Number(point.requests || 0);
+      entry.served[position] += served;
+      entry.decided[position] += point.errorCount !== undefined ? served + Number(point.errorCount) : Number(point.requests || 0);
       entry.tokens[position] += Number(point.totalTokens || 0);
       entry.cost[position] += Number(point.cost || 0);
     }
@@ -307,6 +309,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
   function renderErrors(errors: TopError[], providers: Provider[], keys: ProviderKey[], clients: Client[]): void {
     replace(errorsBox, table<TopError>([
       { label: t("usage.errorCode"), key: "errorCode", sticky: "start", render: (error) => h("code", null, error.errorCode || "unknown") },
+      { label: t("logs.outcome"), key: "outcome", render: (error) => (error.outcome ? statusBadge(error.outcome) : "—") },
       { label: t("common.provider"), key: "provider", render: (error) => providerName(providers, error.providerId) },
       { label: t("common.client"), key: "client", render: (error) => error.clientName ?? (error.clientId ? clients.find((client) => client.id === error.clientId)?.name ?? `#${error.clientId}` : "—") },
       { label: t("common.key"), key: "key", render: (error) => error.keyName ?? (error.keyId ? keys.find((key) => key.id === error.keyId)?.keyName ?? `#${error.keyId}` : "—") },
