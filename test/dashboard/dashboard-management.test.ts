@@ -235,3 +235,42 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     expect(unexpectedFailures(problems.failedResponses).map((line) => line.replace(/\/\d+$/, "/:id"))).toEqual(["400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
   });
 });
+
+describe.skipIf(!available)("dashboard when an admin limit is reached", () => {
+  let t: TestApp;
+  let gateway: { baseUrl: string; close(): Promise<void> };
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { ADMIN_RATE_LIMIT_MAX: "4" } });
+    t.clock.current = Date.now();
+    gateway = await serveOnLoopback(t.app.fetch);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await t?.close();
+  });
+
+  it("names the setting and says when the limit lifts, in either language", async () => {
+    for (const [locale, expected] of [
+      ["en-US", /Limit ADMIN_RATE_LIMIT_MAX reached; it lifts at .+ \(in \d+ s\)\./],
+      ["zh-CN", /已达到限制 ADMIN_RATE_LIMIT_MAX；将于 .+ 解除（\d+ 秒后）。/],
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      const page = await context.newPage();
+      try {
+        await page.goto(`${gateway.baseUrl}/admin/`);
+        await page.fill("input[name=username]", TEST_ADMIN.username);
+        await page.fill("input[name=password]", TEST_ADMIN.password);
+        await page.click("#login-form button[type=submit]");
+        // The usage view alone asks more than four times.
+        await expect.poll(() => page.locator("#main").textContent()).toMatch(expected);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});

@@ -118,13 +118,14 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   return (payload ? payload.data : null) as T;
 }
 
-/** Downloads a file from the API (CSV exports) and returns it with its name. */
-export async function download(path: string): Promise<{ filename: string; blob: Blob }> {
+/** Downloads a file from the API (CSV exports) and returns it with its name and whether the server capped it. */
+export async function download(path: string): Promise<{ filename: string; blob: Blob; rows: number | null; truncated: boolean }> {
   const response = await send("GET", path, undefined, "text/csv");
   const blob = await response.blob();
   const disposition = response.headers.get("content-disposition") ?? "";
   const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? path.split("?")[0].split("/").pop() ?? "export.csv";
-  return { filename, blob };
+  const rows = response.headers.get("x-export-rows");
+  return { filename, blob, rows: rows === null ? null : Number(rows), truncated: response.headers.get("x-export-truncated") === "true" };
 }
 
 /** Lists come as an array, or as a page `{ items, nextCursor }`. */

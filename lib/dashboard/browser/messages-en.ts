@@ -163,6 +163,7 @@ export const en = {
   "logs.reset": "Reset",
   "logs.export": "Export CSV",
   "logs.exported": "Downloaded {file}.",
+  "logs.exportedTruncated": "Downloaded {file}: the first {rows} rows only (the export's limit); narrow the filters for the rest.",
   "logs.time": "Time",
   "logs.http": "HTTP",
   "logs.attempts": "Attempts",
@@ -338,7 +339,7 @@ export const en = {
   "audit.api": "the audit trail",
 
   "alerts.title": "Alerts",
-  "alerts.config": "An alert fires when the success rate over 5 minutes drops below {threshold} with at least {min} requests, and when an active key leaves the normal status. Also sent to: {target}.",
+  "alerts.config": "An alert fires when the success rate over 5 minutes drops below {threshold} with at least {min} requests, and when an active key leaves the normal status. Also sent to: {target}. Requests refused before routing count only when ALERT_ON_REJECTIONS is on.",
   "alerts.envWebhook": "ALERT_WEBHOOK_URL ({format}, {hint})",
   "alerts.noEnvWebhook": "no ALERT_WEBHOOK_URL",
   "alerts.webhooks": "Webhooks",

@@ -164,6 +164,7 @@ export const zhCN: Record<MessageKey, string> = {
   "logs.reset": "重置",
   "logs.export": "导出 CSV",
   "logs.exported": "已下载 {file}。",
+  "logs.exportedTruncated": "已下载 {file}：仅含前 {rows} 行（导出上限）；请缩小筛选范围获取其余部分。",
   "logs.time": "时间",
   "logs.http": "HTTP",
   "logs.attempts": "尝试次数",
@@ -339,7 +340,7 @@ export const zhCN: Record<MessageKey, string> = {
   "audit.api": "审计记录",
 
   "alerts.title": "告警",
-  "alerts.config": "当 5 分钟内成功率低于 {threshold} 且请求数至少为 {min} 时，或启用的密钥状态不再正常时，发出告警。同时发送到：{target}。",
+  "alerts.config": "当 5 分钟内成功率低于 {threshold} 且请求数至少为 {min} 时，或启用的密钥状态不再正常时，发出告警。同时发送到：{target}。路由前拒绝的请求仅在开启 ALERT_ON_REJECTIONS 时计入。",
   "alerts.envWebhook": "ALERT_WEBHOOK_URL（{format}，{hint}）",
   "alerts.noEnvWebhook": "未设置 ALERT_WEBHOOK_URL",
   "alerts.webhooks": "Webhook",

@@ -5,7 +5,7 @@
  */
 import { ApiError, download, errorText } from "./api";
 import { append, byId, clear, h, replace, type Child } from "./dom";
-import { t } from "./i18n";
+import { formatNumber, t } from "./i18n";
 import type { MessageKey } from "./messages-en";
 
 /** Shows a message in the bar under the top bar; empty text hides it. */
@@ -305,7 +305,8 @@ export async function saveCsv(path: string): Promise<void> {
       URL.revokeObjectURL(link.href);
       link.remove();
     }, 1000);
-    notice(t("logs.exported", { file: file.filename }), "ok");
+    if (file.truncated) notice(t("logs.exportedTruncated", { file: file.filename, rows: formatNumber(file.rows ?? 0) }), "info");
+    else notice(t("logs.exported", { file: file.filename }), "ok");
   } catch (error) {
     reportError(error);
   }
