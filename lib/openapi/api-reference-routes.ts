@@ -7,7 +7,8 @@ import packageJson from "../../package.json";
 import { DASHBOARD_CSP } from "../dashboard/dashboard-routes";
 import type { AppEnv } from "../http/app-env";
 import { buildOpenApiDocument, type MountedRoute } from "./openapi-document";
-import { REFERENCE_PAGE_CSS, REFERENCE_PAGE_HTML, REFERENCE_PAGE_JS } from "./reference-page";
+import { REFERENCE_PAGE_CSS, REFERENCE_PAGE_HTML } from "./reference-page";
+import { REFERENCE_PAGE_JS } from "./reference-page-script";
 
 const DESCRIPTION =
   "Serverless AI model gateway. Model calls (/v1/*, /api/ai/*) take a client key or an admin token; " +

@@ -106,4 +106,11 @@ describe("README quick start, verbatim", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/"status": "(ok|skipped)"/);
     expect(result.stdout).not.toContain(OPENAI_KEY);
   });
+
+  it("serves the API reference the quick start points to from the bundled server", async () => {
+    const document = (await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()) as { openapi: string; paths: object };
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths)).toContain("/v1/chat/completions");
+    expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
+  });
 });
