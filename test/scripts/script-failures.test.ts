@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -45,6 +46,9 @@ function lastErrorLine(outcome: Outcome): string {
   expect(outcome.stderr).not.toMatch(/Node\.js v\d+/);
   return outcome.stderr.trim().split("\n").at(-1)!;
 }
+
+/** The operator's password reset is its own command; checked here once it exists. */
+const hasResetPassword = "admin:reset-password" in (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
 
 const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
 
@@ -122,6 +126,15 @@ describe("scripts fail with one line naming the cause", { timeout: 60_000 }, () 
     expect(lastErrorLine(outcome)).toBe("rotate-master-key failed: Invalid settings: KEY_ENCRYPTION_KEY must be base64 of exactly 32 bytes (or a keyring JSON)");
     expect(outcome.stderr.trim().split("\n")).toHaveLength(1);
     expect(outcome.code).toBe(2);
+  });
+
+  it.skipIf(!hasResetPassword)("npm run admin:reset-password: an unknown user, a database host that does not resolve", async () => {
+    const unknownUser = await npm(["run", "admin:reset-password", "--", "nobody-by-this-name"], settings({ KEY_ENCRYPTION_KEY: `2:${newKey},1:${oldKey}` }));
+    expect(lastErrorLine(unknownUser)).toContain("nobody-by-this-name");
+    expect(unknownUser.code).not.toBe(0);
+    const unknownHost = await npm(["run", "admin:reset-password", "--", "admin"], { DATABASE_URL: "mysql://root@no-such-host.invalid:3306/modelgate" });
+    expect(lastErrorLine(unknownHost)).toContain("unknown host 'no-such-host.invalid' (DATABASE_URL): check the host name");
+    expect(unknownHost.code).not.toBe(0);
   });
 
   it("npm run replay-logs: a file that is not there", async () => {
