@@ -60,7 +60,7 @@ const operationSection = (document_, method, path, operation) => {
 const render = (document_) => {
   const title = document.getElementById("title");
   title.textContent = (document_.info?.title ?? "API") + " " + (document_.info?.version ?? "") + " \u2014 API reference";
-  const byTag = /* @__PURE__ */ new Map();
+  const byTag = new Map();
   for (const [path, operations] of Object.entries(document_.paths ?? {})) {
     for (const [method, operation] of Object.entries(operations)) {
       const tag = operation.tags?.[0] ?? "other";
