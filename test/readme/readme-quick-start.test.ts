@@ -90,7 +90,7 @@ describe("README quick start, verbatim", { timeout: 120_000 }, () => {
   });
 
   it("opens with the headline block, then the commands after it", () => {
-    expect(blocks.map((block) => block.kind)).toEqual(["headline", "run", "run", "run", "run"]);
+    expect(blocks.map((block) => block.kind)).toEqual(["headline", "run", "run", "run", "run", "run"]);
     const [start, tests, ...rest] = blocks[0]!.script.split("\n");
     expect(start).toMatch(/^npm install && npm start +# /);
     // The second line is the test suite itself, which this test is part of: not run from here.
@@ -100,8 +100,9 @@ describe("README quick start, verbatim", { timeout: 120_000 }, () => {
 
   it("installs and starts the server with the headline's first line, which prints the admin password once", async () => {
     const startLine = blocks[0]!.script.split("\n")[0]!;
-    // A model server on this machine (here the OpenAI stand-in) needs the loopback switch the README documents.
-    server = spawn("bash", ["-c", startLine], { cwd: copy, env: { ...baseEnv, PORT: String(port), ALLOW_LOOPBACK_UPSTREAMS: "true" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    // A model server on this machine (here the OpenAI stand-in) and the README's vLLM example on a
+    // private address need the two switches the README documents.
+    server = spawn("bash", ["-c", startLine], { cwd: copy, env: { ...baseEnv, PORT: String(port), ALLOW_LOOPBACK_UPSTREAMS: "true", ALLOW_PRIVATE_UPSTREAMS: "true" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     server.stdout!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
     server.stderr!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
     const deadline = Date.now() + 60_000;
@@ -128,6 +129,20 @@ describe("README quick start, verbatim", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/"status": "(ok|skipped)"/);
     expect(result.stdout).not.toContain(OPENAI_KEY);
     expect(result.stdout).not.toContain(adminPassword);
+  });
+
+  it("left the custom providers, their key and model as the provider examples describe", async () => {
+    const gateway = `http://127.0.0.1:${port}`;
+    const login = (await (await fetch(`${gateway}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: adminPassword }) })).json()) as { data: { token: string } };
+    const admin = { authorization: `Bearer ${login.data.token}` };
+    const providers = ((await (await fetch(`${gateway}/api/admin/ai-providers`, { headers: admin })).json()) as { data: { id: number; code: string; baseUrl: string }[] }).data;
+    expect(providers.map((provider) => provider.code)).toEqual(expect.arrayContaining(["qwen", "ollama", "vllm", "openrouter"]));
+    expect(providers.find((provider) => provider.id === 1)!.baseUrl).toBe("https://my-openai-proxy.example.com/v1");
+    const ollama = providers.find((provider) => provider.code === "ollama")!;
+    const keys = ((await (await fetch(`${gateway}/api/admin/ai-providers/${ollama.id}/keys`, { headers: admin })).json()) as { data: unknown[] }).data;
+    expect(keys).toHaveLength(1);
+    const models = ((await (await fetch(`${gateway}/api/admin/ai-models?providerId=${ollama.id}`, { headers: admin })).json()) as { data: { modelCode: string }[] }).data;
+    expect(models.map((model) => model.modelCode)).toEqual(["qwen2.5:7b"]);
   });
 
   it("serves the API reference the quick start points to from the bundled server", async () => {
