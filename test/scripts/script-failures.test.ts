@@ -15,6 +15,7 @@ import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
 import { seedCatalogue } from "../../db/seed";
 import { KeyCipher } from "../../lib/crypto/key-cipher";
+import { startSecretsManagerServer } from "../support/secrets-manager-server";
 
 interface Outcome {
   code: number | null;
@@ -105,6 +106,28 @@ describe("scripts fail with one line naming the cause", { timeout: 60_000 }, () 
     const ran = await npm(["run", "job", "--", "rollup"], settings({ KEY_ENCRYPTION_KEY: `2:${newKey},1:${oldKey}` }));
     expect(ran.stderr).toBe("");
     expect(ran.code).toBe(0);
+  });
+
+  it("npm run job: the same with the keyring in Secrets Manager names the secret", async () => {
+    const arn = "modelgate/failures-master-key";
+    const secretsManager = await startSecretsManagerServer({ secrets: { [arn]: JSON.stringify({ current: 1, keys: { "1": oldKey } }) } });
+    try {
+      const aws = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIAFAILURES", AWS_SECRET_ACCESS_KEY: "failures-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url };
+      const outcome = await npm(["run", "job", "--", "rollup"], settings({ KEY_ENCRYPTION_SECRET_ARN: arn, ...aws }));
+      expect(lastErrorLine(outcome)).toBe(
+        "job rollup could not start: 1 provider API key was encrypted under master key version 2, which this process does not have; " +
+          'set the secret KEY_ENCRYPTION_SECRET_ARN names to a keyring that includes version 2 (e.g. {"current":2,"keys":{"2":"<that key>",…}})',
+      );
+      expect(outcome.code).toBe(1);
+    } finally {
+      await secretsManager.close();
+    }
+  });
+
+  it("npm start: a database host that does not resolve", async () => {
+    const outcome = await npm(["start"], { ...settings({ KEY_ENCRYPTION_KEY: oldKey }), DATABASE_URL: "mysql://root@no-such-host.invalid:3306/modelgate" });
+    expect(lastErrorLine(outcome)).toBe("modelgate failed to start: unknown host 'no-such-host.invalid' (DATABASE_URL): check the host name");
+    expect(outcome.code).toBe(1);
   });
 
   it("npm run db:init: a host that does not resolve, a port nobody answers", async () => {
