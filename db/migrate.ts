@@ -51,7 +51,7 @@ export async function migrateUpTo(handle: DatabaseHandle, lastName: string | nul
   const failed = results?.find((result) => result.status === "Error");
   if (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Migration ${failed?.migrationName ?? "(setup)"} failed: ${reason}`);
+    throw new Error(`Migration ${failed?.migrationName ?? "(setup)"} failed: ${reason}`, { cause: error });
   }
   return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
 }

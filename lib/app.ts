@@ -26,6 +26,7 @@ import { createErrorHandler, handleNotFound } from "./http/error-handler";
 import { requestContext } from "./http/request-context";
 import { jobRoutes } from "./jobs/job-routes";
 import { rateLimit } from "./limits/rate-limit-middleware";
+import { apiReferenceRoutes } from "./openapi/api-reference-routes";
 import { logRoutes } from "./stats/log-routes";
 import { statsRoutes } from "./stats/stats-routes";
 
@@ -125,6 +126,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // Chat routes (/v1/*, /api/ai/*) and POST /api/admin/ai-providers/keys/:keyId/validate.
   const { firstTokenTimeoutMs, idleTimeoutMs } = deps.settings.streaming;
   createGateway(deps, { ttftTimeoutMs: firstTokenTimeoutMs, idleTimeoutMs, adminSessions, ...options.gateway }).mount(app);
+  // Read when first asked, so it lists every route mounted by then.
+  app.route("/", apiReferenceRoutes(() => app.routes));
 
   return app;
 }
