@@ -45,10 +45,10 @@ export function userRoutes(deps: AppDeps, sessions: AdminSessions) {
     return row;
   };
   const callerId = (caller: AppEnv["Variables"]["caller"]) => (caller?.kind === "admin" ? caller.userId : null);
-  const activeAdminIds = async (except?: number) => {
+  const anyActiveAdmin = async (except?: number) => {
     let query = db.selectFrom("t_admin_users").select("id").where("role", "=", "admin").where("is_active", "=", 1);
     if (except !== undefined) query = query.where("id", "!=", except);
-    return query.limit(1).execute();
+    return (await query.limit(1).execute()).length > 0;
   };
   const lastAdmin = (target: AdminUserRow, what: string) => new ConflictError(`Cannot ${what} '${target.username}': it is the last active admin`);
   /**
@@ -57,9 +57,9 @@ export function userRoutes(deps: AppDeps, sessions: AdminSessions) {
    * check, both see nobody left in the second, and both put their target back.
    */
   const demote = async (target: AdminUserRow, changes: { role?: "admin" | "viewer"; is_active?: number }, what: string) => {
-    if (isActiveAdmin(target) && (await activeAdminIds(target.id)).length === 0) throw lastAdmin(target, what);
+    if (isActiveAdmin(target) && !(await anyActiveAdmin(target.id))) throw lastAdmin(target, what);
     await sessions.revoke(target.id, changes);
-    if (isActiveAdmin(target) && (await activeAdminIds()).length === 0) {
+    if (isActiveAdmin(target) && !(await anyActiveAdmin())) {
       await sessions.revoke(target.id, { role: target.role, is_active: target.is_active });
       throw lastAdmin(target, what);
     }
