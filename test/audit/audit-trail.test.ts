@@ -130,24 +130,28 @@ const AUDIT_CASES: AuditCase[] = [
     request: (ids) => ({ method: "DELETE", path: `/api/admin/clients/${ids.client}` }),
     action: "client.delete",
     targetId: (ids) => String(ids.client),
+    summary: { name: "audit client", keyHint: expect.stringMatching(/^mg-/) },
   },
   {
     route: "DELETE /api/admin/ai-models/:id",
     request: (ids) => ({ method: "DELETE", path: `/api/admin/ai-models/${ids.model}` }),
     action: "model.delete",
     targetId: (ids) => String(ids.model),
+    summary: { modelCode: "audit-model" },
   },
   {
     route: "DELETE /api/admin/ai-providers/keys/:keyId",
     request: (ids) => ({ method: "DELETE", path: `/api/admin/ai-providers/keys/${ids.key}` }),
     action: "key.delete",
     targetId: (ids) => String(ids.key),
+    summary: { keyName: "audit key", keyHint: expect.stringMatching(/…/) },
   },
   {
     route: "DELETE /api/admin/ai-providers/:id",
     request: (ids) => ({ method: "DELETE", path: `/api/admin/ai-providers/${ids.provider}` }),
     action: "provider.delete",
     targetId: (ids) => String(ids.provider),
+    summary: { code: "audited", name: "Audited renamed" },
   },
   {
     route: "POST /api/admin/alerts/webhooks",
@@ -202,6 +206,7 @@ const AUDIT_CASES: AuditCase[] = [
     request: (ids) => ({ method: "DELETE", path: `/api/admin/users/${ids.user}` }),
     action: "user.delete",
     targetId: (ids) => String(ids.user),
+    summary: { username: "audit-viewer" },
   },
   {
     route: "POST /api/auth/password",
