@@ -112,7 +112,7 @@ const AUDIT_CASES: AuditCase[] = [
   // Routes other parts add: each runs once its route is mounted.
   {
     route: "POST /api/admin/ai-models/:id/prices",
-    request: (ids) => ({ method: "POST", path: `/api/admin/ai-models/${ids.model}/prices`, body: { inputPricePerM: 1.5, outputPricePerM: 2.5 } }),
+    request: (ids) => ({ method: "POST", path: `/api/admin/ai-models/${ids.model}/prices`, body: { effectiveFrom: Date.UTC(2030, 0, 1), inputPricePerM: 1.5, outputPricePerM: 2.5 } }),
     action: "price.create",
     summary: { inputPricePerM: 1.5 },
   },
