@@ -221,6 +221,7 @@ const AUDIT_CASES: AuditCase[] = [
     request: () => ({ method: "POST", path: "/api/admin/jobs/key-status/run" }),
     action: "job.run",
     targetId: () => "key-status",
+    summary: { status: "ok" },
   },
   {
     route: "POST /api/admin/users",
