@@ -50,7 +50,15 @@ const COMPONENT_SCHEMAS: SchemaComponents = {
       code: { type: "integer", examples: [400] },
       message: { type: "string", description: "What is wrong, naming the field or setting." },
       errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } }, required: ["field", "message"] } },
-      data: { description: "Extra facts, e.g. which limit refused the call and when it lifts." },
+      data: {
+        type: "object",
+        description: "Extra facts, e.g. which limit refused the call and when it lifts (429).",
+        properties: {
+          limit: { type: "string", description: "The setting (RATE_LIMIT_MAX, ADMIN_RATE_LIMIT_MAX) or fixed rule (login_lockout) that refused the call." },
+          retryAfterSeconds: { type: "integer", minimum: 1 },
+          resetAt: { type: "string", format: "date-time" },
+        },
+      },
     },
     required: ["code", "message"],
   },
