@@ -79,7 +79,7 @@ td.wrap { white-space: normal; min-width: 200px; overflow-wrap: anywhere; }
 tr.selected td { background: var(--selected); }
 tr.log-row { cursor: pointer; }
 tr.log-row:hover td { background: var(--selected); }
-tr.empty td { color: var(--muted); text-align: center; }
+tr.empty td { color: var(--muted); text-align: center; white-space: normal; }
 tr:last-child td { border-bottom: none; }
 .failover { color: var(--warn); }
 .badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; background: var(--code-bg); color: var(--muted); }

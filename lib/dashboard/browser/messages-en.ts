@@ -137,6 +137,7 @@ export const en = {
   "usage.p50Ttft": "p50 TTFT",
   "usage.p95Ttft": "p95 TTFT",
   "usage.noGroup": "(none)",
+  "usage.notRouted": "(not routed)",
   "usage.noTraffic": "No requests in this range.",
   "usage.groupsApi": "usage by provider, model, key and client",
   "usage.seriesApi": "charts per {group}",

@@ -138,6 +138,7 @@ export const zhCN: Record<MessageKey, string> = {
   "usage.p50Ttft": "p50 首令牌",
   "usage.p95Ttft": "p95 首令牌",
   "usage.noGroup": "（无）",
+  "usage.notRouted": "（未路由）",
   "usage.noTraffic": "此时间范围内没有请求。",
   "usage.groupsApi": "按供应商、模型、密钥和客户端的用量",
   "usage.seriesApi": "按{group}的图表",

@@ -109,6 +109,11 @@ function successRateOf(row: UsageRow): number | null {
   return decided ? (row.served ?? 0) / decided : null;
 }
 
+/** What a group without id is: refused before a provider (and key) was chosen, or no client key. */
+function noGroupLabel(group: GroupName): string {
+  return t(group === "provider" || group === "key" ? "usage.notRouted" : "usage.noGroup");
+}
+
 async function renderUsageView(root: HTMLElement, params: URLSearchParams): Promise<void> {
   let rangeName: RangeName = (params.get("range") ?? "") in RANGES ? (params.get("range") as RangeName) : "24h";
   let groupName: GroupName = (params.get("groupBy") ?? "") in GROUPS ? (params.get("groupBy") as GroupName) : "provider";
@@ -205,7 +210,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
     replace(groupBox, [
       h("h2", null, t(GROUPS[groupName])),
       table<UsageRow>([
-        { label: t(`usage.group.${groupName}`), key: "group", sticky: "start", render: (row) => row.label ?? (row.group === null || row.group === undefined ? t("usage.noGroup") : String(row.group)) },
+        { label: t(`usage.group.${groupName}`), key: "group", sticky: "start", render: (row) => row.label ?? (row.group === null || row.group === undefined ? noGroupLabel(groupName) : String(row.group)) },
         { label: t("usage.requests"), key: "requests", className: "num", render: (row) => formatNumber(row.requests) },
         { label: t("usage.successRate"), key: "successRate", className: "num", render: (row) => formatPercent(successRateOf(row)) },
         { label: t("usage.failed"), key: "failed", className: "num", render: (row) => formatNumber(row.failed ?? 0) },
@@ -241,7 +246,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
     const series = new Map<string, { name: string; requests: number[]; served: number[]; decided: number[]; tokens: number[]; cost: number[] }>();
     const nameOf = (point: Point): string => {
       if (point.label) return point.label;
-      if (point.group === 0 || point.group === null) return t("usage.noGroup");
+      if (point.group === 0 || point.group === null) return noGroupLabel(groupName);
       if (groupName === "provider") return providerName(names.providers, point.group);
       if (groupName === "key") return names.keys.find((key) => key.id === Number(point.group))?.keyName ?? `#${point.group}`;
       if (groupName === "client") return names.clients.find((client) => client.id === Number(point.group))?.name ?? `#${point.group}`;
