@@ -296,6 +296,25 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     await snap("alerts");
   });
 
+  it("lists an audit entry for every change this tour made, by whom, without a secret", async () => {
+    await page.goto(`${gateway.baseUrl}/admin/#/audit`);
+    await page.waitForSelector("#audit-table tbody tr");
+    while (await page.locator("#audit-more").isVisible()) {
+      const before = await page.locator("#audit-table tbody tr").count();
+      await page.click("#audit-more");
+      await expect.poll(() => page.locator("#audit-table tbody tr").count()).toBeGreaterThan(before);
+    }
+    const actions = (await page.locator("#audit-table tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")))) as string[];
+    for (const action of ["provider.update", "key.create", "key.update", "key.validate", "client.create", "client.delete", "model.update", "webhook.create", "webhook.test", "webhook.update", "job.run"]) {
+      expect(actions, action).toContain(action);
+    }
+    expect(new Set(await page.locator('#audit-table td[data-col="admin"]').allTextContents())).toEqual(new Set([TEST_ADMIN.username]));
+    const text = await page.locator("#audit-table").textContent();
+    expect(text).not.toContain("SECRET-provider");
+    expect(text).not.toContain(WEBHOOK_TOKEN);
+    await snap("audit");
+  });
+
   it("goes back to the login form when the API answers 401, and logs out", async () => {
     await page.evaluate(() => sessionStorage.setItem("modelgate.token", "not-a-valid-token"));
     await page.goto(`${gateway.baseUrl}/admin/#/models`);
