@@ -3,8 +3,8 @@
  * and `t_client_usage_stats`, the same per client as well.
  *
  * Set-based: per span of hours, one `INSERT … SELECT … GROUP BY` into each table, computed inside
- * the database (p95 with window functions: MariaDB ≥ 10.2, MySQL 8, SQLite ≥ 3.25), upserted so
- * re-running an hour rewrites the same rows. No log row travels to JavaScript.
+ * the database (p95 with window functions: MariaDB ≥ 10.2, MySQL 8, SQLite ≥ 3.25; histograms with
+ * GROUP_CONCAT), upserted so re-running an hour rewrites the same rows. No log row travels to JavaScript.
  *
  * Which hours a run computes:
  * - catch-up: every closed hour from the watermark (`t_sys_job_state.watermark_ms`) up to the
@@ -22,6 +22,8 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { SqlDialect } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { HOUR_MS, hourStart, type JobContext } from "./job-context";
+import { histogramBucketSql, histogramTextSql } from "../stats/latency-histogram";
+import { OUTCOME_SQL } from "../stats/log-outcome";
 import { readJobState, writeJobState } from "./job-state";
 
 /** The job's name in `t_sys_job_state` and everywhere else. */
@@ -52,50 +54,68 @@ export interface RollupSummary {
   lastLogId: number;
 }
 
-const USAGE_COLUMNS = [
-  "hour_start",
-  "provider_id",
-  "key_id",
-  "model",
-  "request_count",
-  "success_count",
-  "error_count",
-  "prompt_tokens",
-  "completion_tokens",
-  "total_tokens",
-  "cost",
-  "avg_latency_ms",
-  "p95_latency_ms",
-  "max_latency_ms",
-  "updated_at",
-] as const;
-const CLIENT_COLUMNS = [
-  "hour_start",
-  "client_id",
-  "provider_id",
-  "key_id",
-  "model",
-  "request_count",
-  "success_count",
-  "error_count",
-  "prompt_tokens",
-  "completion_tokens",
-  "total_tokens",
-  "cost",
-  "latency_sum_ms",
-  "max_latency_ms",
-  "updated_at",
-] as const;
+const COUNT_COLUMNS = ["request_count", "success_count", "error_count", "rejected_count", "budget_refused_count", "prompt_tokens", "completion_tokens", "total_tokens", "cost"] as const;
+const HISTOGRAM_COLUMNS = ["latency_histogram", "ttft_histogram"] as const;
+const USAGE_COLUMNS = ["hour_start", "provider_id", "key_id", "model", ...COUNT_COLUMNS, "avg_latency_ms", "p95_latency_ms", "max_latency_ms", ...HISTOGRAM_COLUMNS, "updated_at"] as const;
+const CLIENT_COLUMNS = ["hour_start", "client_id", "provider_id", "key_id", "model", ...COUNT_COLUMNS, "latency_sum_ms", "max_latency_ms", ...HISTOGRAM_COLUMNS, "updated_at"] as const;
 
 /** Start of the hour of a log row's `created_at`, in SQL (integer arithmetic on both dialects). */
 const BUCKET_HOUR = sql<number>`created_at - created_at % ${HOUR_MS}`;
 
+/** The bucket dimensions of each rollup table, as selected from logs (a null id is stored as 0). */
+const USAGE_DIMENSIONS = { bucket_hour: BUCKET_HOUR, bucket_provider: sql`COALESCE(provider_id, 0)`, bucket_key: sql`COALESCE(key_id, 0)`, model: sql.ref("model") };
+const CLIENT_DIMENSIONS = { bucket_hour: BUCKET_HOUR, bucket_client: sql`COALESCE(client_id, 0)`, bucket_provider: sql`COALESCE(provider_id, 0)`, bucket_key: sql`COALESCE(key_id, 0)`, model: sql.ref("model") };
+type Dimensions = Record<string, RawBuilder<unknown>>;
+
+/** The outcome counts and additive sums of a bucket, over rows that carry an `outcome_value` column. */
+const COUNT_SUMS = sql`COUNT(*) AS request_count,
+      SUM(CASE WHEN outcome_value = 'served' THEN 1 ELSE 0 END) AS served,
+      SUM(CASE WHEN outcome_value = 'failed' THEN 1 ELSE 0 END) AS failed,
+      SUM(CASE WHEN outcome_value = 'rejected' THEN 1 ELSE 0 END) AS rejected,
+      SUM(CASE WHEN outcome_value = 'budget' THEN 1 ELSE 0 END) AS budget,
+      SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, SUM(total_tokens) AS total_tokens, SUM(cost) AS cost`;
+
+/**
+ * Per bucket of `dimensions`, the histogram text of a millisecond column over the span's routed
+ * rows (served and failed: a refusal's few milliseconds say nothing about providers).
+ */
+function histogramsOf(dimensions: Dimensions, column: "latency_ms" | "ttft_ms", inSpan: RawBuilder<unknown>, dialect: SqlDialect): RawBuilder<unknown> {
+  const names = Object.keys(dimensions);
+  const selected = sql.join(Object.entries(dimensions).map(([name, expression]) => sql`${expression} AS ${sql.ref(name)}`));
+  const grouped = sql.join(names.map((name) => sql.ref(name)));
+  return sql`(
+      SELECT ${grouped}, ${histogramTextSql(dialect)} AS histogram
+      FROM (
+        SELECT ${selected}, ${histogramBucketSql(column, dialect)} AS bucket, COUNT(*) AS bucket_count
+        FROM t_ai_api_logs
+        WHERE ${inSpan} AND ${sql.ref(column)} IS NOT NULL AND ${OUTCOME_SQL} IN ('served', 'failed')
+        GROUP BY ${grouped}, bucket
+      ) buckets
+      GROUP BY ${grouped}
+    )`;
+}
+
+/** `base` joined with its latency and TTFT histograms on every dimension. */
+function withHistograms(base: RawBuilder<unknown>, dimensions: Dimensions, inSpan: RawBuilder<unknown>, dialect: SqlDialect, now: number): RawBuilder<unknown> {
+  const names = Object.keys(dimensions);
+  const on = (alias: string) => sql.join(names.map((name) => sql`${sql.ref(`${alias}.${name}`)} = ${sql.ref(`base.${name}`)}`), sql` AND `);
+  // The WHERE 1 = 1 is for SQLite: without it "ON CONFLICT" could parse as a join constraint.
+  return sql`
+    SELECT base.*, latency.histogram, ttft.histogram, ${now}
+    FROM ${base} base
+    LEFT JOIN ${histogramsOf(dimensions, "latency_ms", inSpan, dialect)} latency ON ${on("latency")}
+    LEFT JOIN ${histogramsOf(dimensions, "ttft_ms", inSpan, dialect)} ttft ON ${on("ttft")}
+    WHERE 1 = 1`;
+}
+
 /**
  * Recomputes the usage rows of every hour in `[fromMs, toMs)` (hour-aligned): one statement for
  * `t_ai_usage_stats`, one for `t_client_usage_stats`.
- * `error_count` counts every request that did not end in `success` (errors and broken streams).
- * p95 is the nearest-rank value: the latency at rank ⌈0.95·n⌉ in ascending order, compared in
- * integers (`rank·100 ≥ n·95`) so both databases agree exactly. A null provider, key or client is stored as 0.
+ * Counts by outcome (lib/stats/log-outcome.ts): `success_count` served, `error_count` failed,
+ * `rejected_count` and `budget_refused_count` refused. Latency and TTFT histograms
+ * (lib/stats/latency-histogram.ts) combine across hours for percentiles of any range.
+ * `p95_latency_ms` is the hour's nearest-rank value over every row: the latency at rank ⌈0.95·n⌉ in
+ * ascending order, compared in integers (`rank·100 ≥ n·95`) so both databases agree exactly.
  */
 export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fromMs: number, toMs: number, now: number): Promise<void> {
   // Ids grow with time, so the span's rows usually sit in one primary-key range: with it the
@@ -111,40 +131,35 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
   if (bounds?.lowId == null || bounds.highId == null) return;
   const inSpan = sql`created_at >= ${fromMs} AND created_at < ${toMs} AND id BETWEEN ${Number(bounds.lowId)} AND ${Number(bounds.highId)}`;
   const partition = sql`PARTITION BY ${BUCKET_HOUR}, COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
-  // The WHERE 1 = 1 is for SQLite: without it "ON CONFLICT" could parse as a join constraint.
-  const usage = sql`
+  const usage = sql`(
     SELECT bucket_hour, bucket_provider, bucket_key, model,
-      COUNT(*),
-      SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END),
-      SUM(CASE WHEN status = 'success' THEN 0 ELSE 1 END),
-      SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), SUM(cost),
-      AVG(latency_ms),
-      MIN(CASE WHEN latency_rank * 100 >= bucket_size * 95 THEN latency_ms END),
-      MAX(latency_ms),
-      ${now}
+      ${COUNT_SUMS},
+      AVG(latency_ms) AS avg_latency,
+      MIN(CASE WHEN latency_rank * 100 >= bucket_size * 95 THEN latency_ms END) AS p95_latency,
+      MAX(latency_ms) AS max_latency
     FROM (
       SELECT ${BUCKET_HOUR} AS bucket_hour, COALESCE(provider_id, 0) AS bucket_provider, COALESCE(key_id, 0) AS bucket_key,
-        model, status, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms,
+        model, ${OUTCOME_SQL} AS outcome_value, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms,
         ROW_NUMBER() OVER (${partition} ORDER BY latency_ms) AS latency_rank,
         COUNT(*) OVER (${partition}) AS bucket_size
       FROM t_ai_api_logs
       WHERE ${inSpan}
     ) bucketed
-    WHERE 1 = 1
-    GROUP BY bucket_hour, bucket_provider, bucket_key, model`;
-  await upsert(db, dialect, "t_ai_usage_stats", USAGE_COLUMNS, ["hour_start", "provider_id", "key_id", "model"], usage);
+    GROUP BY bucket_hour, bucket_provider, bucket_key, model)`;
+  await upsert(db, dialect, "t_ai_usage_stats", USAGE_COLUMNS, ["hour_start", "provider_id", "key_id", "model"], withHistograms(usage, USAGE_DIMENSIONS, inSpan, dialect, now));
 
-  const perClient = sql`
-    SELECT ${BUCKET_HOUR}, COALESCE(client_id, 0), COALESCE(provider_id, 0), COALESCE(key_id, 0), model,
-      COUNT(*),
-      SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END),
-      SUM(CASE WHEN status = 'success' THEN 0 ELSE 1 END),
-      SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), SUM(cost),
-      SUM(latency_ms), MAX(latency_ms), ${now}
-    FROM t_ai_api_logs
-    WHERE ${inSpan}
-    GROUP BY ${BUCKET_HOUR}, COALESCE(client_id, 0), COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
-  await upsert(db, dialect, "t_client_usage_stats", CLIENT_COLUMNS, ["client_id", "hour_start", "provider_id", "key_id", "model"], perClient);
+  const perClient = sql`(
+    SELECT bucket_hour, bucket_client, bucket_provider, bucket_key, model,
+      ${COUNT_SUMS},
+      SUM(latency_ms) AS latency_sum, MAX(latency_ms) AS max_latency
+    FROM (
+      SELECT ${BUCKET_HOUR} AS bucket_hour, COALESCE(client_id, 0) AS bucket_client, COALESCE(provider_id, 0) AS bucket_provider,
+        COALESCE(key_id, 0) AS bucket_key, model, ${OUTCOME_SQL} AS outcome_value, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms
+      FROM t_ai_api_logs
+      WHERE ${inSpan}
+    ) rows_in_span
+    GROUP BY bucket_hour, bucket_client, bucket_provider, bucket_key, model)`;
+  await upsert(db, dialect, "t_client_usage_stats", CLIENT_COLUMNS, ["client_id", "hour_start", "provider_id", "key_id", "model"], withHistograms(perClient, CLIENT_DIMENSIONS, inSpan, dialect, now));
 }
 
 /** `INSERT … SELECT` that overwrites existing rows of the same bucket (idempotent recomputation). */

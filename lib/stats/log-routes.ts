@@ -12,6 +12,7 @@ import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
+import { storedRowOutcome } from "./log-outcome";
 import { logIdParamSchema, logListQuerySchema } from "./stats-schemas";
 
 /** A log row as the admin API shows it (no secrets are ever stored in a log row). */
@@ -26,6 +27,7 @@ export function logView(row: Omit<ApiLogRow, "attempt_errors">) {
     keyId: row.key_id,
     model: row.model,
     status: row.status,
+    outcome: row.outcome ?? storedRowOutcome(row),
     httpStatus: row.http_status,
     errorCode: row.error_code,
     errorMessage: row.error_message,

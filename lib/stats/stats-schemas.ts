@@ -44,10 +44,21 @@ export type StatsFilterQuery = z.infer<typeof statsFilterSchema>;
 /** `GET /api/admin/ai-stats/timeseries`. */
 export const timeseriesQuerySchema = statsFilterSchema.extend({
   interval: z.enum(["hour", "day"]).default("hour"),
-  groupBy: z.enum(["none", "provider", "key", "model"]).default("none"),
+  groupBy: z.enum(["none", "provider", "key", "model", "client"]).default("none"),
   /** Minutes east of UTC for day buckets (e.g. 480 for UTC+8); whole hours keep hourly rollups exact. */
   tzOffsetMinutes: integerTextSchema(-720, 840).default(0),
 });
+
+/** The preset ranges of the usage view, ending at `to` (default now). */
+export const USAGE_RANGES = { "24h": DAY_MS, "7d": 7 * DAY_MS, "30d": 30 * DAY_MS } as const;
+
+/** `GET /api/admin/ai-stats/usage`: a preset `range`, or `from`/`to` as elsewhere (not both). */
+export const usageQuerySchema = statsFilterSchema
+  .extend({
+    range: z.enum(Object.keys(USAGE_RANGES) as [keyof typeof USAGE_RANGES, ...Array<keyof typeof USAGE_RANGES>]).optional(),
+    groupBy: z.enum(["provider", "model", "key", "client"]).default("provider"),
+  })
+  .refine((query) => query.range === undefined || query.from === undefined, { message: "give either range or from, not both", path: ["range"] });
 
 /** `GET /api/admin/ai-stats/top-errors`. */
 export const topErrorsQuerySchema = statsFilterSchema.extend({
