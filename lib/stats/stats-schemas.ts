@@ -6,6 +6,7 @@ import * as z from "zod";
 import { integerTextSchema } from "../http/validation";
 import { LOG_STATUSES } from "../../db/schema";
 import { DAY_MS } from "../jobs/job-context";
+import { LOG_OUTCOMES } from "./log-outcome";
 
 /** Longest range any statistics query accepts. */
 export const MAX_RANGE_MS = 400 * DAY_MS;
@@ -65,8 +66,11 @@ export const topErrorsQuerySchema = statsFilterSchema.extend({
   limit: integerTextSchema(1, 50).default(10),
 });
 
-/** `GET /api/admin/ai-logs`. */
-export const logListQuerySchema = z.object({
+/** `true`/`false` in a query string. */
+const booleanText = z.enum(["true", "false"], { message: "must be true or false" }).transform((value) => value === "true");
+
+/** The filters of `GET /api/admin/ai-logs` and its CSV export. */
+export const logFilterQuerySchema = z.object({
   from: timeParamSchema.optional(),
   to: timeParamSchema.optional(),
   providerId: positiveId.optional(),
@@ -75,6 +79,15 @@ export const logListQuerySchema = z.object({
   clientId: positiveId.optional(),
   status: z.enum(LOG_STATUSES).optional(),
   errorCode: z.string().trim().min(1).max(64).optional(),
+  outcome: z.enum(LOG_OUTCOMES).optional(),
+  /** Only requests that tried more than one upstream call. */
+  failoversOnly: booleanText.optional(),
+});
+/** Validated log filters. */
+export type LogFilterQuery = z.infer<typeof logFilterQuerySchema>;
+
+/** `GET /api/admin/ai-logs`. */
+export const logListQuerySchema = logFilterQuerySchema.extend({
   /** The `id` of the last item of the previous page. */
   cursor: positiveId.optional(),
   limit: integerTextSchema(1, 200).default(50),

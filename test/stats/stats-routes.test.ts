@@ -5,7 +5,8 @@ import { runHourlyRollup } from "../../lib/jobs/hourly-rollup";
 import { createTestApp, type TestApp } from "../support/test-app";
 import { TEST_DATABASE_KINDS, testDatabaseAvailable } from "../support/test-databases";
 import { histogramPercentile } from "../../lib/stats/latency-histogram";
-import { DAY, HOUR, MINUTE, insertLogs, randomLogs, referenceHistograms, rowOutcome, seededRandom } from "../jobs/job-fixtures";
+import { MAX_EXPORT_ROWS } from "../../lib/stats/log-routes";
+import { DAY, HOUR, MINUTE, insertLogs, logRow, randomLogs, referenceHistograms, rowOutcome, seededRandom } from "../jobs/job-fixtures";
 
 /** Totals computed in JavaScript from the generated rows. */
 function expectedTotals(rows: NewApiLogRow[], filter: (row: NewApiLogRow) => boolean) {
@@ -60,6 +61,35 @@ async function nameKeysAndClients(testApp: TestApp) {
       .values({ id, name: `client-${id}`, key_hash: String(id).repeat(64).slice(0, 64), key_hint: "mg-…", allowed_models: null, rate_limit_rpm: null, is_active: 1, last_used_at: null, created_at: now, revoked_at: null } as never)
       .execute();
   }
+}
+
+/** A small RFC 4180 reader: quoted cells, doubled quotes, CRLF records. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        cell += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ",") {
+      record.push(cell);
+      cell = "";
+    } else if (char === "\r" && text[index + 1] === "\n") {
+      record.push(cell);
+      records.push(record);
+      record = [];
+      cell = "";
+      index += 1;
+    } else cell += char;
+  }
+  return records;
 }
 
 /** The nearest-rank percentile of exact values. */
@@ -264,6 +294,71 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(errors.body.data.items.every((item: any) => item.status === "error" && item.errorCode === "rate_limited")).toBe(true);
       const byClient = await get(`/api/admin/ai-logs?clientId=1&model=deepseek-chat&limit=5`);
       expect(byClient.body.data.items.every((item: any) => item.clientId === 1 && item.model === "deepseek-chat")).toBe(true);
+    });
+
+    it("filters logs to failovers and to one outcome, on keyset pages", async () => {
+      const collect = async (filter: string) => {
+        const seen: any[] = [];
+        let cursor: number | null = null;
+        do {
+          const { body }: { body: any } = await get(`/api/admin/ai-logs?${filter}&limit=50${cursor ? `&cursor=${cursor}` : ""}`);
+          seen.push(...body.data.items);
+          cursor = body.data.nextCursor;
+        } while (cursor !== null);
+        return seen;
+      };
+      const newestFirst = (selected: NewApiLogRow[]) => [...selected].sort((a, b) => b.created_at - a.created_at).map((row) => row.request_id);
+      const failovers = await collect("failoversOnly=true");
+      expect(failovers.length).toBeGreaterThan(0);
+      expect(failovers.map((item) => item.requestId)).toEqual(newestFirst(rows.filter((row) => row.attempts > 1)));
+      // Rows written before the column existed have no stored outcome; the filter reads the column.
+      const rejected = await collect(`outcome=rejected&from=${now - 2 * DAY}`);
+      expect(rejected.map((item) => item.requestId)).toEqual(newestFirst(rows.filter((row) => row.outcome === "rejected" && row.created_at >= now - 2 * DAY)));
+      expect(rejected.every((item) => item.outcome === "rejected" && item.attempts === 0)).toBe(true);
+      const both = await collect("failoversOnly=true&outcome=served");
+      expect(both.every((item) => item.attempts > 1 && item.outcome === "served")).toBe(true);
+      for (const path of ["/api/admin/ai-logs?failoversOnly=yes", "/api/admin/ai-logs?outcome=lost", "/api/admin/ai-logs/export.csv?outcome=lost"]) {
+        const { status, body } = await get(path);
+        expect(status, path).toBe(400);
+        expect(body.errors[0].field, path).toMatch(/failoversOnly|outcome/);
+      }
+    });
+
+    it("exports the filtered logs as CSV: the same rows, newest first, spreadsheet-safe, no secrets", async () => {
+      const hostile = logRow({ created_at: now - 5 * MINUTE, provider_id: 2, key_id: 20, client_name: "@SUM(A1:A9)", status: "error", outcome: "failed", http_status: 502, error_code: "upstream_error", error_message: '=HYPERLINK("http://evil.example","click"), then "quotes"\nand a line' });
+      await insertLogs(jobContextFrom(testApp.deps), [hostile]);
+      rows.push(hostile);
+      const filter = `providerId=2&outcome=failed&from=${now - 2 * DAY}`;
+      const response = await testApp.request("GET", `/api/admin/ai-logs/export.csv?${filter}`, undefined, token);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
+      expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="ai-logs-.*\.csv"$/);
+      const text = await response.text();
+      const [header, ...records] = parseCsv(text);
+      expect(header.slice(0, 4)).toEqual(["id", "createdAt", "requestId", "outcome"]);
+      const column = (name: string) => header.indexOf(name);
+      const expected = rows.filter((row) => row.provider_id === 2 && row.outcome === "failed" && row.created_at >= now - 2 * DAY).sort((a, b) => b.created_at - a.created_at);
+      expect(records.map((record) => record[column("requestId")])).toEqual(expected.map((row) => row.request_id));
+      expect(response.headers.get("x-export-rows")).toBe(String(expected.length));
+      expect(response.headers.get("x-export-truncated")).toBe("false");
+      const hostileRecord = records.find((record) => record[column("requestId")] === hostile.request_id)!;
+      expect(hostileRecord[column("errorMessage")]).toBe(`'${hostile.error_message}`);
+      expect(hostileRecord[column("clientName")]).toBe("'@SUM(A1:A9)");
+      expect(text).not.toMatch(/sk-test-|api_key|key_hash/);
+      expect((await testApp.request("GET", "/api/admin/ai-logs/export.csv")).status).toBe(401);
+    });
+
+    it("caps an export at its stated row maximum and says so", async () => {
+      const base = rollupAt - 10 * DAY;
+      const many = Array.from({ length: MAX_EXPORT_ROWS + 5 }, (_, index) => logRow({ created_at: base + index, model: "bulk-model" }));
+      await insertLogs(jobContextFrom(testApp.deps), many);
+      const response = await testApp.request("GET", `/api/admin/ai-logs/export.csv?model=bulk-model&from=${base}&to=${base + DAY}`, undefined, token);
+      expect(response.headers.get("x-export-rows")).toBe(String(MAX_EXPORT_ROWS));
+      expect(response.headers.get("x-export-truncated")).toBe("true");
+      const records = parseCsv(await response.text()).slice(1);
+      expect(records).toHaveLength(MAX_EXPORT_ROWS);
+      expect(records[0][2]).toBe(many.at(-1)!.request_id);
+      expect(records.at(-1)![2]).toBe(many[5].request_id);
     });
 
     it("answers rolled-up hours from usage stats, so purged logs still count", async () => {
