@@ -67,45 +67,60 @@ const USAGE_DIMENSIONS = { bucket_hour: BUCKET_HOUR, bucket_provider: sql`COALES
 const CLIENT_DIMENSIONS = { bucket_hour: BUCKET_HOUR, bucket_client: sql`COALESCE(client_id, 0)`, bucket_provider: sql`COALESCE(provider_id, 0)`, bucket_key: sql`COALESCE(key_id, 0)`, model: sql.ref("model") };
 type Dimensions = Record<string, RawBuilder<unknown>>;
 
-/** The outcome counts and additive sums of a bucket, over rows that carry an `outcome_value` column. */
-const COUNT_SUMS = sql`COUNT(*) AS request_count,
-      SUM(CASE WHEN outcome_value = 'served' THEN 1 ELSE 0 END) AS served,
-      SUM(CASE WHEN outcome_value = 'failed' THEN 1 ELSE 0 END) AS failed,
-      SUM(CASE WHEN outcome_value = 'rejected' THEN 1 ELSE 0 END) AS rejected,
-      SUM(CASE WHEN outcome_value = 'budget' THEN 1 ELSE 0 END) AS budget,
-      SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, SUM(total_tokens) AS total_tokens, SUM(cost) AS cost`;
+/** Served and failed rows: the ones latency histograms count (a refusal's few ms say nothing about providers). */
+const ROUTED = sql`outcome_value IN ('served', 'failed')`;
 
 /**
- * Per bucket of `dimensions`, the histogram text of a millisecond column over the span's routed
- * rows (served and failed: a refusal's few milliseconds say nothing about providers).
+ * The SELECT that computes one rollup table's rows for a span: two grouped passes over the span's
+ * log rows put together with UNION ALL, added up per bucket by the outer GROUP BY. Measured on
+ * MariaDB, joining the passes instead took twice as long, and one pass counting each row twice (a
+ * CROSS JOIN with the two histograms) a quarter longer.
+ * - per bucket and latency-histogram bucket: every count and sum (refusals under bucket -1, which
+ *   no histogram lists) and, for `t_ai_usage_stats`, the exact p95 part;
+ * - per bucket and TTFT-histogram bucket: the TTFT counts of served and failed streams.
+ * Columns come out in the order of the table's insert column list. Costs are rounded to the
+ * 1e-10 USD they are logged with: partial sums add up in no fixed order, and a recomputed hour must
+ * come out the same to the last bit.
  */
-function histogramsOf(dimensions: Dimensions, column: "latency_ms" | "ttft_ms", inSpan: RawBuilder<unknown>, dialect: SqlDialect): RawBuilder<unknown> {
-  const names = Object.keys(dimensions);
+function rollupSelect(table: "t_ai_usage_stats" | "t_client_usage_stats", inSpan: RawBuilder<unknown>, dialect: SqlDialect, now: number): RawBuilder<unknown> {
+  const usage = table === "t_ai_usage_stats";
+  const dimensions: Dimensions = usage ? USAGE_DIMENSIONS : CLIENT_DIMENSIONS;
+  const names = sql.join(Object.keys(dimensions).map((name) => sql.ref(name)));
   const selected = sql.join(Object.entries(dimensions).map(([name, expression]) => sql`${expression} AS ${sql.ref(name)}`));
-  const grouped = sql.join(names.map((name) => sql.ref(name)));
-  return sql`(
-      SELECT ${grouped}, ${histogramTextSql(dialect)} AS histogram
-      FROM (
-        SELECT ${selected}, ${histogramBucketSql(column, dialect)} AS bucket, COUNT(*) AS bucket_count
-        FROM t_ai_api_logs
-        WHERE ${inSpan} AND ${sql.ref(column)} IS NOT NULL AND ${OUTCOME_SQL} IN ('served', 'failed')
-        GROUP BY ${grouped}, bucket
-      ) buckets
-      GROUP BY ${grouped}
-    )`;
-}
-
-/** `base` joined with its latency and TTFT histograms on every dimension. */
-function withHistograms(base: RawBuilder<unknown>, dimensions: Dimensions, inSpan: RawBuilder<unknown>, dialect: SqlDialect, now: number): RawBuilder<unknown> {
-  const names = Object.keys(dimensions);
-  const on = (alias: string) => sql.join(names.map((name) => sql`${sql.ref(`${alias}.${name}`)} = ${sql.ref(`base.${name}`)}`), sql` AND `);
+  const partition = sql`PARTITION BY ${sql.join(Object.values(dimensions))}`;
+  const ranks = usage ? sql`, ROW_NUMBER() OVER (${partition} ORDER BY latency_ms) AS latency_rank, COUNT(*) OVER (${partition}) AS bucket_size` : sql``;
+  const countOf = (outcome: string) => sql`SUM(CASE WHEN outcome_value = ${outcome} THEN 1 ELSE 0 END)`;
+  const byLatency = sql`
+    SELECT ${names}, 1 AS metric, CASE WHEN ${ROUTED} THEN ${histogramBucketSql("latency_ms", dialect)} ELSE -1 END AS bucket,
+      COUNT(*) AS bucket_count, ${countOf("served")} AS served, ${countOf("failed")} AS failed,
+      ${countOf("rejected")} AS rejected, ${countOf("budget")} AS budget,
+      SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, SUM(total_tokens) AS total_tokens, SUM(cost) AS cost,
+      SUM(latency_ms) AS latency_sum, MAX(latency_ms) AS max_latency,
+      ${usage ? sql`MIN(CASE WHEN latency_rank * 100 >= bucket_size * 95 THEN latency_ms END)` : sql`NULL`} AS p95_latency
+    FROM (
+      SELECT ${selected}, ${OUTCOME_SQL} AS outcome_value, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms${ranks}
+      FROM t_ai_api_logs
+      WHERE ${inSpan}
+    ) span_rows
+    GROUP BY ${names}, bucket`;
+  const byTtft = sql`
+    SELECT ${selected}, 2 AS metric, ${histogramBucketSql("ttft_ms", dialect)} AS bucket, COUNT(*) AS bucket_count,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL
+    FROM t_ai_api_logs
+    WHERE ${inSpan} AND ttft_ms IS NOT NULL AND ${OUTCOME_SQL} IN ('served', 'failed')
+    GROUP BY ${names}, bucket`;
+  const requests = sql`SUM(CASE WHEN metric = 1 THEN bucket_count ELSE 0 END)`;
+  const latency = usage
+    ? sql`SUM(latency_sum) * 1.0 / ${requests}, MIN(p95_latency), MAX(max_latency)`
+    : sql`SUM(latency_sum), MAX(max_latency)`;
   // The WHERE 1 = 1 is for SQLite: without it "ON CONFLICT" could parse as a join constraint.
   return sql`
-    SELECT base.*, latency.histogram, ttft.histogram, ${now}
-    FROM ${base} base
-    LEFT JOIN ${histogramsOf(dimensions, "latency_ms", inSpan, dialect)} latency ON ${on("latency")}
-    LEFT JOIN ${histogramsOf(dimensions, "ttft_ms", inSpan, dialect)} ttft ON ${on("ttft")}
-    WHERE 1 = 1`;
+    SELECT ${names}, ${requests}, SUM(served), SUM(failed), SUM(rejected), SUM(budget),
+      SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), ROUND(SUM(cost), 10), ${latency},
+      ${histogramTextSql(dialect, sql`metric = 1 AND bucket >= 0`)}, ${histogramTextSql(dialect, sql`metric = 2`)}, ${now}
+    FROM (${byLatency} UNION ALL ${byTtft}) parts
+    WHERE 1 = 1
+    GROUP BY ${names}`;
 }
 
 /**
@@ -130,36 +145,8 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
     .executeTakeFirst();
   if (bounds?.lowId == null || bounds.highId == null) return;
   const inSpan = sql`created_at >= ${fromMs} AND created_at < ${toMs} AND id BETWEEN ${Number(bounds.lowId)} AND ${Number(bounds.highId)}`;
-  const partition = sql`PARTITION BY ${BUCKET_HOUR}, COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
-  const usage = sql`(
-    SELECT bucket_hour, bucket_provider, bucket_key, model,
-      ${COUNT_SUMS},
-      AVG(latency_ms) AS avg_latency,
-      MIN(CASE WHEN latency_rank * 100 >= bucket_size * 95 THEN latency_ms END) AS p95_latency,
-      MAX(latency_ms) AS max_latency
-    FROM (
-      SELECT ${BUCKET_HOUR} AS bucket_hour, COALESCE(provider_id, 0) AS bucket_provider, COALESCE(key_id, 0) AS bucket_key,
-        model, ${OUTCOME_SQL} AS outcome_value, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms,
-        ROW_NUMBER() OVER (${partition} ORDER BY latency_ms) AS latency_rank,
-        COUNT(*) OVER (${partition}) AS bucket_size
-      FROM t_ai_api_logs
-      WHERE ${inSpan}
-    ) bucketed
-    GROUP BY bucket_hour, bucket_provider, bucket_key, model)`;
-  await upsert(db, dialect, "t_ai_usage_stats", USAGE_COLUMNS, ["hour_start", "provider_id", "key_id", "model"], withHistograms(usage, USAGE_DIMENSIONS, inSpan, dialect, now));
-
-  const perClient = sql`(
-    SELECT bucket_hour, bucket_client, bucket_provider, bucket_key, model,
-      ${COUNT_SUMS},
-      SUM(latency_ms) AS latency_sum, MAX(latency_ms) AS max_latency
-    FROM (
-      SELECT ${BUCKET_HOUR} AS bucket_hour, COALESCE(client_id, 0) AS bucket_client, COALESCE(provider_id, 0) AS bucket_provider,
-        COALESCE(key_id, 0) AS bucket_key, model, ${OUTCOME_SQL} AS outcome_value, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms
-      FROM t_ai_api_logs
-      WHERE ${inSpan}
-    ) rows_in_span
-    GROUP BY bucket_hour, bucket_client, bucket_provider, bucket_key, model)`;
-  await upsert(db, dialect, "t_client_usage_stats", CLIENT_COLUMNS, ["client_id", "hour_start", "provider_id", "key_id", "model"], withHistograms(perClient, CLIENT_DIMENSIONS, inSpan, dialect, now));
+  await upsert(db, dialect, "t_ai_usage_stats", USAGE_COLUMNS, ["hour_start", "provider_id", "key_id", "model"], rollupSelect("t_ai_usage_stats", inSpan, dialect, now));
+  await upsert(db, dialect, "t_client_usage_stats", CLIENT_COLUMNS, ["client_id", "hour_start", "provider_id", "key_id", "model"], rollupSelect("t_client_usage_stats", inSpan, dialect, now));
 }
 
 /** `INSERT … SELECT` that overwrites existing rows of the same bucket (idempotent recomputation). */

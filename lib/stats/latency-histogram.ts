@@ -52,21 +52,42 @@ export function histogramBucket(value: number): number {
   return 1 + Math.floor((Math.log(value) * BUCKETS_PER_OCTAVE) / Math.log(2) + 1e-9);
 }
 
-/** GROUP_CONCAT of `bucket:count` pairs over a grouped subquery's `bucket` and `bucket_count` columns. */
-export function histogramTextSql(dialect: SqlDialect): RawBuilder<string> {
+/**
+ * GROUP_CONCAT of `bucket:count` pairs over the `bucket` and `bucket_count` columns of the rows
+ * where `condition` holds (both dialects skip the NULLs the others give).
+ */
+export function histogramTextSql(dialect: SqlDialect, condition: RawBuilder<unknown>): RawBuilder<string> {
   return dialect === "mysql"
-    ? sql<string>`GROUP_CONCAT(CONCAT(bucket, ':', bucket_count) ORDER BY bucket SEPARATOR ',')`
-    : sql<string>`group_concat(bucket || ':' || bucket_count, ',')`;
+    ? sql<string>`GROUP_CONCAT(CASE WHEN ${condition} THEN CONCAT(bucket, ':', bucket_count) END ORDER BY bucket SEPARATOR ',')`
+    : sql<string>`group_concat(CASE WHEN ${condition} THEN bucket || ':' || bucket_count END, ',')`;
 }
 
-/** Adds a stored histogram text into `target`; unreadable pairs are skipped. */
+/**
+ * Adds a stored histogram text into `target`; pairs that are not two integers (bucket in range)
+ * are skipped. A hand-rolled scan: a 30-day view by client parses tens of thousands of these.
+ */
 export function addHistogramText(target: Histogram, text: string | null | undefined): Histogram {
   if (!text) return target;
-  for (const pair of text.split(",")) {
-    const colon = pair.indexOf(":");
-    const bucket = Number(pair.slice(0, colon));
-    const count = Number(pair.slice(colon + 1));
-    if (Number.isInteger(bucket) && bucket >= 0 && bucket <= LAST_BUCKET && count > 0) target[bucket] += count;
+  let bucket = 0;
+  let count = 0;
+  let inCount = false;
+  let valid = true;
+  for (let index = 0; index <= text.length; index += 1) {
+    const code = index < text.length ? text.charCodeAt(index) : 44;
+    if (code >= 48 && code <= 57) {
+      if (inCount) count = count * 10 + code - 48;
+      else bucket = bucket * 10 + code - 48;
+    } else if (code === 58 && !inCount) {
+      inCount = true;
+    } else if (code === 44) {
+      if (valid && inCount && bucket <= LAST_BUCKET) target[bucket] += count;
+      bucket = 0;
+      count = 0;
+      inCount = false;
+      valid = true;
+    } else {
+      valid = false;
+    }
   }
   return target;
 }
