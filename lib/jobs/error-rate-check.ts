@@ -61,15 +61,12 @@ export async function runErrorRateCheck(context: JobContext, options: ErrorRateO
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   const minutes = Math.round(windowMs / 60_000);
 
-  const inWindow = db.selectFrom("t_ai_api_logs").where("created_at", ">=", since).where("created_at", "<=", now);
-  const [counts, errorCodes, providers] = await Promise.all([
-    inWindow
-      .select((eb) => ["provider_id", OUTCOME_SQL.as("outcome_value"), eb.fn.countAll<number>().as("requests")])
-      .groupBy(["provider_id", sql`outcome_value`])
-      .execute(),
-    inWindow
+  const [counts, providers] = await Promise.all([
+    db
+      .selectFrom("t_ai_api_logs")
       .select((eb) => ["provider_id", OUTCOME_SQL.as("outcome_value"), "error_code", eb.fn.countAll<number>().as("count")])
-      .where("status", "=", "error")
+      .where("created_at", ">=", since)
+      .where("created_at", "<=", now)
       .groupBy(["provider_id", sql`outcome_value`, "error_code"])
       .execute(),
     db.selectFrom("t_ai_providers").select(["id", "code", "name"]).orderBy("id").execute(),
@@ -112,14 +109,11 @@ export async function runErrorRateCheck(context: JobContext, options: ErrorRateO
   for (const scope of scopes) {
     for (const row of counts) {
       const counted = scope.counts(row.provider_id, row.outcome_value);
+      const count = Number(row.count);
       if (counted === null) continue;
-      scope.requests += Number(row.requests);
-      if (counted === "success") scope.successes += Number(row.requests);
-    }
-    for (const row of errorCodes) {
-      if (scope.counts(row.provider_id, row.outcome_value) !== "failure") continue;
-      const code = row.error_code ?? "unknown";
-      scope.errors.set(code, (scope.errors.get(code) ?? 0) + Number(row.count));
+      scope.requests += count;
+      if (counted === "success") scope.successes += count;
+      else scope.errors.set(row.error_code ?? "unknown", (scope.errors.get(row.error_code ?? "unknown") ?? 0) + count);
     }
   }
 
