@@ -49,14 +49,20 @@ for (const kind of TEST_DATABASE_KINDS) {
       const busy = new OpenAI({ apiKey: await g.addClient({ name: "busy-app", rateLimitRpm: 2 }), baseURL, maxRetries: 0 });
       const narrow = new OpenAI({ apiKey: await g.addClient({ name: "narrow-app", allowedModels: ["openai/gpt-4o-mini"] }), baseURL, maxRetries: 0 });
       const ask = (client: OpenAI, model: string) => client.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
+      const served = async (call: Promise<unknown>) => {
+        await call;
+        statuses.push(200);
+      };
 
       // busy-app: 2 served, then 4 refused by its own RPM.
-      for (let index = 0; index < 6; index += 1) statuses.push(index < 2 ? ((await ask(busy, "gpt-4o-mini")), 200) : await refusedStatus(ask(busy, "gpt-4o-mini")));
+      for (let index = 0; index < 2; index += 1) await served(ask(busy, "gpt-4o-mini"));
+      for (let index = 0; index < 4; index += 1) statuses.push(await refusedStatus(ask(busy, "gpt-4o-mini")));
       // narrow-app: 3 served (one streamed), 3 for a model it may not use, 3 for a model that does not exist.
-      for (let index = 0; index < 2; index += 1) statuses.push((await ask(narrow, "gpt-4o-mini"), 200));
+      for (let index = 0; index < 2; index += 1) await served(ask(narrow, "gpt-4o-mini"));
       const stream = await narrow.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
-      for await (const _chunk of stream) void _chunk;
-      statuses.push(200);
+      await served((async () => {
+        for await (const _chunk of stream) void _chunk;
+      })());
       for (let index = 0; index < 3; index += 1) statuses.push(await refusedStatus(ask(narrow, "gpt-4.1")));
       for (let index = 0; index < 3; index += 1) statuses.push(await refusedStatus(ask(narrow, "nonexistent-model")));
       // Ranges end before `to`: look a minute later.

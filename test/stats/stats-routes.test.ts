@@ -195,6 +195,18 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(points.find((point) => point.group === 0).label).toBe("(no provider)");
     });
 
+    it("serves daily series per client with client names", async () => {
+      const from = rollupAt - 3 * DAY;
+      const { body } = await get(`/api/admin/ai-stats/timeseries?interval=day&groupBy=client&from=${from}&to=${now}`);
+      const points = body.data.points as any[];
+      expect([...new Set(points.map((point) => point.group))].sort()).toEqual([1, 2]);
+      for (const point of points) {
+        const bucket = Date.parse(point.bucketStart);
+        expect(point.label).toBe(`client-${point.group}`);
+        expectTotalsMatch(point, expectedTotals(rows, (row) => row.created_at >= Math.max(bucket, from) && row.created_at < Math.min(bucket + DAY, now) && row.client_id === point.group));
+      }
+    });
+
     it("serves daily series in a local time zone", async () => {
       const offset = 8 * HOUR;
       const from = rollupAt - 3 * DAY;
