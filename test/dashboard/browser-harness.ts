@@ -70,11 +70,3 @@ export async function watchPage(page: Page): Promise<PageProblems> {
   });
   return problems;
 }
-
-/**
- * Failed responses less the 404s of admin APIs a server may not have yet: the dashboard asks,
- * and shows "not available" for, usage by group, users and the audit trail.
- */
-export function unexpectedFailures(failedResponses: string[]): string[] {
-  return failedResponses.filter((line) => !/^404 GET \/(prod\/)?api\/admin\/(ai-stats\/usage|users|audit)\b/.test(line));
-}
