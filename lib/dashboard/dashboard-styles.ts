@@ -99,10 +99,10 @@ tr:last-child td { border-bottom: none; }
 .secret-panel { border-color: var(--secret-line); background: var(--secret-bg); }
 .secret-row { display: flex; gap: 8px; margin-bottom: 10px; }
 .secret-row input { flex: 1; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 12px; margin-bottom: 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 12px; margin-bottom: 16px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; min-width: 0; }
 .card .label { font-size: 12px; color: var(--muted); }
-.card .value { font-size: 21px; font-weight: 600; margin-top: 2px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.card .value { font-size: 20px; font-weight: 600; margin-top: 2px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .card .hint { font-size: 11px; color: var(--muted); margin-top: 2px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 14px; margin-top: 16px; }
 .chart { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-width: 0; }
