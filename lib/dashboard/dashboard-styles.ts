@@ -47,6 +47,7 @@ main { padding: 20px; max-width: 1500px; }
 .field.wide { grid-column: 1 / -1; }
 .field.check { flex-direction: row-reverse; justify-content: flex-end; align-items: center; gap: 6px; color: var(--fg); }
 .field small { color: var(--muted); }
+textarea { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--fg); padding: 6px 8px; border: 1px solid var(--line); border-radius: 4px; background: var(--input-bg); resize: vertical; }
 input, select { font: inherit; color: var(--fg); padding: 5px 8px; border: 1px solid var(--line); border-radius: 4px; background: var(--input-bg); min-width: 0; }
 input[type=checkbox] { width: 16px; height: 16px; flex-shrink: 0; accent-color: var(--accent); }
 .choices { border: 1px solid var(--line); border-radius: 4px; padding: 6px; background: var(--input-bg); }

@@ -80,7 +80,7 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     const storage = await page.evaluate(() => ({ session: sessionStorage.getItem("modelgate.token"), local: localStorage.length }));
     expect(storage.session?.split(".")).toHaveLength(3);
     expect(storage.local).toBe(0);
-    expect(await page.locator("#nav a").allTextContents()).toEqual(["Usage", "Logs", "Providers & keys", "Models", "Client keys", "Jobs", "Users", "Audit", "Alerts"]);
+    expect(await page.locator("#nav a").allTextContents()).toEqual(["Usage", "Logs", "Providers & keys", "Models", "Aliases", "Client keys", "Jobs", "Users", "Audit", "Alerts"]);
   });
 
   it("edits a provider: points OpenAI at the fake upstream", async () => {

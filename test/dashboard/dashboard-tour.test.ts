@@ -17,7 +17,7 @@ import { makeTraffic, TRAFFIC_MODEL, type CreatedClient } from "./dashboard-traf
 const PROVIDER_KEY = "sk-tour-provider-key-0123456789abcd";
 const BACKUP_KEY = "sk-tour-backup-key-0123456789efgh";
 export const SCREENSHOT_FOLDER = join(import.meta.dirname, "../../test-artifacts/screenshots");
-const VIEWS = ["usage", "logs", "providers", "models", "clients", "jobs", "users", "audit", "alerts", "account"] as const;
+const VIEWS = ["usage", "logs", "providers", "models", "aliases", "clients", "jobs", "users", "audit", "alerts", "account"] as const;
 
 /** Words the Chinese pages may show in Latin letters: product and protocol names, units, setting names. */
 const LATIN_ALLOWED = /^(modelgate|API|URL|HTTP|CSV|IP|ID|JSON|UTC|Webhook|Slack|Lark|p50|p95|ms|Ctrl|C|LOG_RETENTION_DAYS|ALERT_WEBHOOK_URL|ALERT_ON_REJECTIONS|OpenAI|Anthropic|DeepSeek|M)$/;

@@ -60,7 +60,7 @@ export function readForm(form: HTMLFormElement): FormValues {
 export interface FieldSpec {
   name: string;
   label: string;
-  type?: "text" | "password" | "number" | "url" | "checkbox" | "select" | "models" | "datetime-local";
+  type?: "text" | "password" | "number" | "url" | "checkbox" | "select" | "models" | "textarea";
   value?: unknown;
   required?: boolean;
   placeholder?: string;
@@ -110,6 +110,9 @@ function inputFor(spec: FieldSpec): HTMLElement {
     );
   }
   if (spec.type === "models") return checkboxList(spec);
+  if (spec.type === "textarea") {
+    return h("textarea", { name: spec.name, required: spec.required, rows: 4, placeholder: spec.placeholder, spellcheck: "false", value: spec.value === null || spec.value === undefined ? "" : String(spec.value) });
+  }
   const checkbox = spec.type === "checkbox";
   return h("input", {
     name: spec.name,
@@ -151,7 +154,12 @@ export function buildForm(spec: FormSpec): HTMLFormElement {
     h(
       "div",
       { className: "fields" },
-      spec.fields.map((item) => (item.type === "models" ? h("div", { className: "field wide" }, [h("span", null, item.label), inputFor(item), item.hint ? h("small", null, item.hint) : null]) : field(item.label, inputFor(item), item.hint))),
+      spec.fields.map((item) => {
+        if (item.type === "models") return h("div", { className: "field wide" }, [h("span", null, item.label), inputFor(item), item.hint ? h("small", null, item.hint) : null]);
+        const label = field(item.label, inputFor(item), item.hint);
+        if (item.type === "textarea") label.classList.add("wide");
+        return label;
+      }),
     ),
     errorBox,
     h("div", { className: "actions" }, [submit, spec.onCancel ? h("button", { type: "button", className: "secondary", onclick: spec.onCancel }, t("common.cancel")) : null]),
