@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { sql } from "kysely";
 import { clientRoutes } from "./admin/client-routes";
+import { modelPriceRoutes } from "./admin/model-price-routes";
 import { modelRoutes } from "./admin/model-routes";
 import { providerRoutes } from "./admin/provider-routes";
 import { alertRoutes } from "./alerts/alert-routes";
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/auth", sessionRoutes(deps, adminSessions));
   app.route("/api/admin/ai-providers", providerRoutes(deps));
   app.route("/api/admin/ai-models", modelRoutes(deps));
+  app.route("/api/admin/ai-models", modelPriceRoutes(deps));
   app.route("/api/admin/clients", clientRoutes(deps));
   app.route("/api/admin/ai-stats", statsRoutes(deps));
   app.route("/api/admin/ai-logs", logRoutes(deps));

@@ -4,7 +4,8 @@
  * rows by {@link buildCatalogueSnapshot}; the key entries are mutable so the router can apply its
  * own status changes at once instead of waiting for the next reload.
  */
-import type { ApiKeyRow, KeyStatus, ModelRow, ProviderRow } from "../../db/schema";
+import type { ApiKeyRow, KeyStatus, ModelAliasMemberRow, ModelAliasRow, ModelPriceRow, ModelRow, ProviderRow } from "../../db/schema";
+import type { ModelPrice } from "../pricing/model-prices";
 import { providerFormatOf, type ProviderFormat } from "../providers/provider-registry";
 
 /** A provider as the router sees it. */
@@ -49,13 +50,34 @@ export interface CatalogueModel {
   displayName: string;
   contextWindow: number;
   maxOutputTokens: number;
-  /** USD per million input tokens. */
+  /** USD per million input tokens (the catalogue's flat price; cost uses `prices`). */
   inputPricePerM: number;
-  /** USD per million output tokens. */
+  /** USD per million output tokens (the catalogue's flat price; cost uses `prices`). */
   outputPricePerM: number;
+  /** The price schedule, oldest first (lib/pricing/model-prices.ts `priceAt`). */
+  prices: readonly ModelPrice[];
   isActive: boolean;
   /** Epoch ms. */
   createdAt: number;
+}
+
+/** One model of an alias, as stored: it may name a model the catalogue no longer has. */
+export interface CatalogueAliasMember {
+  /** Try order, lowest first; members of one position are ordered by weight per request. */
+  position: number;
+  providerId: number;
+  modelCode: string;
+  /** Share among the members of its position; null when none was given. */
+  weight: number | null;
+}
+
+/** A model alias: a name that stands for an ordered list of catalogue models. */
+export interface CatalogueAlias {
+  id: number;
+  name: string;
+  isActive: boolean;
+  /** Ordered by position, then as stored. */
+  members: readonly CatalogueAliasMember[];
 }
 
 /** One consistent view of providers, active keys and models. */
@@ -71,6 +93,8 @@ export interface CatalogueSnapshot {
   /** Active keys per provider id, highest priority first, then by id. */
   keysByProvider: ReadonlyMap<number, readonly CatalogueKey[]>;
   keysById: ReadonlyMap<number, CatalogueKey>;
+  /** Every alias (active or not) by name. */
+  aliasesByName: ReadonlyMap<string, CatalogueAlias>;
 }
 
 /** Rows as loaded from the database. */
@@ -79,6 +103,9 @@ export interface CatalogueRows {
   /** Active keys only. */
   keys: ApiKeyRow[];
   models: ModelRow[];
+  prices: ModelPriceRow[];
+  aliases: ModelAliasRow[];
+  aliasMembers: ModelAliasMemberRow[];
 }
 
 /** Options of {@link buildCatalogueSnapshot}. */
@@ -108,6 +135,23 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
     providersByCode.set(provider.code, provider);
   }
 
+  const pricesByModel = new Map<number, ModelPrice[]>();
+  for (const row of rows.prices) {
+    const price: ModelPrice = {
+      effectiveFrom: Number(row.effective_from),
+      inputPricePerM: Number(row.input_price_per_m),
+      outputPricePerM: Number(row.output_price_per_m),
+      cacheReadPricePerM: nullableNumber(row.cache_read_price_per_m),
+      cacheWritePricePerM: nullableNumber(row.cache_write_price_per_m),
+      cacheWrite1hPricePerM: nullableNumber(row.cache_write_1h_price_per_m),
+      source: row.source,
+    };
+    const schedule = pricesByModel.get(row.model_id);
+    if (schedule) schedule.push(price);
+    else pricesByModel.set(row.model_id, [price]);
+  }
+  for (const schedule of pricesByModel.values()) schedule.sort((left, right) => left.effectiveFrom - right.effectiveFrom);
+
   const modelsByCode = new Map<string, CatalogueModel[]>();
   for (const row of rows.models) {
     const model: CatalogueModel = {
@@ -119,6 +163,7 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
       maxOutputTokens: Number(row.max_output_tokens),
       inputPricePerM: Number(row.input_price_per_m),
       outputPricePerM: Number(row.output_price_per_m),
+      prices: pricesByModel.get(row.id) ?? [],
       isActive: row.is_active === 1,
       createdAt: Number(row.created_at),
     };
@@ -161,7 +206,19 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
   }
   for (const keys of keysByProvider.values()) keys.sort((left, right) => right.priority - left.priority || left.id - right.id);
 
-  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById };
+  const membersByAlias = new Map<number, CatalogueAliasMember[]>();
+  for (const row of [...rows.aliasMembers].sort((left, right) => left.position - right.position || left.id - right.id)) {
+    const member: CatalogueAliasMember = { position: row.position, providerId: row.provider_id, modelCode: row.model_code, weight: nullableNumber(row.weight) };
+    const members = membersByAlias.get(row.alias_id);
+    if (members) members.push(member);
+    else membersByAlias.set(row.alias_id, [member]);
+  }
+  const aliasesByName = new Map<string, CatalogueAlias>();
+  for (const row of rows.aliases) {
+    aliasesByName.set(row.alias, { id: row.id, name: row.alias, isActive: row.is_active === 1, members: membersByAlias.get(row.id) ?? [] });
+  }
+
+  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById, aliasesByName };
 }
 
 function nullableNumber(value: number | null): number | null {
