@@ -22,6 +22,12 @@ export function modelRoutes(deps: AppDeps) {
   const { db } = deps.database;
   const app = new Hono<AppEnv>();
 
+  /** A model code that is an alias's name would hide the alias (a model always wins): refused. */
+  const assertNotAlias = async (modelCode: string) => {
+    const alias = await db.selectFrom("t_model_aliases").select("id").where("alias", "=", modelCode).executeTakeFirst();
+    if (alias) throw new ConflictError(`A model alias is named '${modelCode}'; rename or delete the alias first`);
+  };
+
   const findModel = async (id: number) => {
     const row = await db.selectFrom("t_ai_models").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError(`Model ${id} not found`);
@@ -47,6 +53,7 @@ export function modelRoutes(deps: AppDeps) {
       .where("model_code", "=", body.modelCode)
       .executeTakeFirst();
     if (duplicate) throw new ConflictError(`Model '${body.modelCode}' already exists for provider ${body.providerId}`);
+    await assertNotAlias(body.modelCode);
     const now = deps.clock.now();
     try {
       const result = await db
@@ -98,6 +105,7 @@ export function modelRoutes(deps: AppDeps) {
         .where("model_code", "=", body.modelCode)
         .executeTakeFirst();
       if (duplicate) throw new ConflictError(`Model '${body.modelCode}' already exists for provider ${existing.provider_id}`);
+      await assertNotAlias(body.modelCode);
     }
     await db
       .updateTable("t_ai_models")

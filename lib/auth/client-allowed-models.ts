@@ -1,9 +1,10 @@
 /**
  * A client key's allowed models are stored as `provider/model` entries, each naming exactly one
- * catalogue model, and compared exactly with the resolved target. A bare code is resolved once:
- * when an admin saves it (an unknown or ambiguous code is the admin's 400), or, for a row an
- * older version wrote, the first time the key is loaded (a code naming no model or several is
- * dropped, and the pinned list is written back).
+ * catalogue model, and compared exactly with the resolved target; or as the name of a model
+ * alias (aliases have no `/`), which allows the alias whatever its models. A bare code is
+ * resolved once: when an admin saves it (an unknown or ambiguous code is the admin's 400), or,
+ * for a row an older version wrote, the first time the key is loaded (a code naming no model,
+ * several models or an alias is dropped, and the pinned list is written back).
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
@@ -30,6 +31,12 @@ export async function loadCatalogueModelNames(db: Kysely<Database>): Promise<Cat
     .orderBy("t_ai_models.id")
     .execute();
   return rows;
+}
+
+/** Every alias name, active or not. */
+export async function loadAliasNames(db: Kysely<Database>): Promise<Set<string>> {
+  const rows = await db.selectFrom("t_model_aliases").select("alias").execute();
+  return new Set(rows.map((row) => row.alias));
 }
 
 /** The stored entry for one model. Provider codes hold no `/`, so the entry reads back one way only. */
@@ -59,13 +66,15 @@ export function resolveAllowedModel(entry: string, models: readonly CatalogueMod
  */
 export async function canonicalAllowedModels(db: Kysely<Database>, entries: readonly string[]): Promise<string[]> {
   if (entries.length === 0) return [];
-  const models = await loadCatalogueModelNames(db);
+  const [models, aliases] = await Promise.all([loadCatalogueModelNames(db), loadAliasNames(db)]);
   const canonical: string[] = [];
   const errors: Array<{ field: string; message: string }> = [];
   entries.forEach((entry, index) => {
     const resolution = resolveAllowedModel(entry, models);
     const field = `allowedModels.${index}`;
-    if (resolution.kind === "unknown") errors.push({ field, message: `'${entry}' is not a model in the catalogue` });
+    if (resolution.kind === "unknown" && aliases.has(entry)) {
+      if (!canonical.includes(entry)) canonical.push(entry);
+    } else if (resolution.kind === "unknown") errors.push({ field, message: `'${entry}' is not a model or model alias in the catalogue` });
     else if (resolution.kind === "ambiguous") errors.push({ field, message: `'${entry}' is offered by several providers; use one of: ${resolution.options.join(", ")}` });
     else if (!canonical.includes(resolution.entry)) canonical.push(resolution.entry);
   });
@@ -74,18 +83,19 @@ export async function canonicalAllowedModels(db: Kysely<Database>, entries: read
 }
 
 /**
- * The list a loaded key allows. Entries with a `/` are taken as stored; bare codes (rows an
- * older version wrote) are pinned to the one model they name now, or dropped, and the pinned list
- * is written back unless the row changed meanwhile.
+ * The list a loaded key allows. Entries with a `/` and alias names are taken as stored; other
+ * bare codes (rows an older version wrote) are pinned to the one model they name now, or dropped,
+ * and the pinned list is written back unless the row changed meanwhile.
  */
 export async function pinnedAllowedModels(db: Kysely<Database>, clientId: number, stored: string, entries: string[]): Promise<string[]> {
   if (entries.every((entry) => entry.indexOf("/") > 0)) return entries;
-  const models = await loadCatalogueModelNames(db);
+  const [models, aliases] = await Promise.all([loadCatalogueModelNames(db), loadAliasNames(db)]);
   const pinned: string[] = [];
   for (const entry of entries) {
-    const resolution = entry.indexOf("/") > 0 ? ({ kind: "model", entry } as const) : resolveAllowedModel(entry, models);
+    const resolution = entry.indexOf("/") > 0 || aliases.has(entry) ? ({ kind: "model", entry } as const) : resolveAllowedModel(entry, models);
     if (resolution.kind === "model" && !pinned.includes(resolution.entry)) pinned.push(resolution.entry);
   }
+  if (pinned.length === entries.length && pinned.every((entry, index) => entry === entries[index])) return pinned;
   // Best effort: the pinned list applies to this load either way, and the next load pins again.
   await db
     .updateTable("t_client_keys")

@@ -63,6 +63,8 @@ export interface CatalogueModel {
 
 /** One model of an alias, as stored: it may name a model the catalogue no longer has. */
 export interface CatalogueAliasMember {
+  /** The member row's id (the weighted rotation's key). */
+  id: number;
   /** Try order, lowest first; members of one position are ordered by weight per request. */
   position: number;
   providerId: number;
@@ -75,7 +77,10 @@ export interface CatalogueAliasMember {
 export interface CatalogueAlias {
   id: number;
   name: string;
+  description: string | null;
   isActive: boolean;
+  /** Epoch ms. */
+  createdAt: number;
   /** Ordered by position, then as stored. */
   members: readonly CatalogueAliasMember[];
 }
@@ -208,14 +213,21 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
 
   const membersByAlias = new Map<number, CatalogueAliasMember[]>();
   for (const row of [...rows.aliasMembers].sort((left, right) => left.position - right.position || left.id - right.id)) {
-    const member: CatalogueAliasMember = { position: row.position, providerId: row.provider_id, modelCode: row.model_code, weight: nullableNumber(row.weight) };
+    const member: CatalogueAliasMember = { id: row.id, position: row.position, providerId: row.provider_id, modelCode: row.model_code, weight: nullableNumber(row.weight) };
     const members = membersByAlias.get(row.alias_id);
     if (members) members.push(member);
     else membersByAlias.set(row.alias_id, [member]);
   }
   const aliasesByName = new Map<string, CatalogueAlias>();
   for (const row of rows.aliases) {
-    aliasesByName.set(row.alias, { id: row.id, name: row.alias, isActive: row.is_active === 1, members: membersByAlias.get(row.id) ?? [] });
+    aliasesByName.set(row.alias, {
+      id: row.id,
+      name: row.alias,
+      description: row.description,
+      isActive: row.is_active === 1,
+      createdAt: Number(row.created_at),
+      members: membersByAlias.get(row.id) ?? [],
+    });
   }
 
   return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById, aliasesByName };
