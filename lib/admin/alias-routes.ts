@@ -17,7 +17,7 @@ import { Hono } from "hono";
 import type { Kysely } from "kysely";
 import * as z from "zod";
 import type { Database, ModelAliasMemberRow, ModelAliasRow } from "../../db/schema";
-import { resolveAllowedModel } from "../auth/client-allowed-models";
+import { loadAllowedModelNames, resolveAllowedModel } from "../auth/client-allowed-models";
 import { catalogueChanged } from "../catalogue/catalogue-version";
 import { isUniqueViolation } from "../catalogue/database-errors";
 import type { AppDeps } from "../deps";
@@ -109,9 +109,7 @@ export function aliasRoutes(deps: AppDeps) {
    * @throws ValidationError 400 naming each member that is unknown, ambiguous, an alias or listed twice
    */
   const resolveMembers = async (members: readonly MemberInput[]): Promise<NewMember[]> => {
-    const models = await loadModels(db);
-    const names = models.map(({ providerCode, modelCode }) => ({ providerCode, modelCode }));
-    const aliases = new Set((await db.selectFrom("t_model_aliases").select("alias").execute()).map((row) => row.alias));
+    const [models, names] = await Promise.all([loadModels(db), loadAllowedModelNames(db)]);
     const errors: Array<{ field: string; message: string }> = [];
     const resolved: NewMember[] = [];
     const seen = new Set<string>();
@@ -120,10 +118,8 @@ export function aliasRoutes(deps: AppDeps) {
       const field = `members.${index}.model`;
       const resolution = resolveAllowedModel(member.model, names);
       if (resolution.kind === "ambiguous") return errors.push({ field, message: `'${member.model}' is offered by several providers; use one of: ${resolution.options.join(", ")}` });
-      if (resolution.kind === "unknown") {
-        const message = aliases.has(member.model) ? `'${member.model}' is a model alias; an alias lists models only` : `'${member.model}' is not a model in the catalogue`;
-        return errors.push({ field, message });
-      }
+      if (resolution.kind === "alias") return errors.push({ field, message: `'${member.model}' is a model alias; an alias lists models only` });
+      if (resolution.kind === "unknown") return errors.push({ field, message: `'${member.model}' is not a model in the catalogue` });
       if (seen.has(resolution.entry)) return errors.push({ field, message: `'${resolution.entry}' is listed twice` });
       seen.add(resolution.entry);
       const slash = resolution.entry.indexOf("/");

@@ -13,6 +13,7 @@ import { modelView } from "../catalogue/catalogue-views";
 import { isUniqueViolation } from "../catalogue/database-errors";
 import { catalogueChanged } from "../catalogue/catalogue-version";
 import { addPrice, priceRowAt } from "../pricing/price-store";
+import { assertModelDeletable } from "./delete-rules";
 import { idParamSchema, modelCreateSchema, modelListQuerySchema, modelUpdateSchema } from "./admin-schemas";
 
 const flag = (value: boolean) => (value ? 1 : 0);
@@ -151,8 +152,10 @@ export function modelRoutes(deps: AppDeps) {
 
   app.delete("/:id", validate("param", idParamSchema), async (c) => {
     const { id } = c.req.valid("param");
-    await findModel(id);
+    await assertModelDeletable(db, await findModel(id));
     await db.deleteFrom("t_ai_models").where("id", "=", id).execute();
+    // Logged requests keep the cost they were charged; the schedule has no other use.
+    await db.deleteFrom("t_model_prices").where("model_id", "=", id).execute();
     await catalogueChanged(deps);
     return c.json({ code: 200, data: { id, deleted: true } });
   });

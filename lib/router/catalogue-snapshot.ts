@@ -5,6 +5,7 @@
  * own status changes at once instead of waiting for the next reload.
  */
 import type { ApiKeyRow, KeyStatus, ModelAliasMemberRow, ModelAliasRow, ModelPriceRow, ModelRow, ProviderRow } from "../../db/schema";
+import { KeyCipherError, keyVersionOf } from "../crypto/key-cipher";
 import type { ModelPrice } from "../pricing/model-prices";
 import { providerFormatOf, type ProviderFormat } from "../providers/provider-registry";
 
@@ -100,6 +101,8 @@ export interface CatalogueSnapshot {
   keysById: ReadonlyMap<number, CatalogueKey>;
   /** Every alias (active or not) by name. */
   aliasesByName: ReadonlyMap<string, CatalogueAlias>;
+  /** Per provider id, the master-key version of each active key left out because this process lacks that version. */
+  missingKeyVersionsByProvider?: ReadonlyMap<number, readonly number[]>;
 }
 
 /** Rows as loaded from the database. */
@@ -179,12 +182,17 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
 
   const keysByProvider = new Map<number, CatalogueKey[]>();
   const keysById = new Map<number, CatalogueKey>();
+  const missingKeyVersionsByProvider = new Map<number, number[]>();
   for (const row of rows.keys) {
     let apiKey: string;
     try {
       apiKey = options.decrypt(row.api_key);
-    } catch {
+    } catch (error) {
       options.onUndecryptableKey?.(row.id);
+      const version = keyVersionOf(row.api_key);
+      if (error instanceof KeyCipherError && error.code === "unknown_key_version" && version !== undefined) {
+        missingKeyVersionsByProvider.set(row.provider_id, [...(missingKeyVersionsByProvider.get(row.provider_id) ?? []), version]);
+      }
       continue;
     }
     const key: CatalogueKey = {
@@ -230,7 +238,7 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
     });
   }
 
-  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById, aliasesByName };
+  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById, aliasesByName, missingKeyVersionsByProvider };
 }
 
 function nullableNumber(value: number | null): number | null {

@@ -16,6 +16,7 @@ import { handleChat, type ChatRouteMiddleware, type ChatServiceDependencies } fr
 import { answerInOrder, resolveChain } from "../../gateway/model-chain";
 import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { readJsonBody } from "../../http/json-body";
+import { documentRequestBody } from "../../openapi/route-schemas";
 import { setLateHeader } from "../../http/late-header";
 import { estimatePromptTokens } from "../../router/token-estimate";
 import { countTokensObserver } from "./count-tokens-observer";
@@ -36,7 +37,7 @@ export function messagesRoutes(services: ChatServiceDependencies, middleware: Ch
   app.use("/messages", requestIdHeader);
   app.use("/messages/*", requestIdHeader);
 
-  app.post("/messages", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+  app.post("/messages", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(messagesBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, messagesBodySchema);
     const chain = await resolveChain(c, services, { model: body.model });
     const stream = body.stream === true;
@@ -52,9 +53,9 @@ export function messagesRoutes(services: ChatServiceDependencies, middleware: Ch
       const format = messagesFormat({ requestedModel: body.model, omitThinking: body.thinking?.type !== "disabled" && body.thinking?.display === "omitted" });
       return handleChat(c, services, { resolved, request, warnings, stream, format });
     });
-  });
+  }));
 
-  app.post("/messages/count_tokens", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+  app.post("/messages/count_tokens", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(countTokensBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, countTokensBodySchema);
     // Counting spends nothing and needs no failover: an alias counts on its first model.
     const chain = await resolveChain(c, services, { model: body.model });
@@ -67,7 +68,7 @@ export function messagesRoutes(services: ChatServiceDependencies, middleware: Ch
     // A local estimate calls no upstream and spends nothing: it writes no log row (the record is taken over and left unwritten).
     c.get("requestLog").deferred = true;
     return c.json({ input_tokens: estimatePromptTokens(request) });
-  });
+  }));
 
   return app;
 }

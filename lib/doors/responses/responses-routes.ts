@@ -17,6 +17,7 @@ import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pas
 import { handleChat, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies, type ResolvedTarget } from "../../gateway/chat-service";
 import { answerInOrder, resolveChain } from "../../gateway/model-chain";
 import { readJsonBody } from "../../http/json-body";
+import { documentRequestBody } from "../../openapi/route-schemas";
 import { validate } from "../../http/validation";
 import type { Logger } from "../../logging/logger";
 import { toResponseObject } from "./canonical-to-response";
@@ -95,7 +96,7 @@ export function responsesRoutes(services: ChatServiceDependencies, middleware: C
   const app = new Hono<GatewayEnv>();
   const store = new ResponseStore(deps.db, deps.logger);
 
-  app.post("/responses", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+  app.post("/responses", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(responsesBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, responsesBodySchema);
     const chain = await resolveChain(c, services, { model: body.model });
     const owner = ownerOf(c.get("caller")!);
@@ -122,7 +123,7 @@ export function responsesRoutes(services: ChatServiceDependencies, middleware: C
       const { items, own } = await expandInput(store, owner, body);
       return translated(c, services, store, deps.clock, { resolved, body, owner, items, own });
     });
-  });
+  }));
 
   app.get("/responses/:id", middleware.authenticate, async (c) => {
     const id = c.req.param("id");
