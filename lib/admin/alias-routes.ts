@@ -11,13 +11,16 @@
  *   share one position: per request, the first of them is each in proportion to its weight
  *   (smooth weighted round-robin), the others follow by weight. A member without a weight has a
  *   position of its own.
- * Every change bumps the catalogue version, so every instance uses it within seconds.
+ * Renaming an alias renames it in client keys' allowed models too; deleting it removes it there,
+ * so a later alias of the same name is not allowed to them by accident. Every change bumps the
+ * catalogue version, so every instance uses it within seconds.
  */
 import { Hono } from "hono";
 import type { Kysely } from "kysely";
 import * as z from "zod";
 import type { Database, ModelAliasMemberRow, ModelAliasRow } from "../../db/schema";
 import { loadAllowedModelNames, resolveAllowedModel } from "../auth/client-allowed-models";
+import { parseAllowedModels } from "../auth/client-keys";
 import { catalogueChanged } from "../catalogue/catalogue-version";
 import { isUniqueViolation } from "../catalogue/database-errors";
 import type { AppDeps } from "../deps";
@@ -140,6 +143,17 @@ export function aliasRoutes(deps: AppDeps) {
       .execute()
       .then(() => trx.insertInto("t_model_alias_members").values(members.map((member) => ({ ...member, alias_id: aliasId }))).execute());
 
+  /** Renames (or, with `to` null, removes) an alias name in every client key's allowed models. */
+  const renameInClientLists = async (trx: Kysely<Database>, from: string, to: string | null) => {
+    const clients = await trx.selectFrom("t_client_keys").select(["id", "allowed_models"]).where("allowed_models", "like", `%${JSON.stringify(from)}%`).execute();
+    for (const client of clients) {
+      const listed = parseAllowedModels(client.allowed_models) ?? [];
+      if (!listed.includes(from)) continue;
+      const renamed = listed.flatMap((entry) => (entry !== from ? [entry] : to === null || listed.includes(to) ? [] : [to]));
+      await trx.updateTable("t_client_keys").set({ allowed_models: JSON.stringify(renamed) }).where("id", "=", client.id).execute();
+    }
+  };
+
   const duplicate = (alias: string) => new ConflictError(`A model alias named '${alias}' already exists`);
 
   app.get("/", async (c) => {
@@ -196,6 +210,7 @@ export function aliasRoutes(deps: AppDeps) {
           .where("id", "=", id)
           .execute();
         if (members) await replaceMembers(trx, id, members);
+        if (body.alias !== undefined && body.alias !== existing.alias) await renameInClientLists(trx, existing.alias, body.alias);
       });
     } catch (error) {
       if (isUniqueViolation(error) && body.alias !== undefined) throw duplicate(body.alias);
@@ -207,10 +222,11 @@ export function aliasRoutes(deps: AppDeps) {
 
   app.delete("/:id", validate("param", idParamSchema), async (c) => {
     const { id } = c.req.valid("param");
-    await findAlias(id);
+    const existing = await findAlias(id);
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom("t_model_alias_members").where("alias_id", "=", id).execute();
       await trx.deleteFrom("t_model_aliases").where("id", "=", id).execute();
+      await renameInClientLists(trx, existing.alias, null);
     });
     await catalogueChanged(deps);
     return c.json({ code: 200, data: { id, deleted: true } });

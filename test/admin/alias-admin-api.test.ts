@@ -93,5 +93,22 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(unknown.status).toBe(400);
       expect(unknown.body.errors?.[0]).toMatchObject({ field: "allowedModels.0" });
     });
+
+    it("renames an alias in client keys' allowed models, removes it there when deleted, and keeps its models from being deleted", async () => {
+      const created = await call<{ id: number }>("POST", "/api/admin/ai-aliases", { alias: "writer", members: [{ model: "claude-haiku-4-5" }] });
+      const client = await call<{ id: number }>("POST", "/api/admin/clients", { name: "writer-app", allowedModels: ["writer", "gpt-4o-mini"] });
+      const allowed = async () => (await call<{ allowedModels: string[] }>("GET", `/api/admin/clients/${client.body.data.id}`)).body.data.allowedModels;
+
+      expect((await call("PUT", `/api/admin/ai-aliases/${created.body.data.id}`, { alias: "author" })).status).toBe(200);
+      expect(await allowed()).toEqual(["author", "openai/gpt-4o-mini"]);
+
+      const haiku = await t.database.handle.db.selectFrom("t_ai_models").select("id").where("model_code", "=", "claude-haiku-4-5").executeTakeFirstOrThrow();
+      const refused = await call("DELETE", `/api/admin/ai-models/${haiku.id}`);
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toContain("'author'");
+
+      expect((await call("DELETE", `/api/admin/ai-aliases/${created.body.data.id}`)).status).toBe(200);
+      expect(await allowed()).toEqual(["openai/gpt-4o-mini"]);
+    });
   });
 }
