@@ -106,6 +106,15 @@ for (const kind of ["sqlite", "mariadb"] as TestDatabaseKind[]) {
       expect(((await logs.json()) as { data: { items: object[] } }).data.items[0]).toMatchObject({ model: "claude-haiku-4-5", requestedModel: "smart", modelsTried: ["openai/gpt-5-mini", "anthropic/claude-haiku-4-5"] });
     });
 
+    it("the /api/ai envelope API follows the alias too, naming the provider that answered", async () => {
+      for (const key of OPENAI_KEYS) g.upstream.script(key, reply.rateLimited({ retryAfterSeconds: 30 }));
+      g.upstream.script(CLAUDE_KEY, reply.ok({ content: "Claude in an envelope" }));
+      const response = await g.chat({ model: "smart", messages: [{ role: "user", content: "Hi" }] }, { path: "/api/ai/chat/completions" });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { data: object }).data).toMatchObject({ content: "Claude in an envelope", provider: "anthropic" });
+      expect((await g.logRows())[0]).toMatchObject({ door: "envelope", model: "claude-haiku-4-5", requested_model: "smart" });
+    });
+
     it("every model unusable: the answer names each, a 429 with the soonest Retry-After when one was only busy", async () => {
       for (const key of OPENAI_KEYS) g.upstream.script(key, reply.rateLimited({ retryAfterSeconds: 30 }));
       g.upstream.script(CLAUDE_KEY, reply.invalidKey());
@@ -197,9 +206,13 @@ for (const kind of ["sqlite", "mariadb"] as TestDatabaseKind[]) {
       const listed = async (token: string) => ((await (await g.request("GET", "/v1/models", undefined, token)).json()) as { data: Array<{ id: string; owned_by: string }> }).data;
       expect(await listed(aliasOnly)).toEqual([expect.objectContaining({ id: "smart", owned_by: "alias" })]);
       expect((await listed(modelOnly)).map((model) => model.id)).toEqual(["gpt-5-mini"]);
-      const anthropicShape = await g.request("GET", "/v1/models/smart", undefined, aliasOnly);
-      expect(anthropicShape.status).toBe(200);
-      expect(await anthropicShape.json()).toMatchObject({ id: "smart", owned_by: "alias" });
+      const one = await g.request("GET", "/v1/models/smart", undefined, aliasOnly);
+      expect(one.status).toBe(200);
+      expect(await one.json()).toMatchObject({ id: "smart", owned_by: "alias" });
+      const anthropicShape = await g.app.request("/v1/models?limit=10", { headers: { "x-api-key": aliasOnly, "anthropic-version": "2023-06-01" } });
+      expect(((await anthropicShape.json()) as { data: object[] }).data).toEqual([
+        expect.objectContaining({ type: "model", id: "smart", display_name: "Best available", max_input_tokens: 128_000, max_tokens: 8_192 }),
+      ]);
     });
 
     it("an inactive alias is refused with a 404 that names it; an alias change is seen at once", async () => {
