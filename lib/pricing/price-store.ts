@@ -78,5 +78,5 @@ export async function addPrice(db: Kysely<Database>, modelId: number, price: New
     .set({ input_price_per_m: Number(newest.input_price_per_m), output_price_per_m: Number(newest.output_price_per_m), updated_at: now })
     .where("id", "=", modelId)
     .execute();
-  return (await db.selectFrom("t_model_prices").selectAll().where("model_id", "=", modelId).where("effective_from", "=", price.effectiveFrom).executeTakeFirstOrThrow());
+  return db.selectFrom("t_model_prices").selectAll().where("model_id", "=", modelId).where("effective_from", "=", price.effectiveFrom).executeTakeFirstOrThrow();
 }

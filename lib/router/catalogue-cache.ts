@@ -1,6 +1,6 @@
 /**
- * Keeps the catalogue (providers, active keys, models with their prices, aliases) in process so a chat request costs no
- * database round trip. An admin change bumps the shared catalogue version
+ * Keeps the catalogue (providers, active keys, models with their price schedules, model aliases)
+ * in process so a chat request costs no database round trip. An admin change bumps the shared catalogue version
  * (lib/catalogue/catalogue-version.ts); every instance compares versions at most every
  * `versionCheckIntervalMs` and reloads when it moved. A periodic full reload is the safety net
  * for a lost version (e.g. a flushed Redis).

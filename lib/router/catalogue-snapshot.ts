@@ -86,7 +86,7 @@ export interface CatalogueAlias {
   members: readonly CatalogueAliasMember[];
 }
 
-/** One consistent view of providers, active keys and models. */
+/** One consistent view of providers, active keys, models and aliases. */
 export interface CatalogueSnapshot {
   /** The shared catalogue version this snapshot was loaded at. */
   version: number;
