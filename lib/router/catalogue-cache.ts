@@ -1,8 +1,8 @@
 /**
  * Keeps the catalogue (providers, active keys, models with their price schedules, model aliases)
- * in process so a chat request costs no database round trip. An admin change bumps the shared catalogue version
- * (lib/catalogue/catalogue-version.ts); every instance compares versions at most every
- * `versionCheckIntervalMs` and reloads when it moved. A periodic full reload is the safety net
+ * in process so a chat request costs no database round trip. An admin change bumps the shared
+ * catalogue version (lib/catalogue/catalogue-version.ts); every instance compares versions at
+ * most every `versionCheckIntervalMs` and reloads when it moved. A periodic full reload is the safety net
  * for a lost version (e.g. a flushed Redis).
  *
  * The bound: no request uses a snapshot last confirmed current more than `versionCheckIntervalMs`
