@@ -32,6 +32,8 @@ interface Ids {
   provider: number;
   key: number;
   model: number;
+  price: number;
+  alias: number;
   client: number;
   clientKey: string;
   webhook: number;
@@ -106,6 +108,35 @@ const AUDIT_CASES: AuditCase[] = [
     action: "model.update",
     targetId: (ids) => String(ids.model),
     summary: { outputPricePerM: 3 },
+  },
+  {
+    route: "POST /api/admin/ai-models/:id/prices",
+    request: (ids) => ({ method: "POST", path: `/api/admin/ai-models/${ids.model}/prices`, body: { effectiveFrom: "2999-01-01T00:00:00Z", inputPricePerM: 2, outputPricePerM: 4, source: "audit" } }),
+    action: "price.create",
+    targetId: (ids) => String(ids.price),
+    summary: { inputPricePerM: 2, source: "audit" },
+    keep: (data, ids) => (ids.price = data.id),
+  },
+  {
+    route: "POST /api/admin/ai-aliases",
+    request: () => ({ method: "POST", path: "/api/admin/ai-aliases", body: { alias: "audit-alias", members: [{ model: "audited/audit-model" }] } }),
+    action: "alias.create",
+    targetId: (ids) => String(ids.alias),
+    summary: { alias: "audit-alias" },
+    keep: (data, ids) => (ids.alias = data.id),
+  },
+  {
+    route: "PUT /api/admin/ai-aliases/:id",
+    request: (ids) => ({ method: "PUT", path: `/api/admin/ai-aliases/${ids.alias}`, body: { description: "Audited alias" } }),
+    action: "alias.update",
+    targetId: (ids) => String(ids.alias),
+    summary: { description: "Audited alias" },
+  },
+  {
+    route: "DELETE /api/admin/ai-aliases/:id",
+    request: (ids) => ({ method: "DELETE", path: `/api/admin/ai-aliases/${ids.alias}` }),
+    action: "alias.delete",
+    targetId: (ids) => String(ids.alias),
   },
   {
     route: "POST /api/admin/clients",
