@@ -104,6 +104,35 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     expect(await edited.locator('[data-col="state"]').textContent()).toBe("active");
   });
 
+  it("adds an alias of ordered, weighted models, offers it to client keys, and names unknown members", async () => {
+    await page.click('#nav a[data-view="aliases"]');
+    await page.click("#add-alias");
+    await page.fill("#alias-form input[name=alias]", "smart");
+    await page.fill("#alias-form input[name=description]", "best first, then cheaper");
+    await page.fill("#alias-form textarea[name=members]", "openai/gpt-4.1 3\nopenai/gpt-4o-mini 1\ndeepseek/deepseek-chat");
+    await page.click("#alias-form button[type=submit]");
+    const row = page.locator("#alias-table tbody tr", { hasText: "smart" });
+    await row.waitFor();
+    expect(await row.locator('[data-col="members"]').textContent()).toBe("openai/gpt-4.1 ×3 → openai/gpt-4o-mini ×1 → deepseek/deepseek-chat");
+
+    // A member the catalogue lacks is refused, and the refusal names it.
+    await row.getByRole("button", { name: "Edit" }).click();
+    expect(await page.inputValue("#alias-form textarea[name=members]")).toBe("openai/gpt-4.1 3\nopenai/gpt-4o-mini 1\ndeepseek/deepseek-chat");
+    await page.fill("#alias-form textarea[name=members]", "openai/gpt-4.1\nnobody/nothing");
+    await page.click("#alias-form button[type=submit]");
+    await expect.poll(() => page.locator("#alias-form p.error").textContent()).toContain("nobody/nothing");
+    await page.fill("#alias-form textarea[name=members]", "openai/gpt-4o-mini");
+    await page.click("#alias-form button[type=submit]");
+    await expect.poll(() => row.locator('[data-col="members"]').textContent()).toBe("openai/gpt-4o-mini");
+
+    await page.click('#nav a[data-view="clients"]');
+    const client = page.locator("#client-table tbody tr", { hasText: "reports-nightly" });
+    await client.getByRole("button", { name: "Edit" }).click();
+    const alias = page.locator('#client-edit-form input[value="smart"]');
+    expect(await alias.count()).toBe(1);
+    await page.getByRole("button", { name: "Cancel" }).click();
+  });
+
   it("shows the server's refusal of a bad edit beside the form, naming the field", async () => {
     const row = page.locator("#client-table tbody tr", { hasText: "reports-nightly" });
     await row.getByRole("button", { name: "Edit" }).click();
@@ -160,8 +189,8 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.click('#nav a[data-view="audit"]');
     await page.waitForSelector("#audit-table tbody tr");
     const actions = await page.locator("#audit-table tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")));
-    // Newest first: the password change, the two edits, the create (the refused edit left none).
-    expect(actions).toEqual(["user.password_change", "client.update", "client.update", "client.create"]);
+    // Newest first: the password change, the alias's create and edit, the client's two edits and its create (refused edits leave none).
+    expect(actions).toEqual(["user.password_change", "alias.update", "alias.create", "client.update", "client.update", "client.create"]);
     const passwordRow = page.locator('#audit-table tr[data-action="user.password_change"]');
     expect(await passwordRow.locator('[data-col="admin"]').textContent()).toBe(TEST_ADMIN.username);
     const edit = page.locator('#audit-table tr[data-action="client.update"]').last();
@@ -233,7 +262,7 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
 
   it("reported no script errors and no failed requests but the refusals it provoked", () => {
     expect(problems.errors).toEqual([]);
-    expect(problems.failedResponses.map((line) => line.replace(/\/\d+$/, "/:id"))).toEqual(["400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
+    expect(problems.failedResponses.map((line) => line.replace(/\/\d+$/, "/:id"))).toEqual(["400 PUT /api/admin/ai-aliases/:id", "400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
   });
 });
 

@@ -4,7 +4,7 @@
  * none chosen allows every model), requests per minute and state can be edited; keys can be
  * revoked for good.
  */
-import { api } from "../api";
+import { api, listOf } from "../api";
 import { append, clear, h, replace } from "../dom";
 import { formatLimit, formatTime, t } from "../i18n";
 import { loadClients, loadModels, loadProviders, qualifiedModel, type Client, type Model } from "../lookups";
@@ -13,11 +13,19 @@ import { actionButton, badge, buildForm, confirmButton, notice, reportError, sho
 import { showClientBudgets } from "./client-budgets";
 
 async function renderClientsView(root: HTMLElement): Promise<void> {
-  const [providers, models] = await Promise.all([loadProviders(), loadModels().catch(() => [] as Model[])]);
-  const catalogue: Array<[string, string]> = models.map((model) => {
-    const name = qualifiedModel(providers, model);
-    return [name, model.displayName && model.displayName !== model.modelCode ? `${name} · ${model.displayName}` : name];
-  });
+  const [providers, models, aliases] = await Promise.all([
+    loadProviders(),
+    loadModels().catch(() => [] as Model[]),
+    // Aliases may be allowed too; a server without them simply offers none.
+    api("GET", "admin/ai-aliases").then(listOf<{ alias: string }>).catch(() => []),
+  ]);
+  const catalogue: Array<[string, string]> = [
+    ...models.map((model): [string, string] => {
+      const name = qualifiedModel(providers, model);
+      return [name, model.displayName && model.displayName !== model.modelCode ? `${name} · ${model.displayName}` : name];
+    }),
+    ...aliases.map(({ alias }): [string, string] => [alias, t("clients.aliasChoice", { alias })]),
+  ];
   const secretBox = h("div", { id: "new-client-key" });
   const listBox = h("section");
   const formBox = h("div");

@@ -23,6 +23,9 @@ interface LogRow {
   providerId: number | null;
   keyId: number | null;
   model: string;
+  /** What the client asked for (an alias, say) when it differs from the model that answered. */
+  requestedModel?: string | null;
+  modelsTried?: string[] | null;
   status: string;
   outcome?: string | null;
   httpStatus: number;
@@ -170,7 +173,7 @@ async function renderLogsView(root: HTMLElement, params: URLSearchParams): Promi
     } }, [
       cell("time", formatTime(log.createdAt), "sticky-start"),
       cell("client", log.clientName || "—"),
-      cell("model", log.model),
+      cell("model", log.requestedModel && log.requestedModel !== log.model ? [h("code", { className: "requested" }, log.requestedModel), " → ", log.model] : log.model),
       cell("status", statusBadge(log.status)),
       cell("http", log.httpStatus, "num"),
       cell("attempts", log.attempts > 1 ? h("strong", { className: "failover" }, log.attempts) : log.attempts, "num"),
@@ -192,6 +195,7 @@ async function renderLogsView(root: HTMLElement, params: URLSearchParams): Promi
     return h("div", { className: "log-details" }, [
       h("p", null, [t("logs.requestId"), " ", h("code", null, log.requestId)]),
       log.outcome ? h("p", null, [t("logs.outcome"), ": ", statusBadge(log.outcome)]) : null,
+      log.modelsTried && log.modelsTried.length > 1 ? h("p", null, [t("logs.modelsTried"), " ", log.modelsTried.map((model, index) => [index ? " → " : "", h("code", null, model)])]) : null,
       log.errorMessage ? h("p", { className: "error" }, log.errorMessage) : null,
       attempts.length ? h("p", null, t("logs.failedAttempts")) : h("p", { className: "muted" }, t("logs.firstAttempt")),
       attempts.length
