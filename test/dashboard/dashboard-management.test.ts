@@ -133,7 +133,34 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.getByRole("button", { name: "Cancel" }).click();
   });
 
+  it("shows a model's price schedule, adds a later price, and refuses one in the past", async () => {
+    await page.click('#nav a[data-view="models"]');
+    const row = page.locator("#model-table tbody tr", { has: page.locator('[data-col="modelCode"]', { hasText: /^gpt-4o-mini$/ }) });
+    await row.getByRole("button", { name: "Prices" }).click();
+    await page.waitForSelector("#price-table");
+    expect(await page.locator("#price-table tbody tr").first().textContent()).toContain("in effect");
+    const local = (time: number) => {
+      const date = new Date(time);
+      const pad = (value: number) => String(value).padStart(2, "0");
+      return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+    };
+    await page.fill("#price-form input[name=effectiveFrom]", local(Date.now() - 2 * 24 * 3600 * 1000));
+    await page.click("#price-form button[type=submit]");
+    await expect.poll(() => page.locator("#price-form p.error").textContent()).toContain("effectiveFrom");
+
+    await page.fill("#price-form input[name=effectiveFrom]", local(Date.now() + 24 * 3600 * 1000));
+    await page.fill("#price-form input[name=inputPricePerM]", "0.12");
+    await page.fill("#price-form input[name=outputPricePerM]", "0.48");
+    await page.click("#price-form button[type=submit]");
+    await expect.poll(() => page.locator("#price-table tbody tr").count()).toBe(2);
+    const scheduled = page.locator("#price-table tbody tr").last();
+    expect(await scheduled.textContent()).toContain("scheduled");
+    expect(await scheduled.locator('[data-col="input"]').textContent()).toBe("$0.12");
+    await page.getByRole("button", { name: "Cancel" }).click();
+  });
+
   it("shows the server's refusal of a bad edit beside the form, naming the field", async () => {
+    await page.click('#nav a[data-view="clients"]');
     const row = page.locator("#client-table tbody tr", { hasText: "reports-nightly" });
     await row.getByRole("button", { name: "Edit" }).click();
     const form = page.locator("#client-edit-form");
@@ -189,8 +216,8 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.click('#nav a[data-view="audit"]');
     await page.waitForSelector("#audit-table tbody tr");
     const actions = await page.locator("#audit-table tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")));
-    // Newest first: the password change, the alias's create and edit, the client's two edits and its create (refused edits leave none).
-    expect(actions).toEqual(["user.password_change", "alias.update", "alias.create", "client.update", "client.update", "client.create"]);
+    // Newest first: the password change, the new price, the alias's create and edit, the client's two edits and its create (refused edits leave none).
+    expect(actions).toEqual(["user.password_change", "price.create", "alias.update", "alias.create", "client.update", "client.update", "client.create"]);
     const passwordRow = page.locator('#audit-table tr[data-action="user.password_change"]');
     expect(await passwordRow.locator('[data-col="admin"]').textContent()).toBe(TEST_ADMIN.username);
     const edit = page.locator('#audit-table tr[data-action="client.update"]').last();
@@ -262,7 +289,7 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
 
   it("reported no script errors and no failed requests but the refusals it provoked", () => {
     expect(problems.errors).toEqual([]);
-    expect(problems.failedResponses.map((line) => line.replace(/\/\d+$/, "/:id"))).toEqual(["400 PUT /api/admin/ai-aliases/:id", "400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
+    expect(problems.failedResponses.map((line) => line.replace(/\/\d+(?=\/|$)/g, "/:id"))).toEqual(["400 PUT /api/admin/ai-aliases/:id", "400 POST /api/admin/ai-models/:id/prices", "400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
   });
 });
 

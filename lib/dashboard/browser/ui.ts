@@ -60,7 +60,7 @@ export function readForm(form: HTMLFormElement): FormValues {
 export interface FieldSpec {
   name: string;
   label: string;
-  type?: "text" | "password" | "number" | "url" | "checkbox" | "select" | "models" | "textarea";
+  type?: "text" | "password" | "number" | "url" | "checkbox" | "select" | "models" | "textarea" | "datetime-local";
   value?: unknown;
   required?: boolean;
   placeholder?: string;

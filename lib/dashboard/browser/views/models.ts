@@ -7,7 +7,8 @@ import { append, clear, h, replace } from "../dom";
 import { formatNumber, formatPrice, t } from "../i18n";
 import { loadProviders, providerName, type Model, type Provider } from "../lookups";
 import { registerView } from "../shell";
-import { actionButton, activeBadge, buildForm, confirmButton, field, notice, showIn, table, type FieldSpec } from "../ui";
+import { actionButton, activeBadge, buildForm, confirmButton, field, notice, reportError, showIn, table, type FieldSpec } from "../ui";
+import { showModelPrices } from "./model-prices";
 
 function modelFormFields(model: Model | null, providers: Provider[]): FieldSpec[] {
   const fields: FieldSpec[] = model
@@ -84,6 +85,7 @@ async function renderModelsView(root: HTMLElement): Promise<void> {
             await refresh();
           },
         })) }, t("common.edit")),
+        h("button", { type: "button", className: "small secondary", onclick: () => void showModelPrices(formBox, m, hideForm).then(() => formBox.scrollIntoView({ block: "nearest" })).catch(reportError) }, t("prices.open")),
         actionButton(m.isActive ? t("common.disable") : t("common.enable"), async () => {
           await api("PUT", `admin/ai-models/${m.id}`, { isActive: !m.isActive });
           await refresh();
