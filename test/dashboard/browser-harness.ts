@@ -4,10 +4,14 @@
  * browser suite is skipped with a notice, except under CI=true, where it must be there.
  */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { isCi } from "../support/services";
+
+/** Where the browser suites save screenshots: git-ignored, kept by CI as artifacts. */
+export const SCREENSHOT_FOLDER = join(import.meta.dirname, "../../test-artifacts/screenshots");
 
 /** Where Debian installs Chromium (`apt-get install chromium`). */
 export const CHROMIUM_PATH = "/usr/bin/chromium";

@@ -3,19 +3,17 @@
  * manage providers, keys, models, client keys and webhooks, send traffic, and read it back in
  * the charts and the log viewer. The steps build on each other and run in order.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reply, startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 import { createTestApp, TEST_ADMIN, type TestApp } from "../support/test-app";
-import { chromiumAvailable, launchChromium, serveOnLoopback, watchPage, type PageProblems } from "./browser-harness";
+import { chromiumAvailable, launchChromium, SCREENSHOT_FOLDER, serveOnLoopback, watchPage, type PageProblems } from "./browser-harness";
 import { makeTraffic, TRAFFIC_MODEL, UNKNOWN_MODEL, type CreatedClient, type TrafficSummary } from "./dashboard-traffic";
 
 const PROVIDER_KEY = "sk-dashboard-SECRET-provider-key-0123456789wxyz";
 const WEBHOOK_TOKEN = "hooktoken-SECRET-5f3a9c";
-const SCREENSHOT = "/tmp/modelgate-dashboard.png";
-/** Set to a folder to keep a screenshot of every view for a look by eye. */
-const SCREENSHOT_FOLDER = process.env.DASHBOARD_SCREENSHOTS;
 
 const available = chromiumAvailable("dashboard in Chromium");
 
@@ -35,10 +33,11 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
   const rowsOf = (selector: string) => page.locator(`${selector} tbody tr:not(.empty):not(.details)`);
   const noticeText = () => page.locator("#notice span").textContent();
   const snap = async (name: string) => {
-    if (SCREENSHOT_FOLDER) await page.screenshot({ path: `${SCREENSHOT_FOLDER}/${name}.png`, fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_FOLDER, `flow-${name}.png`), fullPage: true });
   };
 
   beforeAll(async () => {
+    mkdirSync(SCREENSHOT_FOLDER, { recursive: true });
     // The browser computes time ranges from its own clock, so the gateway's clock starts at real time.
     t = await createTestApp({ env: { RATE_LIMIT_MAX: "1000000" } });
     t.clock.current = Date.now();
@@ -195,7 +194,7 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     });
     expect(canvasSize.width).toBeGreaterThan(300);
     expect(canvasSize.height).toBeGreaterThan(100);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await snap("usage");
   });
 
   it("shows usage by client, model and key, with rejections in their own column", async () => {
@@ -300,7 +299,6 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     await page.fill("#client-form input[name=rateLimitRpm]", "120");
     await page.click("#client-form button[type=submit]");
     const secret = await page.locator("#new-client-key-value").inputValue();
-    await snap("clients-new-key");
     expect(secret.length).toBeGreaterThan(20);
     const row = page.locator("#client-table tbody tr", { hasText: "billing-service" });
     await row.waitFor();
@@ -308,6 +306,8 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
 
     await page.click("#dismiss-client-key");
     expect(await page.locator("#new-client-key-value").count()).toBe(0);
+    // Only now: a saved screenshot must not hold the key.
+    await snap("clients");
     expect(await page.content()).not.toContain(secret);
     await page.goto(`${gateway.baseUrl}/admin/#/models`);
     await page.goto(`${gateway.baseUrl}/admin/#/clients`);

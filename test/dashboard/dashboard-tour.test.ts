@@ -11,12 +11,11 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reply, startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 import { createTestApp, TEST_ADMIN, type TestApp } from "../support/test-app";
-import { chromiumAvailable, launchChromium, serveOnLoopback, watchPage, type PageProblems } from "./browser-harness";
+import { chromiumAvailable, launchChromium, SCREENSHOT_FOLDER, serveOnLoopback, watchPage, type PageProblems } from "./browser-harness";
 import { makeTraffic, TRAFFIC_MODEL, type CreatedClient } from "./dashboard-traffic";
 
 const PROVIDER_KEY = "sk-tour-provider-key-0123456789abcd";
 const BACKUP_KEY = "sk-tour-backup-key-0123456789efgh";
-export const SCREENSHOT_FOLDER = join(import.meta.dirname, "../../test-artifacts/screenshots");
 const VIEWS = ["usage", "logs", "providers", "models", "aliases", "clients", "jobs", "users", "audit", "alerts", "account"] as const;
 
 /** Words the Chinese pages may show in Latin letters: product and protocol names, units, setting names. */
