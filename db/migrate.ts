@@ -11,6 +11,7 @@ import { frontDoorsMigration } from "./migrations/004-front-doors";
 import { storedResponsesMigration } from "./migrations/005-stored-responses";
 import { accessHardeningMigration } from "./migrations/006-access-hardening";
 import { keyConcurrencyMigration } from "./migrations/007-key-concurrency";
+import { clientBudgetsMigration } from "./migrations/010-client-budgets";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
@@ -22,6 +23,7 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "005-stored-responses": storedResponsesMigration(dialect),
     "006-access-hardening": accessHardeningMigration(dialect),
     "007-key-concurrency": keyConcurrencyMigration(dialect),
+    "010-client-budgets": clientBudgetsMigration(dialect),
   };
 }
 

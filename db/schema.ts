@@ -203,6 +203,24 @@ export interface ClientKeysTable {
   revoked_at: EpochMs | null;
 }
 
+/** A client's budget or quota for one period kind (`day`, `week`, `month`, `total`). */
+export interface ClientBudgetsTable {
+  id: Generated<number>;
+  client_id: number;
+  /** `cost` (USD) or `tokens`. */
+  kind: string;
+  /** `day`, `week`, `month` or `total`. */
+  period: string;
+  /** The hard limit: USD for `cost`, tokens for `tokens`. */
+  limit_value: number;
+  /** Alert at this percentage of the limit; null: no soft-limit alert. */
+  soft_limit_percent: number | null;
+  /** IANA time zone of the period boundaries. */
+  time_zone: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
 export interface AlertWebhooksTable {
   id: Generated<number>;
   name: string;
@@ -303,6 +321,7 @@ export interface Database {
   t_ai_usage_stats: UsageStatsTable;
   t_admin_users: AdminUsersTable;
   t_client_keys: ClientKeysTable;
+  t_client_budgets: ClientBudgetsTable;
   t_alert_webhooks: AlertWebhooksTable;
   t_alert_history: AlertHistoryTable;
   t_sys_job_state: JobStateTable;
@@ -321,6 +340,7 @@ export type NewApiLogRow = Insertable<ApiLogsTable>;
 export type UsageStatsRow = Selectable<UsageStatsTable>;
 export type AdminUserRow = Selectable<AdminUsersTable>;
 export type ClientKeyRow = Selectable<ClientKeysTable>;
+export type ClientBudgetRow = Selectable<ClientBudgetsTable>;
 export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
 export type AlertHistoryRow = Selectable<AlertHistoryTable>;
 export type JobStateRow = Selectable<JobStateTable>;

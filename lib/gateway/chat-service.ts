@@ -5,6 +5,7 @@
  * adapter, answer in the door's format (JSON or SSE) and leave the log record complete.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import type { BudgetGuard } from "../budgets/budget-hold";
 import type { AppEnv } from "../http/app-env";
 import type { ChatRequest, ChatResult, TranslationWarning } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
@@ -52,6 +53,8 @@ export interface ChatServiceDependencies {
   carrier: ReasoningCarrier;
   /** Longest a non-streamed request may take, every attempt included, in ms (lib/config/deploy-bounds.ts). */
   nonStreamedDeadlineMs?: number;
+  /** Client budgets and quotas. */
+  budgets: BudgetGuard;
 }
 
 /** Middleware every model route runs, in this order, before reading its body. */
@@ -82,6 +85,20 @@ export async function resolveTarget(c: Context<GatewayEnv>, services: ChatServic
   assertModelAllowed(c.get("caller")!, target);
   record.setTarget(target);
   return { snapshot, target };
+}
+
+/**
+ * The request's hold on its client's budgets (none for admins and clients without budgets),
+ * noted on the log record so the row's cost settles it. The output reserved is what the request
+ * asks for, else the model's maximum output: a budget must hold whatever the answer turns out to be.
+ */
+export function budgetHoldOf(c: Context<GatewayEnv>, services: ChatServiceDependencies, target: RouteTarget, promptTokens: number, askedOutputTokens: number | null | undefined) {
+  const record = c.get("requestLog");
+  const ceiling = target.model.maxOutputTokens > 0 ? target.model.maxOutputTokens : Number.POSITIVE_INFINITY;
+  const outputTokens = Math.min(askedOutputTokens ?? (Number.isFinite(ceiling) ? ceiling : services.defaultOutputTokens), ceiling);
+  const hold = services.budgets.holdFor(c.get("caller")!, target.model, promptTokens, outputTokens, (work) => record.defer(work));
+  record.budget = hold ?? null;
+  return hold;
 }
 
 /** The context handed to a door's format for one request. */
@@ -117,6 +134,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     outputTokens: outputBudget(request, target.model.maxOutputTokens, services.defaultOutputTokens),
     signal: c.req.raw.signal,
     trace: record,
+    budget: budgetHoldOf(c, services, target, record.estimatedPromptTokens, request.max_completion_tokens ?? request.max_tokens),
   };
   const context = formatContextOf(c, services);
 
