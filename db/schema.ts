@@ -284,6 +284,8 @@ export interface JobStateTable {
   last_status: string | null;
   /** JSON summary of the last run. */
   last_summary: string | null;
+  /** When the last run ended (null for runs recorded before this column existed). */
+  last_finished_at: WithDefault<EpochMs | null>;
   updated_at: EpochMs;
 }
 
@@ -313,6 +315,24 @@ export interface GatewayResponseItemsTable {
   created_at: EpochMs;
 }
 
+/** One change an admin made; never a secret (see lib/audit/audit-summary.ts). */
+export interface AdminAuditLogTable {
+  id: Generated<number>;
+  created_at: EpochMs;
+  /** Null for changes made outside the API (the operator's password-reset command). */
+  admin_user_id: number | null;
+  /** As it was at the time. */
+  admin_username: string;
+  /** `<target type>.<verb>`: `client.update`, `key.validate`, `user.password_change`, … */
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  /** JSON object: changed field -> new value, secrets as "(changed)". */
+  summary: string;
+  ip: string | null;
+  request_id: string | null;
+}
+
 export interface Database {
   t_ai_providers: ProvidersTable;
   t_ai_api_keys: ApiKeysTable;
@@ -328,6 +348,7 @@ export interface Database {
   t_client_usage_stats: ClientUsageStatsTable;
   t_gateway_responses: GatewayResponsesTable;
   t_gateway_response_items: GatewayResponseItemsTable;
+  t_admin_audit_log: AdminAuditLogTable;
 }
 
 export type ProviderRow = Selectable<ProvidersTable>;
@@ -345,5 +366,7 @@ export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
 export type AlertHistoryRow = Selectable<AlertHistoryTable>;
 export type JobStateRow = Selectable<JobStateTable>;
 export type ClientUsageStatsRow = Selectable<ClientUsageStatsTable>;
+export type AdminAuditLogRow = Selectable<AdminAuditLogTable>;
+export type NewAdminAuditLogRow = Insertable<AdminAuditLogTable>;
 export type GatewayResponseRow = Selectable<GatewayResponsesTable>;
 export type { ColumnType };

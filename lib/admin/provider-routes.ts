@@ -20,6 +20,7 @@ import {
   providerCreateSchema,
   providerUpdateSchema,
 } from "./admin-schemas";
+import { assertProviderDeletable } from "./delete-rules";
 
 /** Routes mounted at /api/admin/ai-providers. */
 export function providerRoutes(deps: AppDeps) {
@@ -157,11 +158,7 @@ export function providerRoutes(deps: AppDeps) {
   app.delete("/:id", validate("param", idParamSchema), async (c) => {
     const { id } = c.req.valid("param");
     await findProvider(id);
-    const keys = await db.selectFrom("t_ai_api_keys").select("id").where("provider_id", "=", id).limit(1).execute();
-    const models = await db.selectFrom("t_ai_models").select("id").where("provider_id", "=", id).limit(1).execute();
-    if (keys.length || models.length) {
-      throw new ConflictError(`Provider ${id} still has keys or models; delete or move them first (or set isActive to false)`);
-    }
+    await assertProviderDeletable(db, id);
     await db.deleteFrom("t_ai_providers").where("id", "=", id).execute();
     await catalogueChanged(deps);
     return c.json({ code: 200, data: { id, deleted: true } });

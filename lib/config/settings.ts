@@ -45,6 +45,8 @@ const environmentSchema = z.object({
   ALERT_WEBHOOK_URL: optionalText.pipe(z.string().url("must be a URL").optional()),
   RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60 * 1000),
   RATE_LIMIT_MAX: positiveInt(100),
+  ADMIN_RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60 * 1000),
+  ADMIN_RATE_LIMIT_MAX: positiveInt(3000),
   ALERT_SUCCESS_RATE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.95),
   ALERT_MIN_REQUESTS: positiveInt(20),
   MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024),
@@ -78,8 +80,13 @@ export interface Settings {
   bootstrapAdmin: { username: string; password: string } | null;
   logRetentionDays: number;
   alertWebhookUrl: string | null;
-  /** The global per-caller limit on login and admin routes. */
+  /** The per-IP limit on /api/auth/* (login, logout, password change). */
   rateLimit: { windowMs: number; max: number };
+  /**
+   * The per-admin-user limit on authenticated /api/admin/* calls: far above what a dashboard kept
+   * open all day needs, and apart from the login limit, so using the dashboard never locks anyone out of logging in.
+   */
+  adminRateLimit: { windowMs: number; max: number };
   alerts: { successRateThreshold: number; minRequests: number };
   maxBodyBytes: number;
   /** Bounds on a streamed answer: wait for the first content, and the longest gap between chunks. */
@@ -183,6 +190,7 @@ export function parseSettings(
     logRetentionDays: env.LOG_RETENTION_DAYS,
     alertWebhookUrl: env.ALERT_WEBHOOK_URL ?? null,
     rateLimit: { windowMs: env.RATE_LIMIT_WINDOW_MS, max: env.RATE_LIMIT_MAX },
+    adminRateLimit: { windowMs: env.ADMIN_RATE_LIMIT_WINDOW_MS, max: env.ADMIN_RATE_LIMIT_MAX },
     alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS },
     maxBodyBytes: env.MAX_BODY_BYTES,
     streaming: { firstTokenTimeoutMs: env.STREAM_FIRST_TOKEN_TIMEOUT_MS, idleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS },

@@ -291,7 +291,7 @@ export class KeyRouter {
     const { snapshot, target } = route;
     const provider = target.provider;
     const keys = snapshot.keysByProvider.get(provider.id) ?? [];
-    if (keys.length === 0) throw noKeysConfigured(provider);
+    if (keys.length === 0) throw noKeysConfigured(provider, snapshot.missingKeyVersionsByProvider?.get(provider.id));
     const adapter = provider.format ? this.#dependencies.adapterFor(provider.format) : undefined;
     if (!adapter) throw noAdapter(provider);
 
