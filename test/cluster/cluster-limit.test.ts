@@ -6,9 +6,14 @@
  * upstream itself: exactly 60 calls with the primary key, the rest served by the backup key, or,
  * for a provider without a backup, refused with 429 and Retry-After.
  *
+ * A client budget holds across the instances too: one $0.001 budget driven from all four at once,
+ * its overspend measured from the log rows (the bound: the requests in flight when it runs out
+ * may exceed it only by what their real cost exceeds their reservation; here none does, so zero).
+ *
  * Runs when MariaDB and Redis answer (skipped with a notice otherwise, required under CI=true).
  * Uses Redis logical database 9 and its `modelgate:*` keys, cleared before and after.
  */
+import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteKeysUnder, redisAvailableFor } from "../limits/redis-test-support";
 import { adminCall } from "../support/admin-http-client";
@@ -58,6 +63,12 @@ const WINDOW_TPM = 600;
 const TOKENS_PER_CALL = 19;
 /** Long enough for many 60 s windows, one minute boundary at least. */
 const WINDOW_RUN_MS = 75_000;
+
+/** The cluster budget run: a total cost budget, and more demand than it can pay for. */
+const BUDGET_USD = 0.001;
+const BUDGET_DEMAND = 300;
+/** gpt-4o-mini's seeded prices and the fake upstream's usage per call (12 prompt + 7 completion). */
+const CALL_COST_USD = (12 * 0.15 + 7 * 0.6) / 1e6;
 
 /** The most units in any window `(t − windowMs, t]` over `[time, units]` events: a true sliding window. */
 function maxInAnyWindow(events: Array<[number, number]>, windowMs: number): number {
@@ -221,4 +232,41 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     expect(worstRequests).toBeGreaterThanOrEqual(0.9 * WINDOW_RPM);
     expect(worstTokens).toBeGreaterThanOrEqual(0.9 * WINDOW_TPM);
   }, 120_000);
+
+  it(`one client budget across ${INSTANCES} instances: never overspent beyond the stated bound`, async () => {
+    const origins = gateways.map((gateway) => gateway.origin);
+    const client = (await adminCall(origins[0], adminToken, "POST", "/api/admin/clients", { name: "cluster-budget" })) as { id: number; apiKey: string };
+    await adminCall(origins[0], adminToken, "PUT", `/api/admin/clients/${client.id}/budgets`, { budgets: [{ kind: "cost", period: "total", limit: BUDGET_USD }] });
+
+    const startedAt = Date.now();
+    const outcomes = await hammer(origins, client.apiKey, { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }], max_tokens: 16 }, BUDGET_DEMAND, CONCURRENCY);
+    const elapsedMs = Date.now() - startedAt;
+    // The local servers write their log rows behind the response (10 ms queue).
+    await sleep(500);
+    const connection = await createConnection(database!.url);
+    let served: { count: number; spent: number };
+    let refusedCodes: string[];
+    try {
+      const [spentRows] = (await connection.query("SELECT COUNT(*) AS count, COALESCE(SUM(cost), 0) AS spent FROM t_ai_api_logs WHERE client_id = ? AND http_status = 200", [client.id])) as unknown as [Array<{ count: number; spent: number }>];
+      served = { count: Number(spentRows[0].count), spent: Number(spentRows[0].spent) };
+      const [refusedRows] = (await connection.query("SELECT error_code FROM t_ai_api_logs WHERE client_id = ? AND http_status = 429", [client.id])) as unknown as [Array<{ error_code: string }>];
+      refusedCodes = refusedRows.map((row) => row.error_code);
+    } finally {
+      await connection.end();
+    }
+    const overspend = served.spent - BUDGET_USD;
+    print(
+      `budget run: $${BUDGET_USD} total budget, ${BUDGET_DEMAND} requests (${CONCURRENCY} at a time) over ${INSTANCES} instances in ${elapsedMs} ms -> ` +
+        `${count(outcomes, 200)} served, ${count(outcomes, 429)} refused; spent $${served.spent.toFixed(9)} (logs), ` +
+        `overspend $${Math.max(0, overspend).toFixed(9)} (bound: $0, every call cost less than its reservation), ` +
+        `unused $${Math.max(0, -overspend).toFixed(9)} (about ${(Math.max(0, -overspend) / CALL_COST_USD).toFixed(1)} calls)`,
+    );
+    expect(outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 429)).toEqual([]);
+    expect(served.count).toBe(count(outcomes, 200));
+    expect(served.spent).toBeCloseTo(served.count * CALL_COST_USD, 12);
+    expect(overspend).toBeLessThanOrEqual(1e-12);
+    expect(new Set(refusedCodes)).toEqual(new Set(["budget_exceeded"]));
+    // The budget is used, not starved by reservations: what is left buys fewer than three calls.
+    expect(-overspend).toBeLessThan(3 * CALL_COST_USD);
+  }, 60_000);
 });
