@@ -100,10 +100,13 @@ export type StandingDependencies = Pick<BudgetGuardDependencies, "db" | "limits"
 export async function budgetStanding(dependencies: StandingDependencies, budgets: readonly ClientBudget[]): Promise<BudgetSpend[]> {
   const now = dependencies.clock.now();
   const periods = budgets.map((budget) => ({ budget, bounds: periodBounds(budget.period, budget.timeZone, now) }));
-  const counters = await dependencies.limits.settleBudgets(
-    periods.map(({ budget, bounds }) => ({ counter: budgetCounter(budget, bounds), amount: 0 })),
-    now,
-  );
+  // With the store down the view still answers, from the logs.
+  const counters = await dependencies.limits
+    .settleBudgets(
+      periods.map(({ budget, bounds }) => ({ counter: budgetCounter(budget, bounds), amount: 0 })),
+      now,
+    )
+    .catch(() => periods.map(() => -1));
   return Promise.all(
     periods.map(async ({ budget, bounds }, index) =>
       counters[index] >= 0
