@@ -64,18 +64,26 @@ export class BudgetAlerts {
     const resets = bounds.end === null ? "It does not reset." : `It resets at ${new Date(bounds.end).toISOString()} (${budget.timeZone}).`;
     try {
       const notifier = new AlertNotifier(this.#context, { repeatAfterMs: windowMs, openTtlMs: windowMs });
-      await notifier.fire({
-        kind: "budget",
-        incidentKey,
-        title: level === "soft" ? `Budget ${budget.softLimitPercent}% reached: ${what}` : `Budget exhausted: ${what}`,
-        lines: [
-          level === "soft"
-            ? `The ${what} has reached ${spent} of ${limit} (soft limit ${budget.softLimitPercent}%).`
-            : `The ${what} is exhausted: ${spent} of ${limit}; requests that could exceed it are refused.`,
-          resets,
-        ],
-        details: { budgetId: budget.id, clientId: budget.clientId, kind: budget.kind, period: budget.period, level, periodStart: new Date(bounds.start).toISOString(), spent: fromUnits(budget.kind, spentUnits), limit: budget.limit },
-      });
+      if (!(await notifier.openIncident(incidentKey))) return;
+      const report = await notifier.dispatchFiring(
+        {
+          kind: "budget",
+          incidentKey,
+          state: "firing",
+          time: now,
+          title: level === "soft" ? `Budget ${budget.softLimitPercent}% reached: ${what}` : `Budget exhausted: ${what}`,
+          lines: [
+            level === "soft"
+              ? `The ${what} has reached ${spent} of ${limit} (soft limit ${budget.softLimitPercent}%).`
+              : `The ${what} is exhausted: ${spent} of ${limit}; requests that could exceed it are refused.`,
+            resets,
+          ],
+          details: { budgetId: budget.id, clientId: budget.clientId, kind: budget.kind, period: budget.period, level, periodStart: new Date(bounds.start).toISOString(), spent: fromUnits(budget.kind, spentUnits), limit: budget.limit },
+        },
+        [incidentKey],
+      );
+      // Reached no one: the notifier let the claim go, so a later request may try again.
+      if (!report.delivered && report.targets > 0) this.#sent.delete(incidentKey);
     } catch (error) {
       // Delivery is best effort: a budget alert must never fail the request that crossed it.
       this.#sent.delete(incidentKey);

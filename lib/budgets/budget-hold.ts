@@ -23,7 +23,7 @@ import type { Caller } from "../http/app-env";
 import type { Admission, BudgetCharge, ConcurrencyLimit, LimitStore, WindowLimit } from "../limits/limit-store";
 import type { Logger } from "../logging/logger";
 import type { CatalogueModel } from "../router/catalogue-snapshot";
-import { BudgetAlerts, type BudgetStanding } from "./budget-alerts";
+import type { BudgetAlerts, BudgetStanding } from "./budget-alerts";
 import { BudgetExceededError } from "./budget-errors";
 import { periodBounds, type PeriodBounds } from "./budget-periods";
 import { budgetPricesOf } from "./budget-prices";

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { ClientBudgetRow, Database } from "../../db/schema";
-import type { BudgetPeriod } from "./budget-periods";
+import { BUDGET_PERIODS, isTimeZone, type BudgetPeriod } from "./budget-periods";
 
 /** What a budget counts. */
 export const BUDGET_KINDS = ["cost", "tokens"] as const;
@@ -48,16 +48,16 @@ export function formatAmount(kind: BudgetKind, amount: number): string {
   return kind === "cost" ? `$${amount.toFixed(6)}` : `${Math.round(amount).toLocaleString("en-US")} tokens`;
 }
 
-/** A stored row as a budget (an unknown kind or period reads as the strictest: cost, total). */
+/** A stored row as a budget (an unknown kind, period or zone reads as cost, total, UTC: never looser). */
 export function budgetOf(row: ClientBudgetRow): ClientBudget {
   return {
     id: row.id,
     clientId: row.client_id,
     kind: row.kind === "tokens" ? "tokens" : "cost",
-    period: (["day", "week", "month"] as const).find((period) => period === row.period) ?? "total",
+    period: BUDGET_PERIODS.find((period) => period === row.period) ?? "total",
     limit: Number(row.limit_value),
     softLimitPercent: row.soft_limit_percent === null ? null : Number(row.soft_limit_percent),
-    timeZone: row.time_zone,
+    timeZone: isTimeZone(row.time_zone) ? row.time_zone : "UTC",
   };
 }
 
