@@ -156,11 +156,14 @@ export class BudgetHold {
     }
   }
 
-  /** No key served the request: everything reserved goes back at once. */
-  release(): void {
+  /**
+   * No key served the request: everything reserved goes back at once, so a next model of the same
+   * request (an alias's fallback) finds the room again. Never rejects.
+   */
+  async release(): Promise<void> {
     if (this.#state !== "reserved") return;
     this.#state = "done";
-    this.#defer(this.#correct(this.#held.map((held) => -held.reserve)));
+    await this.#correct(this.#held.map((held) => -held.reserve));
   }
 
   /** Settles the reservation to what the log row says the request cost. Never rejects. */

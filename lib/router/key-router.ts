@@ -72,8 +72,8 @@ export interface AttemptTrace {
 export interface AdmissionBudget {
   /** `limits.admit`, with the budget's charges until they are reserved; throws the budget's refusal. */
   admit(limits: LimitStore, subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit): Promise<Admission>;
-  /** No key served the request: give the reservation back. */
-  release(): void;
+  /** No key served the request: give the reservation back (before another route of the request admits). Never rejects. */
+  release(): Promise<void>;
 }
 
 /** One request to route, whatever its protocol. */
@@ -282,7 +282,7 @@ export class KeyRouter {
     try {
       return await this.#routeOverKeys(route, call);
     } catch (error) {
-      route.budget?.release();
+      await route.budget?.release();
       throw error;
     }
   }
