@@ -4,13 +4,16 @@
  *
  * Log rows are kept `logRetentionDays`; older spend is read from the hourly per-client rollup
  * (`t_client_usage_stats`), which outlives the logs. The log rows cover the period from the
- * later of its start and a day inside the retention horizon; the rollup covers the whole hours
- * before that. A period start that is not on an hour (a zone such as Asia/Kathmandu) is only met
- * by the rollup for periods older than the retention, where the hour holding it counts in full.
+ * later of its start and a day inside the retention horizon (or from the rollup's watermark, when
+ * the rollup has not got that far); the rollup covers the whole hours before that. A period start
+ * that is not on an hour (a zone such as Asia/Kathmandu) is only met by the rollup for periods
+ * older than the retention, where the hour holding it counts in full.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { ROLLUP_JOB } from "../jobs/hourly-rollup";
 import { DAY_MS, hourStart } from "../jobs/job-context";
+import { readJobState } from "../jobs/job-state";
 import { toUnits, type BudgetKind } from "./client-budgets";
 
 /** What {@link durableSpend} reads. */
@@ -26,7 +29,9 @@ export interface DurableSpendQuery {
 
 /** The spend in counter units (nano-USD or tokens). */
 export async function durableSpend(db: Kysely<Database>, { clientId, kind, since, until, logRetentionDays }: DurableSpendQuery): Promise<number> {
-  const logsFrom = Math.max(since, hourStart(until - (logRetentionDays - 1) * DAY_MS));
+  const retainedFrom = hourStart(until - (logRetentionDays - 1) * DAY_MS);
+  const rolledUpUntil = since < retainedFrom ? Number((await readJobState(db, ROLLUP_JOB))?.watermark_ms ?? 0) : retainedFrom;
+  const logsFrom = Math.max(since, Math.min(retainedFrom, rolledUpUntil));
   const column = kind === "cost" ? "cost" : "total_tokens";
   const fromLogs = db
     .selectFrom("t_ai_api_logs")
