@@ -179,7 +179,7 @@ for (const { database, limits } of combinations) {
       expect((await g.chat(body, { token: client.key })).status).toBe(200);
       const redis = new IoRedis(redisUrl, { maxRetriesPerRequest: 1 });
       try {
-        const counters = (await redis.keys(`*:budget:client:${client.id}:*`)) as string[];
+        const counters = await redis.keys(`${g.limitPrefix}:budget:client:${client.id}:*`);
         expect(counters).toHaveLength(1);
         await redis.del(...counters);
       } finally {
