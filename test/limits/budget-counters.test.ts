@@ -91,6 +91,19 @@ for (const backend of backends) {
   });
 }
 
+describe.skipIf(!redisUp)("budget counters over Upstash: round trips", () => {
+  it("an admission with a warm budget counter is one HTTP round trip and one command, like one without", async () => {
+    const store = new UpstashLimitStore(new UpstashRedis({ url: bridge!.url, token: bridge!.token }), { prefix });
+    const counter = newCounter();
+    const rpm = [{ name: "rpm", limit: 1_000, windowMs: MINUTE, cost: 1 }];
+    await store.admit("budget-round-trips", rpm, T0, undefined, [charge(counter, 1, { limit: 1_000, seed: 0 })]);
+    bridge!.resetCounts();
+    for (let index = 0; index < 20; index++) await store.admit("budget-round-trips", rpm, T0 + index, undefined, [charge(counter, 1, { limit: 1_000 })]);
+    await store.settleBudgets([{ counter, amount: -5 }], T0 + 30);
+    expect(bridge!.counts()).toMatchObject({ requests: 21, commands: 21 });
+  });
+});
+
 describe("budget counters expire after their period [memory]", () => {
   it("a counter past its expiry is missing again", async () => {
     const store = new MemoryLimitStore();
