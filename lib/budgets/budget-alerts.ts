@@ -5,6 +5,10 @@
  * de-duplication window (the shared set-if-absent claim of the alert notifier) lasts until the
  * period ends, so the next period alerts afresh. Each instance also remembers what it sent, so a
  * budget past its threshold costs no store round trip on every later request.
+ *
+ * The request that crosses the line sends the alert before it completes (a Lambda freezes after
+ * its response), so each webhook gets one try of at most {@link DELIVERY_TIMEOUT_MS}: a delivery
+ * that reaches no one lets the claim go, and the next request over the line tries again.
  */
 import { AlertNotifier } from "../alerts/alert-notifier";
 import type { JobContext } from "../jobs/job-context";
@@ -14,6 +18,8 @@ import { formatAmount, fromUnits, limitUnits, type ClientBudget } from "./client
 
 /** Where a `total` budget's alert window ends: it never resets, so practically never. */
 const TOTAL_WINDOW_MS = 3650 * DAY_MS;
+/** One try per webhook, this long at most: the request waits for it. */
+const DELIVERY_TIMEOUT_MS = 3000;
 /** Incidents remembered per instance before the memory starts over (a bound, not a behaviour). */
 const REMEMBERED_INCIDENTS = 10_000;
 
@@ -63,7 +69,7 @@ export class BudgetAlerts {
     const what = `${budget.period} ${budget.kind === "cost" ? "cost budget" : "token quota"} of client '${clientName}'`;
     const resets = bounds.end === null ? "It does not reset." : `It resets at ${new Date(bounds.end).toISOString()} (${budget.timeZone}).`;
     try {
-      const notifier = new AlertNotifier(this.#context, { repeatAfterMs: windowMs, openTtlMs: windowMs });
+      const notifier = new AlertNotifier(this.#context, { repeatAfterMs: windowMs, openTtlMs: windowMs, delivery: { attempts: 1, timeoutMs: DELIVERY_TIMEOUT_MS } });
       if (!(await notifier.openIncident(incidentKey))) return;
       const report = await notifier.dispatchFiring(
         {
