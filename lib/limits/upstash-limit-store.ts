@@ -13,8 +13,9 @@
  * - `<prefix>:budget:<counter>` a budget counter (integer units; expires after its period)
  *
  * An admission with budget charges touches the key subject's keys and the client's counters in one
- * script. Upstash serves any keys of one database to a script; a Redis Cluster would need the
- * counters under the same hash tag, which budgets shared by every key of a client cannot have.
+ * script, across hash tags, as `@upstash/ratelimit`'s sliding window does with its two window keys:
+ * an Upstash database runs it; a self-run Redis Cluster would refuse it as cross-slot (a budget
+ * shared by every provider key of a client cannot sit under each key's tag).
  * - `<prefix>:claim:<name>` claim deadline (epoch ms)
  * - `<prefix>:version:<name>` version counter (never expires)
  */
