@@ -112,10 +112,11 @@ export function modelRoutes(deps: AppDeps) {
 
   app.delete("/:id", validate("param", idParamSchema), async (c) => {
     const { id } = c.req.valid("param");
-    await assertModelDeletable(db, await findModel(id));
+    const model = await findModel(id);
+    await assertModelDeletable(db, model);
     await db.deleteFrom("t_ai_models").where("id", "=", id).execute();
     await catalogueChanged(deps);
-    return c.json({ code: 200, data: { id, deleted: true } });
+    return c.json({ code: 200, data: { id, modelCode: model.model_code, deleted: true } });
   });
 
   return app;

@@ -70,10 +70,11 @@ export function providerRoutes(deps: AppDeps) {
 
   app.delete("/keys/:keyId", validate("param", keyIdParamSchema), async (c) => {
     const { keyId } = c.req.valid("param");
-    await findKey(keyId);
+    const key = await findKey(keyId);
     await db.deleteFrom("t_ai_api_keys").where("id", "=", keyId).execute();
     await catalogueChanged(deps);
-    return c.json({ code: 200, data: { id: keyId, deleted: true } });
+    // Name and hint say which key it was (the audit trail keeps them); the secret is gone.
+    return c.json({ code: 200, data: { id: keyId, keyName: key.key_name, keyHint: key.key_hint, deleted: true } });
   });
 
   app.get("/", async (c) => {
@@ -157,11 +158,11 @@ export function providerRoutes(deps: AppDeps) {
 
   app.delete("/:id", validate("param", idParamSchema), async (c) => {
     const { id } = c.req.valid("param");
-    await findProvider(id);
+    const provider = await findProvider(id);
     await assertProviderDeletable(db, id);
     await db.deleteFrom("t_ai_providers").where("id", "=", id).execute();
     await catalogueChanged(deps);
-    return c.json({ code: 200, data: { id, deleted: true } });
+    return c.json({ code: 200, data: { id, code: provider.code, name: provider.name, deleted: true } });
   });
 
   app.get("/:id/keys", validate("param", idParamSchema), async (c) => {

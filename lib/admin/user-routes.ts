@@ -45,18 +45,24 @@ export function userRoutes(deps: AppDeps, sessions: AdminSessions) {
     return row;
   };
   const callerId = (caller: AppEnv["Variables"]["caller"]) => (caller?.kind === "admin" ? caller.userId : null);
-  /** Refuses a change that leaves nobody who can administer. */
-  const assertAnotherActiveAdmin = async (target: AdminUserRow, what: string) => {
-    if (!isActiveAdmin(target)) return;
-    const others = await db
-      .selectFrom("t_admin_users")
-      .select("id")
-      .where("role", "=", "admin")
-      .where("is_active", "=", 1)
-      .where("id", "!=", target.id)
-      .limit(1)
-      .execute();
-    if (others.length === 0) throw new ConflictError(`Cannot ${what} '${target.username}': it is the last active admin`);
+  const anyActiveAdmin = async (except?: number) => {
+    let query = db.selectFrom("t_admin_users").select("id").where("role", "=", "admin").where("is_active", "=", 1);
+    if (except !== undefined) query = query.where("id", "!=", except);
+    return (await query.limit(1).execute()).length > 0;
+  };
+  const lastAdmin = (target: AdminUserRow, what: string) => new ConflictError(`Cannot ${what} '${target.username}': it is the last active admin`);
+  /**
+   * Demotes or deactivates `target` unless that leaves no active admin. Checked before (the clear
+   * answer) and again after the write: two admins demoting each other at once both pass the first
+   * check, both see nobody left in the second, and both put their target back.
+   */
+  const demote = async (target: AdminUserRow, changes: { role?: "admin" | "viewer"; is_active?: number }, what: string) => {
+    if (isActiveAdmin(target) && !(await anyActiveAdmin(target.id))) throw lastAdmin(target, what);
+    await sessions.revoke(target.id, changes);
+    if (isActiveAdmin(target) && !(await anyActiveAdmin())) {
+      await sessions.revoke(target.id, { role: target.role, is_active: target.is_active });
+      throw lastAdmin(target, what);
+    }
   };
   const duplicateName = (username: string) => new ConflictError(`Username '${username}' is already taken`);
 
@@ -100,17 +106,20 @@ export function userRoutes(deps: AppDeps, sessions: AdminSessions) {
       if (demotes) throw new ConflictError("You cannot demote or deactivate yourself; ask another admin");
       if (body.password !== undefined) throw new ConflictError("Change your own password with POST /api/auth/password (it asks for the current one)");
     }
-    if (demotes) await assertAnotherActiveAdmin(target, body.isActive === false ? "deactivate" : "demote");
     if (body.username !== undefined && body.username !== target.username) {
       const taken = await db.selectFrom("t_admin_users").select("id").where("username", "=", body.username).executeTakeFirst();
       if (taken) throw duplicateName(body.username);
     }
+    const roleChanges = {
+      ...(body.role !== undefined && { role: body.role }),
+      ...(body.isActive !== undefined && { is_active: body.isActive ? 1 : 0 }),
+    };
+    if (demotes) await demote(target, roleChanges, body.isActive === false ? "deactivate" : "demote");
     try {
       await sessions.revoke(id, {
         ...(body.username !== undefined && { username: body.username }),
         ...(body.password !== undefined && { password_hash: await hashPassword(body.password) }),
-        ...(body.role !== undefined && { role: body.role }),
-        ...(body.isActive !== undefined && { is_active: body.isActive ? 1 : 0 }),
+        ...(!demotes && roleChanges),
       });
     } catch (error) {
       if (isUniqueViolation(error) && body.username !== undefined) throw duplicateName(body.username);
@@ -123,9 +132,8 @@ export function userRoutes(deps: AppDeps, sessions: AdminSessions) {
     const { id } = c.req.valid("param");
     const target = await findUser(id);
     if (callerId(c.get("caller")) === id) throw new ConflictError("You cannot delete yourself; ask another admin");
-    await assertAnotherActiveAdmin(target, "delete");
-    // Revoked first, so this instance's session cache forgets the user at once.
-    await sessions.revoke(id);
+    // Deactivated first, under the last-admin rule (this also signs the user out at once).
+    await demote(target, { is_active: 0 }, "delete");
     await db.deleteFrom("t_admin_users").where("id", "=", id).execute();
     return c.json({ code: 200, data: { id, username: target.username, deleted: true } });
   });

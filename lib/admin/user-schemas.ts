@@ -1,5 +1,5 @@
 /**
- * zod schemas of /api/admin/users: usernames as logins look them up (normalised), passwords of
+ * zod schemas of /api/admin/users: usernames in plain ASCII, stored as logins look them up, passwords of
  * the same minimum length as everywhere else, roles `admin` (may change anything) and `viewer`
  * (reads only).
  */
@@ -10,10 +10,12 @@ import { MIN_ADMIN_PASSWORD_LENGTH } from "../auth/password-hash";
 /** The roles an admin user can have. */
 export const ADMIN_ROLES = ["admin", "viewer"] as const;
 
+/** The same characters as `ADMIN_USERNAME`; stored lower-cased, the form logins look up. */
 const username = z
   .string()
-  .transform(normaliseUsername)
-  .pipe(z.string().regex(/^[a-z0-9_.@-]{3,64}$/, "must be 3-64 letters, digits or _.@-"));
+  .trim()
+  .regex(/^[A-Za-z0-9_.@-]{3,64}$/, "must be 3-64 letters, digits or _.@-")
+  .transform(normaliseUsername);
 const password = z.string().min(MIN_ADMIN_PASSWORD_LENGTH, `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`).max(256);
 
 /** `POST /api/admin/users` body. */

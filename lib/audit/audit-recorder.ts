@@ -36,14 +36,14 @@ export function auditRecorder(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const answer = (await jsonOf(() => c.res.clone().json())) as { data?: Record<string, unknown> } | null;
     const data = answer?.data ?? null;
     const createdId = data !== null && (typeof data.id === "number" || typeof data.id === "string") ? String(data.id) : null;
-    const target = auditTarget(c.req.method, c.req.routePath, c.req.param() as Record<string, string>, createdId, caller.userId);
+    const { parents, ...target } = auditTarget(c.req.method, c.req.routePath, c.req.param() as Record<string, string>, createdId, caller.userId);
     try {
       await writeAuditEntry(deps.database.db, {
         at: deps.clock.now(),
         adminUserId: caller.userId,
         adminUsername: caller.username,
         ...target,
-        summary: auditSummary(body, data),
+        summary: { ...parents, ...auditSummary(body, data) },
         ip: clientIp(c),
         requestId: c.get("requestId") ?? null,
       });

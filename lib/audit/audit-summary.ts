@@ -12,8 +12,8 @@ export const CHANGED = "(changed)";
 
 /** Whole names, so `maxOutputTokens` or `keyName` stay readable. */
 const SECRET_FIELD = /^(.*password|.*secret|.*apikey|api_key|key|token|.*accesstoken|url|.*webhookurl|credentials?)$/i;
-/** Hints and names the admin API shows, taken from the response to say what the target is. */
-const RESPONSE_LABELS = ["name", "keyName", "username", "code", "modelCode", "keyHint", "urlHint"] as const;
+/** Names and hints the admin API shows, taken from the answer to say what the target is, and a run's or check's outcome. */
+const RESPONSE_LABELS = ["name", "keyName", "username", "code", "modelCode", "keyHint", "urlHint", "status"] as const;
 const MAX_TEXT = 200;
 const MAX_ITEMS = 50;
 

@@ -10,6 +10,8 @@ export interface AuditTarget {
   action: string;
   targetType: string;
   targetId: string | null;
+  /** Ids of the rows the target sits under, e.g. `{ providerId: "3" }` for a key added to provider 3. */
+  parents: Record<string, string>;
 }
 
 /** Final path words that are a verb on the target before them, not a collection. */
@@ -37,7 +39,7 @@ export function singularType(segment: string): string {
  */
 export function auditTarget(method: string, routePath: string, params: Record<string, string>, createdId: string | null, callerId: number): AuditTarget {
   const named = NAMED_ROUTES[`${method} ${routePath}`];
-  if (named) return { action: named.action, targetType: named.targetType, targetId: named.ofCaller ? String(callerId) : createdId };
+  if (named) return { action: named.action, targetType: named.targetType, targetId: named.ofCaller ? String(callerId) : createdId, parents: {} };
   const segments = routePath.replace(/^\/api\/(admin|auth)\/?/, "").split("/").filter(Boolean);
   let verb = METHOD_VERBS[method] ?? method.toLowerCase();
   const last = segments.at(-1);
@@ -49,6 +51,13 @@ export function auditTarget(method: string, routePath: string, params: Record<st
   while (typeIndex > 0 && segments[typeIndex].startsWith(":")) typeIndex--;
   const targetType = singularType(segments[typeIndex] ?? "admin");
   const idSegment = segments[typeIndex + 1];
-  const targetId = idSegment?.startsWith(":") ? (params[idSegment.slice(1)] ?? null) : createdId;
-  return { action: `${targetType}.${verb}`, targetType, targetId };
+  const parents: Record<string, string> = {};
+  segments.slice(0, typeIndex).forEach((segment, index) => {
+    const owner = segments[index - 1];
+    if (segment.startsWith(":") && owner !== undefined && params[segment.slice(1)] !== undefined) parents[`${singularType(owner)}Id`] = params[segment.slice(1)];
+  });
+  // A route on a sub-resource with no id of its own (PUT /clients/:id/budgets) is about its parent row.
+  const ownId = idSegment?.startsWith(":") ? (params[idSegment.slice(1)] ?? null) : createdId;
+  const targetId = ownId ?? Object.values(parents).at(-1) ?? null;
+  return { action: `${targetType}.${verb}`, targetType, targetId, parents };
 }

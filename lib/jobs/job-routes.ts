@@ -44,7 +44,7 @@ export function jobRoutes(deps: AppDeps) {
 
   /**
    * GET /api/admin/jobs
-   * data: Array<{ name, description, schedule: { cron (UTC), everyMs }, nextRunAt (ISO),
+   * data: Array<{ name, description, schedule (5-field cron, UTC), nextRunAt (ISO),
    *   lastRun: { startedAt, finishedAt (ISO|null for runs recorded before it was kept), ok,
    *   result (the job's summary) | error (a short reason) } | null,
    *   rolledUpThrough (ISO|null; rollup only),
@@ -60,7 +60,7 @@ export function jobRoutes(deps: AppDeps) {
       return {
         name,
         description: JOBS[name].description,
-        schedule: { cron: schedule.cron, everyMs: schedule.everyMs },
+        schedule: schedule.cron,
         nextRunAt: new Date(nextRunAfter(schedule, now)).toISOString(),
         lastRun: state ? lastRunOf(state, lastSummary) : null,
         rolledUpThrough: name === "rollup" ? isoOrNull(state?.watermark_ms ?? null) : null,

@@ -50,7 +50,15 @@ const COMPONENT_SCHEMAS: SchemaComponents = {
       code: { type: "integer", examples: [400] },
       message: { type: "string", description: "What is wrong, naming the field or setting." },
       errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } }, required: ["field", "message"] } },
-      data: { description: "Extra facts, e.g. which limit refused the call and when it lifts." },
+      data: {
+        type: "object",
+        description: "Extra facts, e.g. which limit refused the call and when it lifts (429).",
+        properties: {
+          limit: { type: "string", description: "The setting (RATE_LIMIT_MAX, ADMIN_RATE_LIMIT_MAX) or fixed rule (login_lockout) that refused the call." },
+          retryAfterSeconds: { type: "integer", minimum: 1 },
+          resetAt: { type: "string", format: "date-time" },
+        },
+      },
     },
     required: ["code", "message"],
   },
@@ -70,8 +78,11 @@ const COMPONENT_RESPONSES = {
   ModelError: { description: "Refused or failed, in the door's own error format.", content: { "application/json": { schema: { $ref: "#/components/schemas/ModelErrorBody" } } } },
 };
 
-/** The success and error answers a family documents. */
-function responsesOf(family: RouteFamily): Record<string, unknown> {
+/** The success and error answers a route documents, by its family (and a `.csv` path's file). */
+function responsesOf(family: RouteFamily, path: string): Record<string, unknown> {
+  if (path.endsWith(".csv")) {
+    return { "200": { description: "The selected rows as CSV, with a header row.", content: { "text/csv": { schema: { type: "string" } } } }, default: ADMIN_ERROR };
+  }
   if (family === "model") {
     return { "200": { description: "The door's own answer: JSON, or text/event-stream when the request streams." }, default: MODEL_ERROR };
   }
@@ -108,7 +119,7 @@ function buildOperation(method: string, path: string, recorded: RecordedSchema[]
     tags: [tagOf(path)],
     security: securityOf(family),
     parameters,
-    responses: responsesOf(family),
+    responses: responsesOf(family, path),
   };
   const body = schemaOf("json", "Body");
   if (body) {

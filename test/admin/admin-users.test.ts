@@ -108,6 +108,27 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect((await admin("GET", `/api/admin/users/${other.id}`)).status).toBe(404);
     });
 
+    it("two admins demoting each other at once leave at least one active admin", async () => {
+      const { db } = t.database.handle;
+      let refusals = 0;
+      for (let round = 0; round < 8; round++) {
+        const [x, y] = [await createUser(`race-x-${round}`, "admin"), await createUser(`race-y-${round}`, "admin")];
+        const [xToken, yToken] = [await login(`race-x-${round}`), await login(`race-y-${round}`)];
+        // Only these two are active admins; the suite's own admin keeps its cached session meanwhile.
+        await db.updateTable("t_admin_users").set({ is_active: 0 }).where("role", "=", "admin").where("id", "not in", [x.id, y.id]).execute();
+        const answers = await Promise.all([
+          t.request("PUT", `/api/admin/users/${y.id}`, { role: "viewer" }, xToken),
+          t.request("PUT", `/api/admin/users/${x.id}`, { role: "viewer" }, yToken),
+        ]);
+        // The later one is refused: 409 (last active admin), or 403/401 once its own demotion landed first.
+        refusals += answers.filter((answer) => answer.status !== 200).length;
+        const active = await db.selectFrom("t_admin_users").select("id").where("role", "=", "admin").where("is_active", "=", 1).execute();
+        expect(active.length, `round ${round}: ${answers.map((answer) => answer.status).join(", ")}`).toBeGreaterThanOrEqual(1);
+        await db.updateTable("t_admin_users").set({ is_active: 1 }).where("id", "=", 1).execute();
+      }
+      expect(refusals).toBeGreaterThanOrEqual(8);
+    });
+
     it("a deleted user's token stops working, and its own password change keeps working for the rest", async () => {
       const user = await createUser("leaving", "viewer");
       const leavingToken = await login("leaving");

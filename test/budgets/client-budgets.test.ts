@@ -94,7 +94,7 @@ for (const { database, limits } of combinations) {
 
       const rows = await g.logRows();
       expect(rows).toHaveLength(served + 1);
-      expect(rows.at(-1)).toMatchObject({ http_status: 429, error_code: "budget_exceeded", attempts: 0, client_id: client.id });
+      expect(rows.at(-1)).toMatchObject({ http_status: 429, error_code: "budget_exceeded", outcome: "budget", attempts: 0, client_id: client.id });
       const logged = rows.reduce((sum, row) => sum + Number(row.cost), 0);
       expect(logged).toBeLessThanOrEqual(DAY_BUDGET);
 
@@ -103,6 +103,10 @@ for (const { database, limits } of combinations) {
       expect(budgetAlerts("soft")).toHaveLength(1);
       expect(budgetAlerts("exhausted")).toHaveLength(1);
       expect(budgetAlerts("soft")[0].body.title).toContain("Budget 50% reached");
+
+      // Stats count the refusals apart: not failures, so the success rate stays whole.
+      const usage = (await (await g.request("GET", "/api/admin/ai-stats/usage?from=2026-11-26T00:00:00.000Z&to=2026-11-26T13:00:00.000Z&groupBy=client", undefined, await g.adminToken())).json()) as { data: { items: any[] } };
+      expect(usage.data.items.find((item) => String(item.group) === String(client.id))).toMatchObject({ served, failed: 0, budgetRefused: 2, successRate: 1 });
 
       // Midnight UTC: a new period, a new counter, served again.
       g.clock.advance(12 * HOUR);
@@ -146,6 +150,7 @@ for (const { database, limits } of combinations) {
       expect(g.upstream.requestsFor(KEY)).toHaveLength(1);
       const refusals = (await g.logRows()).filter((row) => row.error_code === "token_quota_exceeded");
       expect(refusals.map((row) => row.door)).toEqual(["chat", "messages", "responses", "embeddings", "envelope"]);
+      expect(new Set(refusals.map((row) => row.outcome))).toEqual(new Set(["budget"]));
     });
 
     it("a failed call gives its whole reservation back; the spend view shows the counter", async () => {

@@ -35,7 +35,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(list.data.map((job: any) => job.name)).toEqual(["rollup", "purge", "error-rate", "key-status"]);
       expect(list.data.find((job: any) => job.name === "purge").lastRunAt).toBeNull();
       expect(rollup).toMatchObject({
-        schedule: { cron: "0 * * * *", everyMs: HOUR },
+        schedule: "0 * * * *",
         nextRunAt: new Date(Math.floor(testApp.clock.now() / HOUR) * HOUR + HOUR).toISOString(),
         lastRun: { startedAt: data.startedAt, finishedAt: data.startedAt, ok: true, result: { hoursComputed: 2 } },
       });
