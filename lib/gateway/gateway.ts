@@ -19,6 +19,7 @@ import { createUpstreamFetch } from "../providers/shared/upstream-fetch";
 import type { ProviderAdapter, ProviderFormat } from "../providers/provider-spec";
 import { CatalogueCache } from "../router/catalogue-cache";
 import { KeyHealth, type KeyHealthOptions } from "../router/key-health";
+import { WeightedRotation } from "../router/key-order";
 import { KeyRouter } from "../router/key-router";
 import { apiLog, type GatewayEnv } from "./api-log-middleware";
 import { ApiLogWriter } from "./api-log-writer";
@@ -153,7 +154,17 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
     alerts: new BudgetAlerts(jobContextFrom(deps)),
     logRetentionDays: deps.settings.logRetentionDays,
   });
-  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier, nonStreamedDeadlineMs, budgets };
+  const services: ChatServiceDependencies = {
+    cache,
+    router,
+    writer,
+    idleTimeoutMs,
+    defaultOutputTokens,
+    carrier,
+    nonStreamedDeadlineMs,
+    aliasRotation: new WeightedRotation(),
+    budgets,
+  };
 
   const middleware: ChatRouteMiddleware = {
     authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now(), adminSessions }),

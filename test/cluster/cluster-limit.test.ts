@@ -66,8 +66,8 @@ const BUDGET_DEMAND = 300;
 const BUDGET_BODY = { messages: [{ role: "user", content: "hello" }], max_tokens: 16 };
 /** gpt-4o-mini's seeded prices and the fake upstream's usage per call (12 prompt + 7 completion). */
 const CALL_COST_USD = (12 * 0.15 + 7 * 0.6) / 1e6;
-/** claude-haiku-4-5's seeded prices, USD per million tokens. */
-const HAIKU = { input: 1, output: 5 };
+/** claude-haiku-4-5's seeded prices, USD per million tokens; prompts are reserved at the dearest class (1-hour cache writes). */
+const HAIKU = { input: 1, reservedInput: 2, output: 5 };
 const HAIKU_BUDGET_USD = 0.01;
 /** Prompt tokens the upstream reports in the second run: far above the gateway's estimate for "hello". */
 const UNDERESTIMATED_PROMPT = 400;
@@ -276,7 +276,7 @@ describe.skipIf(!servicesUp)(SUITE, () => {
   it(`one client budget across ${INSTANCES} instances: overspend within the in-flight bound when prompts are underestimated`, async () => {
     // Every call now reports far more prompt tokens than the gateway estimated (and reserved).
     for (const key of [keys.anthropicProbe, keys.tpmWindow]) upstream!.always(key, reply.ok({ usage: { promptTokens: UNDERESTIMATED_PROMPT, completionTokens: 7 } }));
-    const reservation = (estimatePromptTokens(BUDGET_BODY as unknown as ChatRequest) * HAIKU.input + BUDGET_BODY.max_tokens * HAIKU.output) / 1e6;
+    const reservation = (estimatePromptTokens(BUDGET_BODY as unknown as ChatRequest) * HAIKU.reservedInput + BUDGET_BODY.max_tokens * HAIKU.output) / 1e6;
     const callCost = (UNDERESTIMATED_PROMPT * HAIKU.input + 7 * HAIKU.output) / 1e6;
     const bound = CONCURRENCY * (callCost - reservation);
     const run = await runBudget("claude-haiku-4-5", HAIKU_BUDGET_USD);
