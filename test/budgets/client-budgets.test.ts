@@ -177,6 +177,30 @@ for (const { database, limits } of combinations) {
       expect(spend.data.items[0].remaining).toBeCloseTo(1 - cost, 9);
     });
 
+    it("an alias's next model finds the room its first model's failed call reserved", async () => {
+      const claudeKey = "sk-ant-budget-claude-key-0001";
+      await g.addKey("anthropic", claudeKey);
+      g.upstream.always(claudeKey, reply.ok({ usage: USAGE }));
+      g.upstream.script(KEY, reply.rateLimited({ retryAfterSeconds: 30 }));
+      const alias = await g.request("POST", "/api/admin/ai-aliases", { alias: "thrifty", members: [{ model: `openai/${MODEL}` }, { model: "anthropic/claude-haiku-4-5" }] }, await g.adminToken());
+      expect(alias.status, await alias.clone().text()).toBe(200);
+      const body = chatBody("thrifty", "hello", { max_tokens: USAGE.completionTokens });
+      const prompt = estimatePromptTokens(body as unknown as ChatRequest);
+      // Room for Claude's reservation (prompt at its dearest class, 2 USD/M), not for both at once.
+      const claudeReservation = (prompt * 2 + USAGE.completionTokens * 5) / 1e6;
+      const openAiReservation = (prompt * PRICES.input + USAGE.completionTokens * PRICES.output) / 1e6;
+      const limit = claudeReservation + openAiReservation / 2;
+      const client = await clientWithBudgets(g, [{ kind: "cost", period: "total", limit }]);
+
+      const response = await g.chat(body, { token: client.key });
+      expect(response.status, await response.clone().text()).toBe(200);
+      const row = (await g.logRows()).at(-1)!;
+      expect(row).toMatchObject({ model: "claude-haiku-4-5", requested_model: "thrifty" });
+      const spend = (await (await g.request("GET", `/api/admin/clients/${client.id}/spend`, undefined, await g.adminToken())).json()) as { data: { items: any[] } };
+      // Only the answer that was served counts.
+      expect(spend.data.items[0].spent).toBeCloseTo(Number(row.cost), 9);
+    });
+
     it.skipIf(limits !== "upstash")("after a Redis flush the counter starts again from the logged spend", async () => {
       const client = await clientWithBudgets(g, [{ kind: "tokens", period: "day", limit: 1200 }]);
       const body = chatBody(MODEL, "hello", { max_tokens: 500 });
