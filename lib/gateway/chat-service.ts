@@ -84,8 +84,9 @@ export interface ResolvedTarget {
  */
 export function budgetHoldOf(c: Context<GatewayEnv>, services: ChatServiceDependencies, target: RouteTarget, promptTokens: number, askedOutputTokens: number | null | undefined) {
   const record = c.get("requestLog");
-  const ceiling = target.model.maxOutputTokens > 0 ? target.model.maxOutputTokens : Number.POSITIVE_INFINITY;
-  const outputTokens = Math.min(askedOutputTokens ?? (Number.isFinite(ceiling) ? ceiling : services.defaultOutputTokens), ceiling);
+  const modelMax = target.model.maxOutputTokens;
+  const asked = askedOutputTokens ?? (modelMax > 0 ? modelMax : services.defaultOutputTokens);
+  const outputTokens = modelMax > 0 ? Math.min(asked, modelMax) : asked;
   const hold = services.budgets.holdFor(c.get("caller")!, target.model, promptTokens, outputTokens, (work) => record.defer(work));
   record.budget = hold ?? null;
   return hold;
