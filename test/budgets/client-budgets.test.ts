@@ -153,6 +153,15 @@ for (const { database, limits } of combinations) {
       expect(new Set(refusals.map((row) => row.outcome))).toEqual(new Set(["budget"]));
     });
 
+    it("a request without max_tokens reserves the model's maximum output", async () => {
+      // gpt-4o-mini may answer with up to 16,384 tokens.
+      const client = await clientWithBudgets(g, [{ kind: "tokens", period: "day", limit: 16_000 }]);
+      const unbounded = await g.chat(chatBody(MODEL, "hello"), { token: client.key });
+      expect(unbounded.status).toBe(429);
+      expect(((await unbounded.json()) as { error: { message: string } }).error.message).toMatch(/could use up to 16,3\d\d tokens/);
+      expect((await g.chat(chatBody(MODEL, "hello", { max_tokens: 1000 }), { token: client.key })).status).toBe(200);
+    });
+
     it("a failed call gives its whole reservation back; the spend view shows the counter", async () => {
       const client = await clientWithBudgets(g, [{ kind: "cost", period: "month", limit: 1, softLimitPercent: 80, timeZone: "Europe/Berlin" }]);
       g.upstream.script(KEY, reply.serverError());
