@@ -13,9 +13,9 @@ import { API_LOG_COLUMNS, type ApiLogRow } from "../../db/schema";
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
+import { csvLine } from "../http/csv-text";
 import { validate } from "../http/validation";
 import { storedRowOutcome } from "./log-outcome";
-import { csvLine, type CsvValue } from "./csv-cells";
 import { logFilterQuerySchema, logIdParamSchema, logListQuerySchema, type LogFilterQuery } from "./stats-schemas";
 
 /** A log row as the admin API shows it (no secrets are ever stored in a log row). */
@@ -99,7 +99,7 @@ const CSV_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof ReturnType<typeof logView>>;
 
 /** A view field as a CSV cell: a list (the models tried) as its entries separated by spaces. */
-const cellOf = (value: ReturnType<typeof logView>[(typeof CSV_COLUMNS)[number]]): CsvValue => (Array.isArray(value) ? value.join(" ") : value);
+const cellOf = (value: ReturnType<typeof logView>[(typeof CSV_COLUMNS)[number]]): unknown => (Array.isArray(value) ? value.join(" ") : value);
 
 /** Routes mounted at /api/admin/ai-logs. */
 export function logRoutes(deps: AppDeps) {
