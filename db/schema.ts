@@ -195,10 +195,6 @@ export interface UsageStatsTable {
   avg_latency_ms: number;
   p95_latency_ms: number;
   max_latency_ms: number;
-  /** Latency histogram of served and failed requests (lib/stats/latency-histogram.ts). */
-  latency_histogram: string | null;
-  /** Time-to-first-token histogram, same encoding. */
-  ttft_histogram: string | null;
   updated_at: EpochMs;
 }
 
