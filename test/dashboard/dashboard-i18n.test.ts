@@ -104,7 +104,27 @@ describe("dashboard dictionaries", () => {
   });
 });
 
+/** Every string literal and template head of the modules: what may name a message key. */
+function literalsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node)) found.push(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 describe("dashboard modules", () => {
+  it("use every key of the dictionaries (by name, or by a prefix the server's code completes)", () => {
+    const literals = new Set(browserFiles().flatMap(literalsOf));
+    // `usage.group.${name}` leaves "usage.group."; messageFor("jobs.description", code) leaves "jobs.description".
+    const prefixes = [...literals].filter((text) => /^[a-z]+\.[A-Za-z.]*$/.test(text)).map((text) => (text.endsWith(".") ? text : `${text}.`));
+    const unused = Object.keys(en).filter((key) => !literals.has(key) && !prefixes.some((prefix) => key.startsWith(prefix)));
+    expect(unused).toEqual([]);
+  });
+
   it("show no text of their own: every string for people comes from the dictionaries", () => {
     const files = browserFiles();
     expect(files.length).toBeGreaterThan(10);

@@ -132,7 +132,6 @@ export const en = {
   "usage.latency": "Latency",
   "usage.ttft": "Time to first token",
   "usage.p50p95": "p50 / p95",
-  "usage.average": "average",
   "usage.p50Latency": "p50 latency",
   "usage.p95Latency": "p95 latency",
   "usage.p50Ttft": "p50 TTFT",

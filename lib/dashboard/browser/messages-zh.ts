@@ -133,7 +133,6 @@ export const zhCN: Record<MessageKey, string> = {
   "usage.latency": "延迟",
   "usage.ttft": "首个令牌时间",
   "usage.p50p95": "p50 / p95",
-  "usage.average": "平均",
   "usage.p50Latency": "p50 延迟",
   "usage.p95Latency": "p95 延迟",
   "usage.p50Ttft": "p50 首令牌",

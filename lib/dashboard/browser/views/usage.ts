@@ -11,7 +11,7 @@ import { formatBucket, formatCost, formatMs, formatNumber, formatPercent, format
 import type { MessageKey } from "../messages-en";
 import { loadClients, loadKeys, loadProviders, providerName, type Client, type Provider, type ProviderKey } from "../lookups";
 import { currentRoute, onLeave, registerView, setRouteParams } from "../shell";
-import { actionButton, card, isMissingApi, notice, statusBadge, table, unavailable } from "../ui";
+import { actionButton, card, isMissingApi, notice, reportError, statusBadge, table, unavailable } from "../ui";
 
 declare global {
   interface Window {
@@ -36,22 +36,20 @@ interface UsageRow {
   group?: string | number | null;
   label?: string | null;
   requests: number;
-  served?: number;
-  failed?: number;
-  rejected?: number;
-  budgetRefused?: number;
+  served: number;
+  failed: number;
+  rejected: number;
+  budgetRefused: number;
+  /** served / (served + failed); null without either. */
   successRate: number | null;
-  promptTokens?: number;
-  completionTokens?: number;
+  promptTokens: number;
+  completionTokens: number;
   totalTokens: number;
   cost: number;
-  p50LatencyMs?: number | null;
-  p95LatencyMs?: number | null;
-  p50TtftMs?: number | null;
-  p95TtftMs?: number | null;
-  // `/ai-stats` (older servers): failures and the mean only.
-  errorCount?: number;
-  avgLatencyMs?: number | null;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  p50TtftMs: number | null;
+  p95TtftMs: number | null;
 }
 
 interface TopError {
@@ -72,9 +70,9 @@ interface Point {
   group: string | number | null;
   label?: string | null;
   requests: number;
-  successCount?: number;
+  successCount: number;
   /** Failed after routing began (rejections are counted apart). */
-  errorCount?: number;
+  errorCount: number;
   totalTokens: number;
   cost: number;
 }
@@ -101,13 +99,6 @@ function usageBuckets(range: (typeof RANGES)[RangeName], now: number): number[] 
 function chartBox(id: string, title: string): { canvas: HTMLCanvasElement; element: HTMLElement } {
   const canvas = h("canvas", { id, role: "img", "aria-label": title });
   return { canvas, element: h("div", { className: "chart" }, [h("h3", null, title), h("div", { className: "canvas-box" }, canvas)]) };
-}
-
-/** Success rate as the contract defines it: served / (served + failed); older servers give it directly. */
-function successRateOf(row: UsageRow): number | null {
-  if (row.successRate !== undefined) return row.successRate;
-  const decided = (row.served ?? 0) + (row.failed ?? 0);
-  return decided ? (row.served ?? 0) / decided : null;
 }
 
 /** A group without id: the server's label for it is not in the user's language, ours is. */
@@ -141,7 +132,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
           button.className = on ? "active" : "";
           button.setAttribute("aria-pressed", String(on));
         }
-        void load();
+        void reload();
       } }, labelOf(name)),
     );
     return h("div", { className: "segmented", role: "group", "aria-label": label }, buttons);
@@ -158,7 +149,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
     h("div", { className: "toolbar" }, [
       segmented(Object.keys(RANGES) as RangeName[], (name) => t(RANGES[name].label), "data-range", (name) => name === rangeName, (name) => { rangeName = name; remember(); }, t("usage.range")),
       segmented(Object.keys(GROUPS) as GroupName[], (name) => t(GROUPS[name]), "data-group", (name) => name === groupName, (name) => { groupName = name; remember(); }, t("usage.groupBy")),
-      actionButton(t("common.refresh"), () => load(), "secondary"),
+      actionButton(t("common.refresh"), () => reload(), "secondary"),
       actionButton(t("usage.rollUp"), async () => {
         const result = await api<{ status?: string }>("POST", "admin/jobs/rollup/run");
         notice(t("usage.rolledUp", { status: t(result?.status === "failed" ? "status.failed" : result?.status === "skipped" ? "status.skipped" : "status.ok") }), result?.status === "failed" ? "error" : "ok");
@@ -180,36 +171,48 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
     const from = new Date(buckets[0]).toISOString();
     const to = new Date(now + 1000).toISOString();
     replace(status, t("common.loading"));
-    const [usage, legacyTotals, series, errors, providers, keys, clients] = await Promise.all([
-      api<{ items: UsageRow[]; totals: UsageRow }>("GET", `admin/ai-stats/usage${query({ from, to, groupBy: groupName })}`).catch((error: unknown) => {
-        if (isMissingApi(error)) return null;
-        throw error;
-      }),
-      api<UsageRow>("GET", `admin/ai-stats${query({ from, to })}`),
-      api<{ points: Point[] }>("GET", `admin/ai-stats/timeseries${query({ from, to, interval: range.interval, groupBy: groupName, tzOffsetMinutes: range.interval === "day" ? -new Date(now).getTimezoneOffset() : 0 })}`).catch(() => null),
-      api("GET", `admin/ai-stats/top-errors${query({ from, to, limit: 10 })}`).then(listOf<TopError>).catch(() => [] as TopError[]),
+    // A server without an API says so in its place; any other failure is reported.
+    const unlessMissing = (error: unknown) => {
+      if (isMissingApi(error)) return null;
+      throw error;
+    };
+    const [usage, series, errors, providers, keys, clients] = await Promise.all([
+      api<{ items: UsageRow[]; totals: UsageRow }>("GET", `admin/ai-stats/usage${query({ from, to, groupBy: groupName })}`).catch(unlessMissing),
+      api<{ points: Point[] }>("GET", `admin/ai-stats/timeseries${query({ from, to, interval: range.interval, groupBy: groupName, tzOffsetMinutes: range.interval === "day" ? -new Date(now).getTimezoneOffset() : 0 })}`).catch(unlessMissing),
+      api("GET", `admin/ai-stats/top-errors${query({ from, to, limit: 10 })}`).then(listOf<TopError>),
       loadProviders(),
+      // Names only: without them ids are shown.
       loadProviders().then(loadKeys).catch(() => [] as ProviderKey[]),
       loadClients().catch(() => [] as Client[]),
     ]);
-    renderTotals(usage?.totals ?? legacyTotals, legacyTotals);
+    if (usage) renderTotals(usage.totals);
+    else replace(cards, unavailable(t("usage.groupsApi")));
     renderGroups(usage);
     renderCharts(range.interval === "hour", buckets, series?.points ?? null, { providers, keys, clients });
     renderErrors(errors, providers, keys, clients);
     replace(status, t("usage.updated", { time: formatTime(now) }));
   }
 
-  function renderTotals(totals: UsageRow, legacy: UsageRow): void {
-    const failed = totals.failed ?? legacy.errorCount ?? 0;
+  /** A choice changed or Refresh: failures go to the notice bar, not to an unhandled rejection. */
+  async function reload(): Promise<void> {
+    try {
+      await load();
+    } catch (error) {
+      replace(status, "");
+      reportError(error);
+    }
+  }
+
+  function renderTotals(totals: UsageRow): void {
     replace(cards, [
-      card("total-requests", t("usage.requests"), formatNumber(totals.requests ?? 0)),
-      card("total-success", t("usage.successRate"), formatPercent(successRateOf(totals)), t("usage.successRateHint")),
-      card("total-errors", t("usage.failed"), formatNumber(failed)),
-      card("total-rejected", t("usage.rejected"), totals.rejected === undefined ? "—" : formatNumber(totals.rejected), t("usage.rejectedHint")),
+      card("total-requests", t("usage.requests"), formatNumber(totals.requests)),
+      card("total-success", t("usage.successRate"), formatPercent(totals.successRate), t("usage.successRateHint")),
+      card("total-errors", t("usage.failed"), formatNumber(totals.failed)),
+      card("total-rejected", t("usage.rejected"), formatNumber(totals.rejected), t("usage.rejectedHint")),
       totals.budgetRefused ? card("total-budget", t("usage.budgetRefused"), formatNumber(totals.budgetRefused)) : null,
-      card("total-tokens", t("usage.tokens"), formatNumber(totals.totalTokens ?? 0)),
-      card("total-cost", t("usage.cost"), formatCost(totals.cost ?? 0)),
-      card("total-latency", t("usage.latency"), totals.p50LatencyMs !== undefined ? formatPair(totals.p50LatencyMs, totals.p95LatencyMs) : formatMs(legacy.avgLatencyMs), totals.p50LatencyMs !== undefined ? t("usage.p50p95") : t("usage.average")),
+      card("total-tokens", t("usage.tokens"), formatNumber(totals.totalTokens)),
+      card("total-cost", t("usage.cost"), formatCost(totals.cost)),
+      card("total-latency", t("usage.latency"), formatPair(totals.p50LatencyMs, totals.p95LatencyMs), t("usage.p50p95")),
       card("total-ttft", t("usage.ttft"), formatPair(totals.p50TtftMs, totals.p95TtftMs), t("usage.p50p95")),
     ]);
   }
@@ -224,10 +227,10 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
       table<UsageRow>([
         { label: t(`usage.group.${groupName}`), key: "group", sticky: "start", render: (row) => (isNoGroup(row.group) ? noGroupLabel(groupName) : row.label ?? String(row.group)) },
         { label: t("usage.requests"), key: "requests", className: "num", render: (row) => formatNumber(row.requests) },
-        { label: t("usage.successRate"), key: "successRate", className: "num", render: (row) => formatPercent(successRateOf(row)) },
-        { label: t("usage.failed"), key: "failed", className: "num", render: (row) => formatNumber(row.failed ?? 0) },
-        { label: t("usage.rejected"), key: "rejected", className: "num", render: (row) => formatNumber(row.rejected ?? 0) },
-        { label: t("usage.budgetRefused"), key: "budgetRefused", className: "num", render: (row) => formatNumber(row.budgetRefused ?? 0) },
+        { label: t("usage.successRate"), key: "successRate", className: "num", render: (row) => formatPercent(row.successRate) },
+        { label: t("usage.failed"), key: "failed", className: "num", render: (row) => formatNumber(row.failed) },
+        { label: t("usage.rejected"), key: "rejected", className: "num", render: (row) => formatNumber(row.rejected) },
+        { label: t("usage.budgetRefused"), key: "budgetRefused", className: "num", render: (row) => formatNumber(row.budgetRefused) },
         { label: t("usage.tokens"), key: "tokens", className: "num", render: (row) => formatNumber(row.totalTokens) },
         { label: t("usage.cost"), key: "cost", className: "num", render: (row) => formatCost(row.cost) },
         { label: t("usage.p50Latency"), key: "p50", className: "num", render: (row) => formatMs(row.p50LatencyMs) },
@@ -284,7 +287,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
       const served = Number(point.successCount ?? 0);
       entry.requests[position] += Number(point.requests || 0);
       entry.served[position] += served;
-      entry.decided[position] += point.errorCount !== undefined ? served + Number(point.errorCount) : Number(point.requests || 0);
+      entry.decided[position] += served + Number(point.errorCount ?? 0);
       entry.tokens[position] += Number(point.totalTokens || 0);
       entry.cost[position] += Number(point.cost || 0);
     }
