@@ -159,6 +159,30 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.getByRole("button", { name: "Cancel" }).click();
   });
 
+  it("sets a client key's budgets and shows where each stands in its period", async () => {
+    await page.click('#nav a[data-view="clients"]');
+    const row = page.locator("#client-table tbody tr", { hasText: "reports-nightly" });
+    await row.getByRole("button", { name: "Budgets" }).click();
+    await page.waitForSelector("#budget-form");
+    expect(await page.locator("#budget-table tbody tr.empty").count()).toBe(1);
+    await page.fill('#budget-form input[name="cost.day"]', "5");
+    await page.fill('#budget-form input[name="tokens.month"]', "100000");
+    await page.fill("#budget-form input[name=softLimitPercent]", "80");
+    await page.fill("#budget-form input[name=timeZone]", "Asia/Shanghai");
+    await page.click("#budget-form button[type=submit]");
+    await expect.poll(() => page.locator("#budget-table tbody tr:not(.empty)").count()).toBe(2);
+    const texts = await page.locator("#budget-table tbody tr").allTextContents();
+    expect(texts.some((text) => text.includes("Cost (USD) · per day") && text.includes("$5.00") && text.includes("within limit"))).toBe(true);
+    expect(texts.some((text) => text.includes("Tokens · per month") && text.includes("100,000"))).toBe(true);
+    expect(await page.inputValue('#budget-form input[name="cost.day"]')).toBe("5");
+
+    // An unknown time zone is refused, naming the field.
+    await page.fill("#budget-form input[name=timeZone]", "Mars/Olympus");
+    await page.click("#budget-form button[type=submit]");
+    await expect.poll(() => page.locator("#budget-form p.error").textContent()).toContain("timeZone");
+    await page.getByRole("button", { name: "Cancel" }).click();
+  });
+
   it("shows the server's refusal of a bad edit beside the form, naming the field", async () => {
     await page.click('#nav a[data-view="clients"]');
     const row = page.locator("#client-table tbody tr", { hasText: "reports-nightly" });
@@ -216,8 +240,8 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.click('#nav a[data-view="audit"]');
     await page.waitForSelector("#audit-table tbody tr");
     const actions = await page.locator("#audit-table tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")));
-    // Newest first: the password change, the new price, the alias's create and edit, the client's two edits and its create (refused edits leave none).
-    expect(actions).toEqual(["user.password_change", "price.create", "alias.update", "alias.create", "client.update", "client.update", "client.create"]);
+    // Newest first: the password change, the budgets, the new price, the alias's create and edit, the client's two edits and its create (refused edits leave none).
+    expect(actions).toEqual(["user.password_change", "budget.update", "price.create", "alias.update", "alias.create", "client.update", "client.update", "client.create"]);
     const passwordRow = page.locator('#audit-table tr[data-action="user.password_change"]');
     expect(await passwordRow.locator('[data-col="admin"]').textContent()).toBe(TEST_ADMIN.username);
     const edit = page.locator('#audit-table tr[data-action="client.update"]').last();
@@ -289,7 +313,7 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
 
   it("reported no script errors and no failed requests but the refusals it provoked", () => {
     expect(problems.errors).toEqual([]);
-    expect(problems.failedResponses.map((line) => line.replace(/\/\d+(?=\/|$)/g, "/:id"))).toEqual(["400 PUT /api/admin/ai-aliases/:id", "400 POST /api/admin/ai-models/:id/prices", "400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
+    expect(problems.failedResponses.map((line) => line.replace(/\/\d+(?=\/|$)/g, "/:id"))).toEqual(["400 PUT /api/admin/ai-aliases/:id", "400 POST /api/admin/ai-models/:id/prices", "400 PUT /api/admin/clients/:id/budgets", "400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
   });
 });
 
