@@ -64,6 +64,7 @@ button.small { padding: 2px 8px; font-size: 12px; margin: 1px 2px; }
 button.selected { background: var(--accent-strong); border-color: var(--accent-strong); }
 button.link { background: none; border: none; color: inherit; font-size: 16px; padding: 0 4px; }
 .actions { display: flex; gap: 8px; margin-top: 12px; align-items: center; flex-wrap: wrap; }
+.view > .actions { margin-bottom: 12px; }
 .toolbar { display: flex; gap: 12px; align-items: flex-end; flex-wrap: wrap; margin-bottom: 12px; }
 .filters .field { flex: 0 1 175px; }
 .filters .field.check { flex: 0 0 auto; padding-bottom: 6px; }
