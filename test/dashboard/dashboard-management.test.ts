@@ -47,6 +47,7 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.fill("input[name=password]", TEST_ADMIN.password);
     await page.click("#login-form button[type=submit]");
     await page.waitForSelector("#nav a.active");
+    expect(await page.locator("#viewer-note").count()).toBe(0);
   });
 
   afterAll(async () => {
@@ -283,6 +284,7 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
       await viewer.fill("input[name=username]", "watcher");
       await viewer.fill("input[name=password]", "watcher password 123");
       await viewer.click("#login-form button[type=submit]");
+      expect(await viewer.locator("#viewer-note").textContent()).toBe("你以查看者身份登录：可以查看所有内容；修改需要管理员。");
       const client = viewer.locator("#client-table tbody tr", { hasText: "reports-nightly" });
       await client.getByRole("button", { name: "停用" }).click();
       await expect.poll(() => viewer.locator("#notice span").textContent()).toContain("你的角色无权执行此操作");

@@ -20,6 +20,7 @@ export const en = {
   "shell.logout": "Log out",
   "shell.account": "Your account and password",
 
+  "shell.viewerNote": "You are signed in as a viewer: you can read everything; changes need an admin.",
   "login.title": "Sign in",
   "login.heading": "modelgate admin",
   "login.username": "Username",

@@ -21,6 +21,7 @@ export const zhCN: Record<MessageKey, string> = {
   "shell.logout": "退出登录",
   "shell.account": "你的账户与密码",
 
+  "shell.viewerNote": "你以查看者身份登录：可以查看所有内容；修改需要管理员。",
   "login.title": "登录",
   "login.heading": "modelgate 管理后台",
   "login.username": "用户名",

@@ -119,6 +119,8 @@ function renderShell(active: string): void {
         ]),
       ]),
       h("div", { id: "notice", className: "notice", hidden: true, role: "status" }),
+      // Viewers read everything; saying so up front beats a refusal after each click.
+      session()?.role === "viewer" ? h("p", { id: "viewer-note", className: "notice info" }, t("shell.viewerNote")) : null,
       h("main", { id: "main" }),
     ]);
   }
