@@ -184,6 +184,17 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.getByRole("button", { name: "Cancel" }).click();
   });
 
+  it("runs a job now from the Jobs page and shows its last run, result and next run", async () => {
+    await page.click('#nav a[data-view="jobs"]');
+    const rollup = page.locator('#job-table tr[data-job="rollup"]');
+    await rollup.waitFor();
+    expect(await rollup.locator('[data-col="nextRun"]').textContent()).not.toBe("—");
+    await rollup.getByRole("button", { name: "Run now" }).click();
+    await expect.poll(() => noticeText()).toMatch(/^Job rollup finished in \d+ ms\.$/);
+    await expect.poll(() => rollup.locator('[data-col="lastRun"]').textContent()).not.toBe("—");
+    expect(await rollup.locator('[data-col="result"] [data-status]').getAttribute("data-status")).toBe("ok");
+  });
+
   it("shows the server's refusal of a bad edit beside the form, naming the field", async () => {
     await page.click('#nav a[data-view="clients"]');
     const row = page.locator("#client-table tbody tr", { hasText: "reports-nightly" });
@@ -241,8 +252,8 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     await page.click('#nav a[data-view="audit"]');
     await page.waitForSelector("#audit-table tbody tr");
     const actions = await page.locator("#audit-table tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")));
-    // Newest first: the password change, the budgets, the new price, the alias's create and edit, the client's two edits and its create (refused edits leave none).
-    expect(actions).toEqual(["user.password_change", "budget.update", "price.create", "alias.update", "alias.create", "client.update", "client.update", "client.create"]);
+    // Newest first: the password change, the job run, the budgets, the new price, the alias's create and edit, the client's two edits and its create (refused edits leave none).
+    expect(actions).toEqual(["user.password_change", "job.run", "budget.update", "price.create", "alias.update", "alias.create", "client.update", "client.update", "client.create"]);
     const passwordRow = page.locator('#audit-table tr[data-action="user.password_change"]');
     expect(await passwordRow.locator('[data-col="admin"]').textContent()).toBe(TEST_ADMIN.username);
     const edit = page.locator('#audit-table tr[data-action="client.update"]').last();
