@@ -195,6 +195,15 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
     expect(await rollup.locator('[data-col="result"] [data-status]').getAttribute("data-status")).toBe("ok");
   });
 
+  it("refuses to delete a provider that still has models, saying what depends on it", async () => {
+    await page.click('#nav a[data-view="providers"]');
+    const deepseek = page.locator("#provider-table tbody tr", { hasText: "DeepSeek" });
+    await deepseek.getByRole("button", { name: "Delete" }).click();
+    await deepseek.getByRole("button", { name: "Confirm delete" }).click();
+    await expect.poll(() => page.locator("#notice.error span").textContent()).toMatch(/still has 0 keys and \d+ models; delete them first, or set isActive to false/);
+    expect(await deepseek.count()).toBe(1);
+  });
+
   it("shows the server's refusal of a bad edit beside the form, naming the field", async () => {
     await page.click('#nav a[data-view="clients"]');
     const row = page.locator("#client-table tbody tr", { hasText: "reports-nightly" });
@@ -326,7 +335,7 @@ describe.skipIf(!available)("dashboard management in Chromium", () => {
 
   it("reported no script errors and no failed requests but the refusals it provoked", () => {
     expect(problems.errors).toEqual([]);
-    expect(problems.failedResponses.map((line) => line.replace(/\/\d+(?=\/|$)/g, "/:id"))).toEqual(["400 PUT /api/admin/ai-aliases/:id", "400 POST /api/admin/ai-models/:id/prices", "400 PUT /api/admin/clients/:id/budgets", "400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
+    expect(problems.failedResponses.map((line) => line.replace(/\/\d+(?=\/|$)/g, "/:id"))).toEqual(["400 PUT /api/admin/ai-aliases/:id", "400 POST /api/admin/ai-models/:id/prices", "400 PUT /api/admin/clients/:id/budgets", "409 DELETE /api/admin/ai-providers/:id", "400 PUT /api/admin/clients/:id", "401 POST /api/auth/password", "401 POST /api/auth/login"]);
   });
 });
 
