@@ -8,14 +8,14 @@
 import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
 import { ProviderError } from "../../providers/provider-error";
 import { fetchCallFailure, openCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
-import { upstreamFetch } from "../../providers/shared/upstream-fetch";
+import { nodeBodyOf, upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
 import { openStreamHead } from "../../router/stream-opening";
 import type { StreamHead } from "../../router/stream-opening";
 import { redactSecrets } from "../../logging/logger";
 import { errorFactsOf, type EventRole, type PassThroughObserver } from "./pass-through-observer";
-import { readServerSentEvents } from "./sse-event-reader";
+import { readServerSentEvents, type BodyChunks } from "./sse-event-reader";
 
 /** What one forwarded call sends. */
 export interface ForwardedRequest {
@@ -137,10 +137,10 @@ export async function forwardStream(request: ForwardedRequest, attempt: RouteAtt
       await response.body?.cancel().catch(() => undefined);
       throw malformedAnswer(entry, "a body that is not an event stream");
     }
-    return events(response.body);
+    return events(nodeBodyOf(response) ?? response.body);
   };
 
-  async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<ForwardedEvent, void, undefined> {
+  async function* events(body: ReadableStream<Uint8Array> | BodyChunks): AsyncGenerator<ForwardedEvent, void, undefined> {
     try {
       for await (const event of readServerSentEvents(body)) {
         const role = observer.readEvent(event);

@@ -20,6 +20,11 @@ const TERMINATORS = ["\n\n", "\r\n\r\n", "\r\r"];
 
 /** Finds the end of the next event block: the index after its blank line, or -1. */
 function blockEnd(text: string, from: number): number {
+  // Most upstreams end lines with "\n" only: one search then.
+  if (text.indexOf("\r", from) === -1) {
+    const at = text.indexOf("\n\n", from);
+    return at === -1 ? -1 : at + 2;
+  }
   let earliest = -1;
   for (const terminator of TERMINATORS) {
     const at = text.indexOf(terminator, from);
@@ -32,7 +37,7 @@ function blockEnd(text: string, from: number): number {
 function parseBlock(raw: string): RawServerSentEvent | null {
   let event: string | null = null;
   let data: string | null = null;
-  for (const line of raw.split(/\r\n|\r|\n/)) {
+  for (const line of raw.includes("\r") ? raw.split(/\r\n|\r|\n/) : raw.split("\n")) {
     if (line === "" || line.startsWith(":")) continue;
     const colon = line.indexOf(":");
     const field = colon === -1 ? line : line.slice(0, colon);
@@ -44,18 +49,36 @@ function parseBlock(raw: string): RawServerSentEvent | null {
   return data === null ? null : { raw, event, data };
 }
 
-/**
- * Yields the events of a byte stream. A block cut off by the end of the stream (no blank line
- * after it) is not yielded: half an event is never forwarded.
- */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<RawServerSentEvent, void, undefined> {
+/** A body chunk by chunk: a web stream's reader, or the upstream fetch's own chunks (`nodeBodyOf`). */
+export interface BodyChunks {
+  next(): Promise<IteratorResult<Uint8Array, undefined>>;
+  /** Stops reading before the end (releases the connection). */
+  cancel(): unknown;
+}
+
+/** The chunks of a web stream; `release` frees its reader. */
+function readerChunks(body: ReadableStream<Uint8Array>): BodyChunks & { release(): void } {
   const reader = body.getReader();
+  return {
+    next: () => reader.read() as Promise<IteratorResult<Uint8Array, undefined>>,
+    cancel: () => reader.cancel().catch(() => undefined),
+    release: () => reader.releaseLock(),
+  };
+}
+
+/**
+ * Yields the events of a body. A block cut off by the end of the stream (no blank line after it)
+ * is not yielded: half an event is never forwarded.
+ */
+export async function* readServerSentEvents(body: ReadableStream<Uint8Array> | BodyChunks): AsyncGenerator<RawServerSentEvent, void, undefined> {
+  const reader = body instanceof ReadableStream ? readerChunks(body) : undefined;
+  const chunks = reader ?? (body as BodyChunks);
   const decoder = new TextDecoder();
   let pending = "";
   let finished = false;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await chunks.next();
       if (done) {
         finished = true;
         pending += decoder.decode();
@@ -73,7 +96,7 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
     }
   } finally {
     // Stopping early (a terminal event, an abort) must release the upstream connection.
-    if (!finished) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
+    if (!finished) await chunks.cancel();
+    reader?.release();
   }
 }

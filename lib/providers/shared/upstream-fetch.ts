@@ -154,33 +154,68 @@ function readWhole(source: NodeJS.ReadableStream, message: IncomingMessage): Pro
   });
 }
 
-/** A pull-based web stream over a Node body; cancelling it closes the connection. */
-function webStream(source: NodeJS.ReadableStream & AsyncIterable<Buffer>, message: IncomingMessage, done: () => void): ReadableStream<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
+/** A streamed body, chunk by chunk, straight from the connection. */
+export interface NodeBodyChunks {
+  /** The next chunk; rejects when the connection breaks off. */
+  next(): Promise<IteratorResult<Buffer, undefined>>;
+  /** Stops reading: the connection goes back to the pool when the body had in fact fully arrived, else it is closed. */
+  cancel(): void;
+}
+
+/** The chunks of an event-stream body as they come off the connection; `done` runs once reading ends. */
+function bodyChunks(source: NodeJS.ReadableStream & AsyncIterable<Buffer>, message: IncomingMessage, done: () => void): NodeBodyChunks {
+  // Taken at once: the iterator is what listens for the connection's errors from now on.
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return {
+    async next() {
+      try {
+        const step = await iterator.next();
+        if (step.done) done();
+        return step as IteratorResult<Buffer, undefined>;
+      } catch (error) {
+        done();
+        throw error;
+      }
+    },
+    cancel() {
+      done();
+      // A reader that stops at the terminal event (`[DONE]`) cancels a body that has in fact
+      // fully arrived: drain it so the connection goes back to the pool instead of closing.
+      if (message.complete) message.resume();
+      else message.destroy();
+    },
+  };
+}
+
+/** A pull-based web stream over the chunks; cancelling it closes the connection. */
+function webStream(chunks: NodeBodyChunks): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
-          const step = await iterator.next();
-          if (step.done) {
-            done();
-            controller.close();
-          } else controller.enqueue(step.value as Buffer);
+          const step = await chunks.next();
+          if (step.done) controller.close();
+          else controller.enqueue(step.value);
         } catch (error) {
-          done();
           controller.error(error);
         }
       },
-      cancel() {
-        done();
-        // A reader that stops at the terminal event (`[DONE]`) cancels a body that has in fact
-        // fully arrived: drain it so the connection goes back to the pool instead of closing.
-        if (message.complete) message.resume();
-        else message.destroy();
-      },
+      cancel: () => chunks.cancel(),
     },
     { highWaterMark: 0 },
   );
+}
+
+/**
+ * Event-stream bodies of this module's responses, for readers that take the chunks without the
+ * web stream around them (the pass-through reads every event of every stream; the web stream
+ * cost a promise chain and a copy per chunk). Whoever takes the chunks must not read the body.
+ */
+const nodeBodies = new WeakMap<Response, NodeBodyChunks>();
+
+/** The chunks behind an event-stream response of an upstream fetch; `undefined` for any other response. */
+export function nodeBodyOf(response: Response): NodeBodyChunks | undefined {
+  return nodeBodies.get(response);
 }
 
 /** Response headers in arrival order, repeated names kept. */
@@ -261,7 +296,10 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
         const source = decodedBody(response);
         if (String(response.headers["content-type"] ?? "").startsWith("text/event-stream")) {
           settled = true;
-          resolve(new PlatformResponse(webStream(source, response, release), responseInit));
+          const chunks = bodyChunks(source, response, release);
+          const streamed = new PlatformResponse(webStream(chunks), responseInit);
+          nodeBodies.set(streamed, chunks);
+          resolve(streamed);
           return;
         }
         readWhole(source, response).then(
