@@ -7,7 +7,7 @@
  */
 import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
 import { ProviderError } from "../../providers/provider-error";
-import { fetchCallFailure, openCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
+import { fetchCallFailure, openCallScope, openOwnedCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
 import { nodeBodyOf, upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
@@ -86,7 +86,7 @@ function malformedAnswer(entry: ProviderFormatEntry, what: string): ProviderErro
 /** Forwards a non-streamed request; resolves with the answer's bytes once the observer accepted them. */
 export async function forwardWhole(request: ForwardedRequest, attempt: RouteAttempt): Promise<ForwardedAnswer> {
   const { entry, observer } = request;
-  const scope = openCallScope(entry.format, { ...attempt.context, signal: attempt.controller.signal }, attempt.context.timeoutMs);
+  const scope = openOwnedCallScope(entry.format, attempt.context.apiKey, attempt.controller, attempt.context.timeoutMs);
   try {
     const response = await send(request, attempt, scope.signal);
     if (response.status < 200 || response.status >= 300) throw await errorOfResponse(response, scope, entry);
