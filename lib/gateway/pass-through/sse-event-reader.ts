@@ -56,8 +56,8 @@ export interface BodyChunks {
   cancel(): unknown;
 }
 
-/** The chunks of a web stream; `release` frees its reader. */
-function readerChunks(body: ReadableStream<Uint8Array>): BodyChunks & { release(): void } {
+/** The chunks of a web stream, through a reader of its own; `release` frees the reader. */
+export function readerChunks(body: ReadableStream<Uint8Array>): BodyChunks & { release(): void } {
   const reader = body.getReader();
   return {
     next: () => reader.read() as Promise<IteratorResult<Uint8Array, undefined>>,
@@ -67,36 +67,59 @@ function readerChunks(body: ReadableStream<Uint8Array>): BodyChunks & { release(
 }
 
 /**
- * Yields the events of a body. A block cut off by the end of the stream (no blank line after it)
- * is not yielded: half an event is never forwarded.
+ * Splits bytes into events as they arrive, synchronously: `push` the chunks, `end` at the end of
+ * the body, `take` the complete events. A block cut off by the end of the body (no blank line
+ * after it) is never taken: half an event is never forwarded.
  */
+export class ServerSentEventParser {
+  readonly #decoder = new TextDecoder();
+  #pending = "";
+  #start = 0;
+  #ended = false;
+
+  push(bytes: Uint8Array): void {
+    this.#pending = this.#pending.slice(this.#start) + this.#decoder.decode(bytes, { stream: true });
+    this.#start = 0;
+  }
+
+  end(): void {
+    this.#pending = this.#pending.slice(this.#start) + this.#decoder.decode();
+    this.#start = 0;
+    this.#ended = true;
+  }
+
+  /** True once the body ended (what `take` still holds is all there is). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The next complete event, or `undefined` until more bytes come. */
+  take(): RawServerSentEvent | undefined {
+    for (;;) {
+      const end = blockEnd(this.#pending, this.#start);
+      if (end === -1) return undefined;
+      const event = parseBlock(this.#pending.slice(this.#start, end));
+      this.#start = end;
+      if (event) return event;
+    }
+  }
+}
+
+/** Yields the events of a body (see {@link ServerSentEventParser}). */
 export async function* readServerSentEvents(body: ReadableStream<Uint8Array> | BodyChunks): AsyncGenerator<RawServerSentEvent, void, undefined> {
   const reader = body instanceof ReadableStream ? readerChunks(body) : undefined;
   const chunks = reader ?? (body as BodyChunks);
-  const decoder = new TextDecoder();
-  let pending = "";
-  let finished = false;
+  const parser = new ServerSentEventParser();
   try {
-    for (;;) {
+    while (!parser.ended) {
       const { done, value } = await chunks.next();
-      if (done) {
-        finished = true;
-        pending += decoder.decode();
-      } else pending += decoder.decode(value, { stream: true });
-      let start = 0;
-      for (;;) {
-        const end = blockEnd(pending, start);
-        if (end === -1) break;
-        const event = parseBlock(pending.slice(start, end));
-        start = end;
-        if (event) yield event;
-      }
-      pending = pending.slice(start);
-      if (done) return;
+      if (done) parser.end();
+      else parser.push(value);
+      for (let event = parser.take(); event; event = parser.take()) yield event;
     }
   } finally {
     // Stopping early (a terminal event, an abort) must release the upstream connection.
-    if (!finished) await chunks.cancel();
+    if (!parser.ended) await chunks.cancel();
     reader?.release();
   }
 }

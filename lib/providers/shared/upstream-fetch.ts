@@ -162,23 +162,78 @@ export interface NodeBodyChunks {
   cancel(): void;
 }
 
-/** The chunks of an event-stream body as they come off the connection; `done` runs once reading ends. */
-function bodyChunks(source: NodeJS.ReadableStream & AsyncIterable<Buffer>, message: IncomingMessage, done: () => void): NodeBodyChunks {
-  // Taken at once: the iterator is what listens for the connection's errors from now on.
-  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+/** Chunks queued before the connection is paused (backpressure on a reader that falls behind). */
+const QUEUED_CHUNKS = 16;
+
+/**
+ * The chunks of an event-stream body as they come off the connection; `done` runs once reading
+ * ends. Read with `data` events into a small queue: the stream's own async iterator is a
+ * generator over `readable` events, which cost several promises per chunk.
+ */
+function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, done: () => void): NodeBodyChunks {
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: unknown;
+  let waiting: { resolve(step: IteratorResult<Buffer, undefined>): void; reject(error: unknown): void } | undefined;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    done();
+  };
+  const wake = () => {
+    const waiter = waiting;
+    if (!waiter) return;
+    if (queue.length > 0) waiter.resolve({ done: false, value: queue.shift()! });
+    else if (failure !== undefined) waiter.reject(failure);
+    else if (ended) waiter.resolve({ done: true, value: undefined });
+    else return;
+    waiting = undefined;
+  };
+  source.on("data", (chunk: Buffer) => {
+    queue.push(chunk);
+    if (queue.length >= QUEUED_CHUNKS) source.pause();
+    wake();
+  });
+  source.once("end", () => {
+    ended = true;
+    wake();
+  });
+  source.once("error", (error) => {
+    failure ??= error;
+    wake();
+  });
+  // A connection that closes before the end of the body, without an error of its own.
+  message.once("close", () => {
+    if (!message.complete) failure ??= new Error("the connection closed before the end of the body");
+    wake();
+  });
   return {
-    async next() {
-      try {
-        const step = await iterator.next();
-        if (step.done) done();
-        return step as IteratorResult<Buffer, undefined>;
-      } catch (error) {
-        done();
-        throw error;
+    next() {
+      if (queue.length > 0) {
+        const value = queue.shift()!;
+        if (queue.length < QUEUED_CHUNKS / 2 && source.isPaused()) source.resume();
+        return Promise.resolve({ done: false, value });
       }
+      if (failure !== undefined || ended) {
+        release();
+        return failure !== undefined ? Promise.reject(failure) : Promise.resolve({ done: true, value: undefined });
+      }
+      return new Promise((resolve, reject) => {
+        waiting = {
+          resolve: (step) => {
+            if (step.done) release();
+            resolve(step);
+          },
+          reject: (error) => {
+            release();
+            reject(error);
+          },
+        };
+      });
     },
     cancel() {
-      done();
+      release();
       // A reader that stops at the terminal event (`[DONE]`) cancels a body that has in fact
       // fully arrived: drain it so the connection goes back to the pool instead of closing.
       if (message.complete) message.resume();
