@@ -11,6 +11,8 @@ import { frontDoorsMigration } from "./migrations/004-front-doors";
 import { storedResponsesMigration } from "./migrations/005-stored-responses";
 import { accessHardeningMigration } from "./migrations/006-access-hardening";
 import { keyConcurrencyMigration } from "./migrations/007-key-concurrency";
+import { adminAuditMigration } from "./migrations/008-admin-audit";
+import { honestOutcomesMigration } from "./migrations/009-honest-outcomes";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
@@ -22,6 +24,8 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "005-stored-responses": storedResponsesMigration(dialect),
     "006-access-hardening": accessHardeningMigration(dialect),
     "007-key-concurrency": keyConcurrencyMigration(dialect),
+    "008-admin-audit": adminAuditMigration(dialect),
+    "009-honest-outcomes": honestOutcomesMigration(dialect),
   };
 }
 
@@ -49,7 +53,7 @@ export async function migrateUpTo(handle: DatabaseHandle, lastName: string | nul
   const failed = results?.find((result) => result.status === "Error");
   if (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Migration ${failed?.migrationName ?? "(setup)"} failed: ${reason}`);
+    throw new Error(`Migration ${failed?.migrationName ?? "(setup)"} failed: ${reason}`, { cause: error });
   }
   return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
 }

@@ -99,6 +99,8 @@ export interface ApiLogsTable {
   key_id: number | null;
   model: string;
   status: LogStatus;
+  /** What the row counts as (lib/stats/log-outcome.ts); null only on rows written before the column. */
+  outcome: "served" | "failed" | "rejected" | "budget" | null;
   http_status: number;
   error_code: string | null;
   error_message: string | null;
@@ -112,6 +114,8 @@ export interface ApiLogsTable {
   latency_ms: number;
   ttft_ms: number | null;
   attempts: number;
+  /** 1 when more than one upstream call was made (indexed for "failovers only" pages). */
+  failed_over: WithDefault<Flag>;
   /** JSON array of failed attempts before the final one: `[{keyId, code, status, latencyMs}]`. */
   attempt_errors: string | null;
   is_stream: Flag;
@@ -133,6 +137,7 @@ export const API_LOG_COLUMNS = [
   "key_id",
   "model",
   "status",
+  "outcome",
   "http_status",
   "error_code",
   "error_message",
@@ -144,6 +149,7 @@ export const API_LOG_COLUMNS = [
   "latency_ms",
   "ttft_ms",
   "attempts",
+  "failed_over",
   "attempt_errors",
   "is_stream",
   "door",
@@ -163,6 +169,10 @@ export interface UsageStatsTable {
   request_count: number;
   success_count: number;
   error_count: number;
+  /** Refused before routing (not in the success rate). */
+  rejected_count: WithDefault<number>;
+  /** Refused by a client budget or quota. */
+  budget_refused_count: WithDefault<number>;
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
@@ -170,6 +180,10 @@ export interface UsageStatsTable {
   avg_latency_ms: number;
   p95_latency_ms: number;
   max_latency_ms: number;
+  /** Latency histogram of served and failed requests (lib/stats/latency-histogram.ts). */
+  latency_histogram: string | null;
+  /** Time-to-first-token histogram, same encoding. */
+  ttft_histogram: string | null;
   updated_at: EpochMs;
 }
 
@@ -242,6 +256,10 @@ export interface ClientUsageStatsTable {
   request_count: number;
   success_count: number;
   error_count: number;
+  /** Refused before routing (not in the success rate). */
+  rejected_count: WithDefault<number>;
+  /** Refused by a client budget or quota. */
+  budget_refused_count: WithDefault<number>;
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
@@ -249,6 +267,10 @@ export interface ClientUsageStatsTable {
   /** Sum of latencies, so averages combine exactly across hours. */
   latency_sum_ms: number;
   max_latency_ms: number;
+  /** Latency histogram of served and failed requests (lib/stats/latency-histogram.ts). */
+  latency_histogram: string | null;
+  /** Time-to-first-token histogram, same encoding. */
+  ttft_histogram: string | null;
   updated_at: EpochMs;
 }
 
@@ -266,6 +288,8 @@ export interface JobStateTable {
   last_status: string | null;
   /** JSON summary of the last run. */
   last_summary: string | null;
+  /** When the last run ended (null for runs recorded before this column existed). */
+  last_finished_at: WithDefault<EpochMs | null>;
   updated_at: EpochMs;
 }
 
@@ -295,6 +319,24 @@ export interface GatewayResponseItemsTable {
   created_at: EpochMs;
 }
 
+/** One change an admin made; never a secret (see lib/audit/audit-summary.ts). */
+export interface AdminAuditLogTable {
+  id: Generated<number>;
+  created_at: EpochMs;
+  /** Null for changes made outside the API (the operator's password-reset command). */
+  admin_user_id: number | null;
+  /** As it was at the time. */
+  admin_username: string;
+  /** `<target type>.<verb>`: `client.update`, `key.validate`, `user.password_change`, … */
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  /** JSON object: changed field -> new value, secrets as "(changed)". */
+  summary: string;
+  ip: string | null;
+  request_id: string | null;
+}
+
 export interface Database {
   t_ai_providers: ProvidersTable;
   t_ai_api_keys: ApiKeysTable;
@@ -309,6 +351,7 @@ export interface Database {
   t_client_usage_stats: ClientUsageStatsTable;
   t_gateway_responses: GatewayResponsesTable;
   t_gateway_response_items: GatewayResponseItemsTable;
+  t_admin_audit_log: AdminAuditLogTable;
 }
 
 export type ProviderRow = Selectable<ProvidersTable>;
@@ -325,5 +368,7 @@ export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
 export type AlertHistoryRow = Selectable<AlertHistoryTable>;
 export type JobStateRow = Selectable<JobStateTable>;
 export type ClientUsageStatsRow = Selectable<ClientUsageStatsTable>;
+export type AdminAuditLogRow = Selectable<AdminAuditLogTable>;
+export type NewAdminAuditLogRow = Insertable<AdminAuditLogTable>;
 export type GatewayResponseRow = Selectable<GatewayResponsesTable>;
 export type { ColumnType };

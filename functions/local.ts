@@ -11,6 +11,7 @@ import { jobContextFrom } from "../lib/jobs/job-context";
 import { runJob } from "../lib/jobs/job-registry";
 import { startJobScheduler } from "../lib/jobs/job-scheduler";
 import { createRuntime } from "../lib/runtime/create-runtime";
+import { exitWithFatalError } from "../lib/runtime/fatal-error";
 
 /** Longest wait for running requests at shutdown before the log queue is written and the process ends. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
       dashboard: `http://${settings.host}:${info.port}/admin`,
     });
   });
+  // A port in use or not allowed arrives here, after start-up, as the server's error event.
+  server.once("error", (error) => exitWithFatalError("modelgate failed to start", error));
   // The scheduled jobs run in this process (the deployed stack runs them as cron Lambdas).
   const jobContext = jobContextFrom(deps);
   const scheduler = startJobScheduler({ run: (name) => runJob(name, jobContext), clock: deps.clock, logger: deps.logger });
@@ -54,9 +57,4 @@ async function main(): Promise<void> {
   process.once("SIGTERM", shutdown);
 }
 
-main().catch((error: unknown) => {
-  // Settings and start-up errors name the problem; no stack trace for configuration mistakes.
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`modelgate failed to start: ${message}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithFatalError("modelgate failed to start", error));

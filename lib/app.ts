@@ -7,7 +7,10 @@ import { sql } from "kysely";
 import { clientRoutes } from "./admin/client-routes";
 import { modelRoutes } from "./admin/model-routes";
 import { providerRoutes } from "./admin/provider-routes";
+import { userRoutes } from "./admin/user-routes";
 import { alertRoutes } from "./alerts/alert-routes";
+import { auditRecorder } from "./audit/audit-recorder";
+import { auditRoutes } from "./audit/audit-routes";
 import { AdminSessions } from "./auth/admin-sessions";
 import { loginRoutes } from "./auth/login-routes";
 import { requireAdmin } from "./auth/require-admin";
@@ -16,13 +19,14 @@ import { dashboardRoutes } from "./dashboard/dashboard-routes";
 import type { AppDeps } from "./deps";
 import { GatewayError } from "./errors";
 import { createGateway, type GatewayOptions } from "./gateway/gateway";
-import type { AppEnv } from "./http/app-env";
+import type { AppEnv, Caller } from "./http/app-env";
 import { requestBodyLimit } from "./http/body-limit";
 import { clientIp } from "./http/client-ip";
 import { createErrorHandler, handleNotFound } from "./http/error-handler";
 import { requestContext } from "./http/request-context";
 import { jobRoutes } from "./jobs/job-routes";
 import { rateLimit } from "./limits/rate-limit-middleware";
+import { apiReferenceRoutes } from "./openapi/api-reference-routes";
 import { logRoutes } from "./stats/log-routes";
 import { statsRoutes } from "./stats/stats-routes";
 
@@ -68,16 +72,19 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     );
   });
 
-  // The deployment guide's global limit: a window and a maximum per caller IP on login and admin routes.
-  const globalLimit = rateLimit({
-    limiter: deps.requestLimiter,
-    max: deps.settings.rateLimit.max,
-    windowMs: deps.settings.rateLimit.windowMs,
-    keyOf: (c) => clientIp(c),
-    prefix: "global",
-  });
-  app.use("/api/auth/*", globalLimit);
-  app.use("/api/admin/*", globalLimit);
+  // Login, logout and password changes: a window and a maximum per caller IP (beside the
+  // per-user lockout after failed logins, which the login route keeps itself).
+  app.use(
+    "/api/auth/*",
+    rateLimit({
+      limiter: deps.requestLimiter,
+      max: deps.settings.rateLimit.max,
+      windowMs: deps.settings.rateLimit.windowMs,
+      keyOf: (c) => clientIp(c),
+      prefix: "global",
+      setting: "RATE_LIMIT_MAX",
+    }),
+  );
   // One per app: the admin guard, the session routes and the model routes share its cache.
   const adminSessions = new AdminSessions({
     db: deps.database.db,
@@ -86,6 +93,23 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     expiresInSeconds: deps.settings.jwtExpiresInSeconds,
   });
   app.use("/api/admin/*", requireAdmin({ sessions: adminSessions }));
+  // Before every route it audits; the own-password change sets its caller inside its route.
+  const recordChanges = auditRecorder(deps);
+  app.use("/api/admin/*", recordChanges);
+  app.use("/api/auth/password", recordChanges);
+  // After the guard, so it counts per admin user (people behind one office IP do not share it)
+  // and only calls that carry a valid token; far higher than the login limit.
+  app.use(
+    "/api/admin/*",
+    rateLimit<AppEnv>({
+      limiter: deps.requestLimiter,
+      max: deps.settings.adminRateLimit.max,
+      windowMs: deps.settings.adminRateLimit.windowMs,
+      keyOf: (c) => adminLimitKey(c.get("caller")),
+      prefix: "admin",
+      setting: "ADMIN_RATE_LIMIT_MAX",
+    }),
+  );
 
   app.route("/api/auth", loginRoutes(deps, adminSessions));
   app.route("/api/auth", sessionRoutes(deps, adminSessions));
@@ -96,12 +120,20 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/admin/ai-logs", logRoutes(deps));
   app.route("/api/admin/alerts", alertRoutes(deps));
   app.route("/api/admin/jobs", jobRoutes(deps));
+  app.route("/api/admin/audit", auditRoutes(deps));
+  app.route("/api/admin/users", userRoutes(deps, adminSessions));
   app.route("/admin", dashboardRoutes(deps));
   // Chat routes (/v1/*, /api/ai/*) and POST /api/admin/ai-providers/keys/:keyId/validate.
   const { firstTokenTimeoutMs, idleTimeoutMs } = deps.settings.streaming;
   createGateway(deps, { ttftTimeoutMs: firstTokenTimeoutMs, idleTimeoutMs, adminSessions, ...options.gateway }).mount(app);
+  // Read when first asked, so it lists every route mounted by then.
+  app.route("/", apiReferenceRoutes(() => app.routes));
 
   return app;
+}
+
+function adminLimitKey(caller: Caller | undefined): string | undefined {
+  return caller?.kind === "admin" ? `user:${caller.userId}` : undefined;
 }
 
 /** The app type, for typed clients in tests. */

@@ -11,6 +11,8 @@ export interface GatewayErrorOptions {
   headers?: Record<string, string>;
   /** Field-level problems for validation errors. */
   errors?: Array<{ field: string; message: string }>;
+  /** Machine-readable details for the `/api/*` envelope's `data` (which limit refused, when it lifts). */
+  data?: Record<string, unknown>;
   /** OpenAI `type` for `/v1/*` responses; derived from the status when absent. */
   openAiType?: string;
   /** The offending request parameter for OpenAI-style errors. */
@@ -26,6 +28,7 @@ export class GatewayError extends Error {
   readonly retryAfterMs?: number;
   readonly headers: Record<string, string>;
   readonly errors?: Array<{ field: string; message: string }>;
+  readonly data?: Record<string, unknown>;
   readonly openAiType?: string;
   readonly param: string | null;
 
@@ -36,6 +39,7 @@ export class GatewayError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.headers = options.headers ?? {};
     this.errors = options.errors;
+    this.data = options.data;
     this.openAiType = options.openAiType;
     this.param = options.param ?? null;
   }
@@ -84,8 +88,8 @@ export class ConflictError extends GatewayError {
 /** 429: a limit denied the request; carries `Retry-After`. */
 export class RateLimitError extends GatewayError {
   override name = "RateLimitError";
-  constructor(message: string, retryAfterMs: number, headers: Record<string, string> = {}) {
-    super(429, "rate_limit_exceeded", message, { retryAfterMs, headers, openAiType: "rate_limit_error" });
+  constructor(message: string, retryAfterMs: number, headers: Record<string, string> = {}, data?: Record<string, unknown>) {
+    super(429, "rate_limit_exceeded", message, { retryAfterMs, headers, data, openAiType: "rate_limit_error" });
   }
 }
 

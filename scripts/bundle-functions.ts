@@ -12,13 +12,22 @@
  * 127.0.0.1). Reported: import + first request, median over the runs.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
-import { BUNDLE_EXTERNAL_PACKAGES, BUNDLE_TARGET, LAMBDA_HANDLERS, handlerSourceFile, type LambdaName } from "../stacks/lambda-defaults";
+import {
+  BUNDLE_EXTERNAL_PACKAGES,
+  BUNDLE_TARGET,
+  DASHBOARD_ASSET_COPY,
+  DASHBOARD_SCRIPT_BUILD,
+  DASHBOARD_SCRIPT_COPY,
+  LAMBDA_HANDLERS,
+  handlerSourceFile,
+  type LambdaName,
+} from "../stacks/lambda-defaults";
 import { readStackFunctions, startDeployedStandIns } from "../test/functions/deployed-stand-ins";
 import { mariadbAvailable, redisAvailable } from "../test/support/services";
 
@@ -43,7 +52,7 @@ const SST_ESM_BANNER = [
 ].join("\n");
 
 /** Input paths that must never end up inside a bundle (they are external on purpose). */
-const FORBIDDEN_INPUT = /node_modules\/(better-sqlite3|mysql2|@aws-sdk)\//;
+const FORBIDDEN_INPUT = /node_modules\/(better-sqlite3|mysql2|@aws-sdk|esbuild)\//;
 
 interface BundleReport {
   name: LambdaName;
@@ -98,6 +107,7 @@ async function bundle(name: LambdaName): Promise<BundleReport> {
   });
   const forbidden = Object.keys(result.metafile.inputs).filter((path) => FORBIDDEN_INPUT.test(path));
   if (forbidden.length > 0) throw new Error(`${name}: bundled what must stay external: ${forbidden.slice(0, 3).join(", ")}`);
+  if (name === "api") await copyDashboardAssets(resolve(outputRoot, name));
   const code = readFileSync(outfile);
   return {
     name,
@@ -107,6 +117,14 @@ async function bundle(name: LambdaName): Promise<BundleReport> {
     largestPackages: packageSizes(result.metafile, outfile).slice(0, 6),
     outfile,
   };
+}
+
+/** What the stack's `copyFiles` puts beside the API bundle: the chart library and the built dashboard script. */
+async function copyDashboardAssets(bundleDirectory: string): Promise<void> {
+  const script = resolve(bundleDirectory, DASHBOARD_SCRIPT_COPY.to);
+  mkdirSync(dirname(script), { recursive: true });
+  await build({ ...DASHBOARD_SCRIPT_BUILD, absWorkingDir: repositoryRoot, outfile: script });
+  copyFileSync(resolve(repositoryRoot, DASHBOARD_ASSET_COPY.from), resolve(bundleDirectory, DASHBOARD_ASSET_COPY.to));
 }
 
 const CHILD_SCRIPT = `

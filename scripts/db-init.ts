@@ -8,23 +8,26 @@ import { seedCatalogue } from "../db/seed";
 import { ensureBootstrapAdmin } from "../lib/auth/bootstrap-admin";
 import { parseSettings } from "../lib/config/settings";
 import { createLogger } from "../lib/logging/logger";
+import { runScript } from "../lib/runtime/fatal-error";
 
-const settings = parseSettings(process.env);
-const logger = createLogger();
-const database = await createDatabase(settings.database);
-try {
-  const applied = await migrateToLatest(database);
-  const seeded = await seedCatalogue(database.db, Date.now());
-  const bootstrap = await ensureBootstrapAdmin(database.db, {
-    credentials: settings.bootstrapAdmin,
-    allowGenerated: settings.database.kind === "sqlite",
-    now: Date.now(),
-    logger,
-  });
-  logger.info("database initialized", { database: database.kind, migrationsApplied: applied, ...seeded, adminCreated: bootstrap.created });
-  if (bootstrap.created && bootstrap.generatedPassword) {
-    process.stderr.write(`Admin '${bootstrap.username}' created with password: ${bootstrap.generatedPassword} (shown once)\n`);
+runScript("db:init failed", async () => {
+  const settings = parseSettings(process.env);
+  const logger = createLogger();
+  const database = await createDatabase(settings.database);
+  try {
+    const applied = await migrateToLatest(database);
+    const seeded = await seedCatalogue(database.db, Date.now());
+    const bootstrap = await ensureBootstrapAdmin(database.db, {
+      credentials: settings.bootstrapAdmin,
+      allowGenerated: settings.database.kind === "sqlite",
+      now: Date.now(),
+      logger,
+    });
+    logger.info("database initialized", { database: database.kind, migrationsApplied: applied, ...seeded, adminCreated: bootstrap.created });
+    if (bootstrap.created && bootstrap.generatedPassword) {
+      process.stderr.write(`Admin '${bootstrap.username}' created with password: ${bootstrap.generatedPassword} (shown once)\n`);
+    }
+  } finally {
+    await database.close();
   }
-} finally {
-  await database.close();
-}
+});

@@ -5,8 +5,8 @@
  * timestamp and request id are fine, other lines are ignored), and inserts each row once: a row
  * whose request id is already in `t_ai_api_logs` is skipped, so replaying twice is harmless.
  *
- *   npx tsx scripts/replay-logs.ts gateway.log [more.log …]
- *   aws logs tail /aws/lambda/… --since 1d | npx tsx scripts/replay-logs.ts
+ *   npm run replay-logs -- gateway.log [more.log …]
+ *   aws logs tail /aws/lambda/… --since 1d | npm run replay-logs
  *
  * The database comes from the environment, as for the gateway (DATABASE_URL, DATABASE_HOST/…,
  * or the embedded SQLite file under DATA_DIR).
@@ -16,19 +16,22 @@ import { createInterface } from "node:readline";
 import { createDatabase } from "../db/connection";
 import { replayApiLogLines, type ReplayResult } from "../lib/gateway/api-log-writer";
 import { parseSettings } from "../lib/config/settings";
+import { runScript } from "../lib/runtime/fatal-error";
 
-const settings = parseSettings(process.env);
-const database = await createDatabase(settings.database);
-const sources = process.argv.slice(2);
-const total: ReplayResult = { rows: 0, inserted: 0, duplicates: 0, invalid: 0 };
-try {
-  for (const source of sources.length > 0 ? sources : ["-"]) {
-    const input = source === "-" ? process.stdin : createReadStream(source, "utf8");
-    const result = await replayApiLogLines(database.db, createInterface({ input, crlfDelay: Infinity }));
-    for (const field of Object.keys(total) as Array<keyof ReplayResult>) total[field] += result[field];
+runScript("replay-logs failed", async () => {
+  const settings = parseSettings(process.env);
+  const database = await createDatabase(settings.database);
+  const sources = process.argv.slice(2);
+  const total: ReplayResult = { rows: 0, inserted: 0, duplicates: 0, invalid: 0 };
+  try {
+    for (const source of sources.length > 0 ? sources : ["-"]) {
+      const input = source === "-" ? process.stdin : createReadStream(source, "utf8");
+      const result = await replayApiLogLines(database.db, createInterface({ input, crlfDelay: Infinity }));
+      for (const field of Object.keys(total) as Array<keyof ReplayResult>) total[field] += result[field];
+    }
+    process.stdout.write(`${JSON.stringify({ replayed: total })}\n`);
+  } finally {
+    await database.close();
   }
-  process.stdout.write(`${JSON.stringify({ replayed: total })}\n`);
-} finally {
-  await database.close();
-}
-if (total.invalid > 0) process.exitCode = 1;
+  return total.invalid > 0 ? 1 : 0;
+});

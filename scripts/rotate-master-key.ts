@@ -23,6 +23,7 @@ import { parseSettings } from "../lib/config/settings";
 import { KeyCipher, type Keyring } from "../lib/crypto/key-cipher";
 import { LOCAL_MASTER_KEY_FILE, loadKeyring, MasterKeyError, parseKeyringText, type LoadKeyringOptions } from "../lib/crypto/master-key-source";
 import { rotateProviderKeys } from "../lib/crypto/rotate-provider-keys";
+import { fatalErrorLine } from "../lib/runtime/fatal-error";
 
 /** Where the CLI writes: lines for people, never key material. */
 export interface RotationOutput {
@@ -82,7 +83,7 @@ export async function rotateMasterKey(
     return result.failedIds.length > 0 ? 1 : 0;
   } catch (error) {
     // Settings and key errors name the setting and never carry key material; database errors at most quote ciphertext.
-    output.error(error instanceof Error ? `${error.name}: ${error.message}` : "Rotation failed");
+    output.error(`rotate-master-key failed: ${fatalErrorLine(error, environment)}`);
     return 2;
   }
 }

@@ -8,6 +8,7 @@ import { parseSettings } from "../lib/config/settings";
 import { jobContextFrom } from "../lib/jobs/job-context";
 import { isJobName, JOB_NAMES, runJob, type JobName } from "../lib/jobs/job-registry";
 import { createRuntime } from "../lib/runtime/create-runtime";
+import { exitWithFatalError } from "../lib/runtime/fatal-error";
 
 const name = process.argv[2] ?? "";
 if (!isJobName(name)) {
@@ -32,9 +33,5 @@ async function main(jobName: JobName): Promise<boolean> {
 
 main(name).then(
   (ok) => process.exit(ok ? 0 : 1),
-  (error: unknown) => {
-    // Settings and start-up errors name the problem; no stack trace for configuration mistakes.
-    process.stderr.write(`job ${name} could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
+  (error: unknown) => exitWithFatalError(`job ${name} could not start`, error),
 );

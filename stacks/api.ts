@@ -10,6 +10,8 @@
  */
 import {
   DASHBOARD_ASSET_COPY,
+  DASHBOARD_SCRIPT_BUILD,
+  DASHBOARD_SCRIPT_COPY,
   LAMBDA_ARCHITECTURE,
   LAMBDA_HANDLERS,
   LAMBDA_RUNTIME,
@@ -40,6 +42,12 @@ const apiEnvironment = {
  */
 const CHAT_TIMEOUT_SECONDS = 600;
 
+// Built here, before SST bundles and copies: the function serves this file as the dashboard's script.
+// Named by a variable so no bundler of this config pulls esbuild in; it loads from node_modules.
+const esbuildPackage = "esbuild";
+const { build } = (await import(esbuildPackage)) as typeof import("esbuild");
+await build({ ...DASHBOARD_SCRIPT_BUILD, outfile: DASHBOARD_SCRIPT_COPY.from });
+
 /** Buffered handler for every non-chat route. */
 export const apiFunction = new sst.aws.Function("ApiHandler", {
   handler: LAMBDA_HANDLERS.api,
@@ -51,8 +59,8 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   // API Gateway gives a buffered integration 29 s at most; a longer Lambda timeout would only burn money.
   timeout: "30 seconds",
   nodejs: NODEJS_BUNDLING,
-  // The dashboard (served by this function) reads the chart library from here.
-  copyFiles: [DASHBOARD_ASSET_COPY],
+  // The dashboard (served by this function) reads its script and the chart library from here.
+  copyFiles: [DASHBOARD_ASSET_COPY, DASHBOARD_SCRIPT_COPY],
   environment: apiEnvironment,
   link: [keyEncryptionAccess],
 });

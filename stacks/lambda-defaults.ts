@@ -67,3 +67,23 @@ export const LOG_RETENTION_DAYS = "90";
  * nothing from lib/; a shape test keeps the two equal).
  */
 export const DASHBOARD_ASSET_COPY = { from: "node_modules/chart.js/dist/chart.umd.js", to: "dashboard-assets/chart.umd.js" };
+
+/**
+ * The dashboard's own script, built from its TypeScript modules when the stack is evaluated and
+ * copied next to the API bundle: esbuild (and the sources) are not there at run time.
+ * `lib/dashboard/dashboard-script.ts` builds with the same options when it has the sources.
+ */
+export const DASHBOARD_SCRIPT_COPY = { from: "dist/dashboard-assets/app.js", to: "dashboard-assets/app.js" };
+
+/** esbuild options of the dashboard script; paths are relative to the repository root. */
+export const DASHBOARD_SCRIPT_BUILD: import("esbuild").BuildOptions = {
+  entryPoints: ["lib/dashboard/browser/main.ts"],
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: "es2020",
+  minify: true,
+  legalComments: "none",
+  charset: "utf8",
+  logLevel: "warning",
+};

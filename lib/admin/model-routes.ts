@@ -9,6 +9,7 @@ import { validate } from "../http/validation";
 import { modelView } from "../catalogue/catalogue-views";
 import { isUniqueViolation } from "../catalogue/database-errors";
 import { catalogueChanged } from "../catalogue/catalogue-version";
+import { assertModelDeletable } from "./delete-rules";
 import { idParamSchema, modelCreateSchema, modelListQuerySchema, modelUpdateSchema } from "./admin-schemas";
 
 const flag = (value: boolean) => (value ? 1 : 0);
@@ -111,10 +112,11 @@ export function modelRoutes(deps: AppDeps) {
 
   app.delete("/:id", validate("param", idParamSchema), async (c) => {
     const { id } = c.req.valid("param");
-    await findModel(id);
+    const model = await findModel(id);
+    await assertModelDeletable(db, model);
     await db.deleteFrom("t_ai_models").where("id", "=", id).execute();
     await catalogueChanged(deps);
-    return c.json({ code: 200, data: { id, deleted: true } });
+    return c.json({ code: 200, data: { id, modelCode: model.model_code, deleted: true } });
   });
 
   return app;

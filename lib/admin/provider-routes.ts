@@ -20,6 +20,7 @@ import {
   providerCreateSchema,
   providerUpdateSchema,
 } from "./admin-schemas";
+import { assertProviderDeletable } from "./delete-rules";
 
 /** Routes mounted at /api/admin/ai-providers. */
 export function providerRoutes(deps: AppDeps) {
@@ -69,10 +70,11 @@ export function providerRoutes(deps: AppDeps) {
 
   app.delete("/keys/:keyId", validate("param", keyIdParamSchema), async (c) => {
     const { keyId } = c.req.valid("param");
-    await findKey(keyId);
+    const key = await findKey(keyId);
     await db.deleteFrom("t_ai_api_keys").where("id", "=", keyId).execute();
     await catalogueChanged(deps);
-    return c.json({ code: 200, data: { id: keyId, deleted: true } });
+    // Name and hint say which key it was (the audit trail keeps them); the secret is gone.
+    return c.json({ code: 200, data: { id: keyId, keyName: key.key_name, keyHint: key.key_hint, deleted: true } });
   });
 
   app.get("/", async (c) => {
@@ -156,15 +158,11 @@ export function providerRoutes(deps: AppDeps) {
 
   app.delete("/:id", validate("param", idParamSchema), async (c) => {
     const { id } = c.req.valid("param");
-    await findProvider(id);
-    const keys = await db.selectFrom("t_ai_api_keys").select("id").where("provider_id", "=", id).limit(1).execute();
-    const models = await db.selectFrom("t_ai_models").select("id").where("provider_id", "=", id).limit(1).execute();
-    if (keys.length || models.length) {
-      throw new ConflictError(`Provider ${id} still has keys or models; delete or move them first (or set isActive to false)`);
-    }
+    const provider = await findProvider(id);
+    await assertProviderDeletable(db, id);
     await db.deleteFrom("t_ai_providers").where("id", "=", id).execute();
     await catalogueChanged(deps);
-    return c.json({ code: 200, data: { id, deleted: true } });
+    return c.json({ code: 200, data: { id, code: provider.code, name: provider.name, deleted: true } });
   });
 
   app.get("/:id/keys", validate("param", idParamSchema), async (c) => {

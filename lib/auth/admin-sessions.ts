@@ -9,7 +9,7 @@
  * through this instance takes effect here at once.
  */
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { AdminUserRow, Database } from "../../db/schema";
 import { signAdminToken, verifyAdminToken } from "./admin-token";
 
 /** The longest an instance trusts a cached admin row, in ms. */
@@ -77,9 +77,9 @@ export class AdminSessions {
 
   /**
    * Revokes every token the user holds by bumping its token version, together with `changes`
-   * to the same row (a new password hash) in one statement.
+   * to the same row (a new password hash, role, name or active flag) in one statement.
    */
-  async revoke(userId: number, changes: { password_hash?: string } = {}): Promise<void> {
+  async revoke(userId: number, changes: Partial<Pick<AdminUserRow, "password_hash" | "username" | "role" | "is_active">> = {}): Promise<void> {
     await this.options.db
       .updateTable("t_admin_users")
       .set((eb) => ({ ...changes, token_version: eb("token_version", "+", 1), updated_at: this.options.now() }))

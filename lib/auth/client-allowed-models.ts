@@ -21,6 +21,19 @@ export type AllowedModelResolution =
   | { kind: "unknown" }
   | { kind: "ambiguous"; options: string[] };
 
+/**
+ * Everything an allowed-models entry may name. The one place the check learns its names: model
+ * aliases, once they exist, are a second source here beside the catalogue.
+ */
+export interface AllowedModelNames {
+  models: CatalogueModelName[];
+}
+
+/** Loads {@link AllowedModelNames}. */
+export async function loadAllowedModelNames(db: Kysely<Database>): Promise<AllowedModelNames> {
+  return { models: await loadCatalogueModelNames(db) };
+}
+
 /** Every catalogue model, active or not, in creation order. */
 export async function loadCatalogueModelNames(db: Kysely<Database>): Promise<CatalogueModelName[]> {
   const rows = await db
@@ -41,7 +54,7 @@ export function allowedModelEntry(providerCode: string, modelCode: string): stri
  * Resolves an entry: `provider/model` naming a catalogue model is that model; otherwise a model
  * code offered by exactly one provider is that provider's model.
  */
-export function resolveAllowedModel(entry: string, models: readonly CatalogueModelName[]): AllowedModelResolution {
+export function resolveAllowedModel(entry: string, { models }: AllowedModelNames): AllowedModelResolution {
   const slash = entry.indexOf("/");
   if (slash > 0) {
     const providerCode = entry.slice(0, slash);
@@ -59,17 +72,17 @@ export function resolveAllowedModel(entry: string, models: readonly CatalogueMod
  */
 export async function canonicalAllowedModels(db: Kysely<Database>, entries: readonly string[]): Promise<string[]> {
   if (entries.length === 0) return [];
-  const models = await loadCatalogueModelNames(db);
+  const names = await loadAllowedModelNames(db);
   const canonical: string[] = [];
   const errors: Array<{ field: string; message: string }> = [];
   entries.forEach((entry, index) => {
-    const resolution = resolveAllowedModel(entry, models);
+    const resolution = resolveAllowedModel(entry, names);
     const field = `allowedModels.${index}`;
     if (resolution.kind === "unknown") errors.push({ field, message: `'${entry}' is not a model in the catalogue` });
     else if (resolution.kind === "ambiguous") errors.push({ field, message: `'${entry}' is offered by several providers; use one of: ${resolution.options.join(", ")}` });
     else if (!canonical.includes(resolution.entry)) canonical.push(resolution.entry);
   });
-  if (errors.length > 0) throw new ValidationError("Invalid allowedModels", errors);
+  if (errors.length > 0) throw new ValidationError(`Invalid allowedModels: ${errors.map((error) => error.message).join("; ")}`, errors);
   return canonical;
 }
 
@@ -80,10 +93,10 @@ export async function canonicalAllowedModels(db: Kysely<Database>, entries: read
  */
 export async function pinnedAllowedModels(db: Kysely<Database>, clientId: number, stored: string, entries: string[]): Promise<string[]> {
   if (entries.every((entry) => entry.indexOf("/") > 0)) return entries;
-  const models = await loadCatalogueModelNames(db);
+  const names = await loadAllowedModelNames(db);
   const pinned: string[] = [];
   for (const entry of entries) {
-    const resolution = entry.indexOf("/") > 0 ? ({ kind: "model", entry } as const) : resolveAllowedModel(entry, models);
+    const resolution = entry.indexOf("/") > 0 ? ({ kind: "model", entry } as const) : resolveAllowedModel(entry, names);
     if (resolution.kind === "model" && !pinned.includes(resolution.entry)) pinned.push(resolution.entry);
   }
   // Best effort: the pinned list applies to this load either way, and the next load pins again.

@@ -11,6 +11,7 @@ import { AuthenticationError, RateLimitError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { clientIp } from "../http/client-ip";
 import { validate } from "../http/validation";
+import { limitRefusal } from "../limits/rate-limit-middleware";
 import type { AdminSessions } from "./admin-sessions";
 import { normaliseUsername } from "./admin-username";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password-hash";
@@ -24,6 +25,8 @@ const loginSchema = z.object({
 export const LOGIN_FAILURE_LIMIT = 5;
 /** Window and lockout length. */
 export const LOGIN_LOCKOUT_MS = 15 * 60 * 1000;
+/** What a lockout's 429 names as its limit: a fixed rule, not a setting. */
+export const LOGIN_LOCKOUT_RULE = "login_lockout";
 
 /** Routes mounted at /api/auth. */
 export function loginRoutes(deps: AppDeps, sessions: AdminSessions) {
@@ -38,7 +41,7 @@ export function loginRoutes(deps: AppDeps, sessions: AdminSessions) {
     // JSON-encoded so no name can forge the separator between name and address.
     const subject = `login:${JSON.stringify([username, ip])}`;
     const locked = (await deps.limits.getCooldowns([subject], now)).get(subject);
-    if (locked) throw new RateLimitError("Too many failed logins; try again later", locked - now);
+    if (locked) throw new RateLimitError("Too many failed logins; try again later", locked - now, {}, limitRefusal(LOGIN_LOCKOUT_RULE, locked - now, now));
 
     const found = username === "" ? undefined : await db.selectFrom("t_admin_users").selectAll().where("username", "=", username).executeTakeFirst();
     // Exact on the normalised name, whatever the column's collation called equal.

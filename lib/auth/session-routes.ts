@@ -13,7 +13,8 @@ import { AuthenticationError, RateLimitError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
 import type { AdminSession, AdminSessions } from "./admin-sessions";
-import { LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_MS } from "./login-routes";
+import { limitRefusal } from "../limits/rate-limit-middleware";
+import { LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_MS, LOGIN_LOCKOUT_RULE } from "./login-routes";
 import { hashPassword, MIN_ADMIN_PASSWORD_LENGTH, verifyPassword } from "./password-hash";
 import { bearerToken } from "./require-admin";
 
@@ -55,7 +56,7 @@ export function sessionRoutes(deps: AppDeps, sessions: AdminSessions) {
     const now = deps.clock.now();
     const subject = `password-change:${caller.userId}`;
     const locked = (await deps.limits.getCooldowns([subject], now)).get(subject);
-    if (locked) throw new RateLimitError("Too many wrong passwords; try again later", locked - now);
+    if (locked) throw new RateLimitError("Too many wrong passwords; try again later", locked - now, {}, limitRefusal(LOGIN_LOCKOUT_RULE, locked - now, now));
 
     const user = await db.selectFrom("t_admin_users").selectAll().where("id", "=", caller.userId).executeTakeFirst();
     if (!user || !(await verifyPassword(currentPassword, user.password_hash))) {

@@ -45,8 +45,11 @@ const environmentSchema = z.object({
   ALERT_WEBHOOK_URL: optionalText.pipe(z.string().url("must be a URL").optional()),
   RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60 * 1000),
   RATE_LIMIT_MAX: positiveInt(100),
+  ADMIN_RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60 * 1000),
+  ADMIN_RATE_LIMIT_MAX: positiveInt(3000),
   ALERT_SUCCESS_RATE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.95),
   ALERT_MIN_REQUESTS: positiveInt(20),
+  ALERT_ON_REJECTIONS: flag,
   MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024),
   STREAM_FIRST_TOKEN_TIMEOUT_MS: positiveInt(60_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
@@ -78,9 +81,19 @@ export interface Settings {
   bootstrapAdmin: { username: string; password: string } | null;
   logRetentionDays: number;
   alertWebhookUrl: string | null;
-  /** The global per-caller limit on login and admin routes. */
+  /** The per-IP limit on /api/auth/* (login, logout, password change). */
   rateLimit: { windowMs: number; max: number };
-  alerts: { successRateThreshold: number; minRequests: number };
+  /**
+   * The per-admin-user limit on authenticated /api/admin/* calls: far above what a dashboard kept
+   * open all day needs, and apart from the login limit, so using the dashboard never locks anyone out of logging in.
+   */
+  adminRateLimit: { windowMs: number; max: number };
+  /**
+   * Error-rate alerts: the success rate (served / (served + failed)) below `successRateThreshold`
+   * with at least `minRequests`; with `onRejections`, also a share of requests refused before
+   * routing above 1 − `successRateThreshold`.
+   */
+  alerts: { successRateThreshold: number; minRequests: number; onRejections: boolean };
   maxBodyBytes: number;
   /** Bounds on a streamed answer: wait for the first content, and the longest gap between chunks. */
   streaming: { firstTokenTimeoutMs: number; idleTimeoutMs: number };
@@ -183,7 +196,8 @@ export function parseSettings(
     logRetentionDays: env.LOG_RETENTION_DAYS,
     alertWebhookUrl: env.ALERT_WEBHOOK_URL ?? null,
     rateLimit: { windowMs: env.RATE_LIMIT_WINDOW_MS, max: env.RATE_LIMIT_MAX },
-    alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS },
+    adminRateLimit: { windowMs: env.ADMIN_RATE_LIMIT_WINDOW_MS, max: env.ADMIN_RATE_LIMIT_MAX },
+    alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS, onRejections: env.ALERT_ON_REJECTIONS },
     maxBodyBytes: env.MAX_BODY_BYTES,
     streaming: { firstTokenTimeoutMs: env.STREAM_FIRST_TOKEN_TIMEOUT_MS, idleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS },
     limitStoreTimeoutMs: env.LIMIT_STORE_TIMEOUT_MS,

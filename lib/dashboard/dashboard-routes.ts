@@ -8,8 +8,9 @@ import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
-import { DASHBOARD_APP_JS } from "./client/client-bundle";
+import { describeProviderFormats } from "../providers/provider-registry";
 import { chartLibraryCandidates, chartLibraryLoader, matchesEtag, staticAsset, type StaticAsset } from "./dashboard-assets";
+import { dashboardScriptLoader } from "./dashboard-script";
 import { DASHBOARD_CSS } from "./dashboard-styles";
 
 /**
@@ -31,13 +32,21 @@ export const DASHBOARD_CSP = [
 export interface DashboardOptions {
   /** Where to look for the charting library. @default chartLibraryCandidates() */
   chartLibraryPaths?: string[];
+  /** Loads the app's script. @default one loader per process, see dashboard-script.ts */
+  appScript?: () => Promise<StaticAsset>;
 }
 
-const appScript = staticAsset(DASHBOARD_APP_JS, "text/javascript; charset=utf-8");
 const appStyles = staticAsset(DASHBOARD_CSS, "text/css; charset=utf-8");
+// Shared by every app of the process, so the script is built (or read) once.
+const sharedAppScript = dashboardScriptLoader();
+
+/** The formats the add-provider form offers (the registry's, in its order), handed to the page as data. */
+const PROVIDER_FORMATS_JSON = JSON.stringify(
+  describeProviderFormats().map(({ format, label, exampleBaseUrl, protocols }) => ({ format, label, exampleBaseUrl, protocols })),
+);
 
 /** Routes mounted at /admin. */
-export function dashboardRoutes(deps: Pick<AppDeps, "logger">, { chartLibraryPaths }: DashboardOptions = {}) {
+export function dashboardRoutes(deps: Pick<AppDeps, "logger">, { chartLibraryPaths, appScript = sharedAppScript }: DashboardOptions = {}) {
   const app = new Hono<AppEnv>();
   // Read once per app (one per Lambda container), then served from memory.
   const chartLibrary = chartLibraryLoader(chartLibraryPaths ?? chartLibraryCandidates());
@@ -53,7 +62,14 @@ export function dashboardRoutes(deps: Pick<AppDeps, "logger">, { chartLibraryPat
   // Without the trailing slash the page's relative URLs would resolve one level too high.
   app.get("/", (c) => c.redirect("admin/", 302));
 
-  app.get("/assets/app.js", (c) => serveAsset(c, appScript));
+  app.get("/assets/app.js", async (c) => {
+    try {
+      return serveAsset(c, await appScript());
+    } catch (error) {
+      deps.logger.error("dashboard script unavailable", { error });
+      return c.text("Dashboard script unavailable", 503, { "cache-control": "no-store" });
+    }
+  });
   app.get("/assets/app.css", (c) => serveAsset(c, appStyles));
   app.get("/assets/chart.umd.js", async (c) => {
     try {
@@ -67,6 +83,12 @@ export function dashboardRoutes(deps: Pick<AppDeps, "logger">, { chartLibraryPat
   app.get("/*", async (c) => {
     // Only the mount point itself ("/admin/") is the page; deeper paths are not ours.
     if (!c.req.path.endsWith("/") || c.req.path.split("/").filter(Boolean).length !== 1) return c.notFound();
+    let scriptVersion = "";
+    try {
+      scriptVersion = (await appScript()).version;
+    } catch (error) {
+      deps.logger.error("dashboard script unavailable", { error });
+    }
     let chartVersion = "";
     try {
       chartVersion = (await chartLibrary()).version;
@@ -75,14 +97,14 @@ export function dashboardRoutes(deps: Pick<AppDeps, "logger">, { chartLibraryPat
       deps.logger.warn("dashboard charting library unavailable", { error });
     }
     c.header("cache-control", "no-cache");
-    return c.html(shellHtml(chartVersion));
+    return c.html(shellHtml(scriptVersion, chartVersion));
   });
 
   return app;
 }
 
-/** The HTML shell; everything else is built by the script. */
-function shellHtml(chartVersion: string) {
+/** The HTML shell; everything else is built by the script, which sets the language. */
+function shellHtml(scriptVersion: string, chartVersion: string) {
   return html`<!doctype html>
 <html lang="en">
   <head>
@@ -93,10 +115,10 @@ function shellHtml(chartVersion: string) {
     <link rel="icon" href="data:," />
     <link rel="stylesheet" href="assets/app.css?v=${appStyles.version}" />
     <script src="assets/chart.umd.js?v=${chartVersion}" defer></script>
-    <script src="assets/app.js?v=${appScript.version}" defer></script>
+    <script src="assets/app.js?v=${scriptVersion}" defer></script>
   </head>
-  <body>
-    <div id="app"><noscript>The modelgate dashboard needs JavaScript.</noscript></div>
+  <body data-provider-formats="${PROVIDER_FORMATS_JSON}">
+    <div id="app"><noscript>The modelgate dashboard needs JavaScript. 控制台需要启用 JavaScript。</noscript></div>
   </body>
 </html>
 `;

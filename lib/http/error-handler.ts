@@ -50,7 +50,7 @@ export function renderError(c: Context<AppEnv>, error: GatewayError): Response {
       status,
     );
   }
-  return c.json({ code: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}) }, status);
+  return c.json({ code: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}), ...(error.data ? { data: error.data } : {}) }, status);
 }
 
 /** The app's `onError`. */

@@ -6,12 +6,17 @@ import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
 import * as z from "zod";
 import { ValidationError } from "../errors";
+import { recordRouteSchema } from "../openapi/route-schemas";
 
-/** Validates one part of the request; on failure throws {@link ValidationError} naming the fields. */
+/**
+ * Validates one part of the request; on failure throws {@link ValidationError} naming the fields.
+ * The schema is recorded for the API reference (/openapi.json).
+ */
 export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
-  return zValidator(target, schema, (result) => {
+  const middleware = zValidator(target, schema, (result) => {
     if (!result.success) throw validationError(target, result.error.issues);
   });
+  return recordRouteSchema(middleware, target, schema);
 }
 
 /** The 400 for zod issues of one part of the request (`json` is called "body"). */

@@ -146,7 +146,8 @@ export async function runJob(name: JobName, context: JobContext, { timeoutMs = J
       throw error;
     });
     const durationMs = Math.round(performance.now() - started);
-    await writeJobState(db, dialect, name, { lastRunAt: startedAtMs, lastStatus: "ok", lastSummary: summary }, clock.now());
+    const finishedAt = clock.now();
+    await writeJobState(db, dialect, name, { lastRunAt: startedAtMs, lastFinishedAt: finishedAt, lastStatus: "ok", lastSummary: summary }, finishedAt);
     logger.info("job finished", { job: name, durationMs });
     return { ...base, status: "ok", durationMs, summary };
   } catch (error) {
@@ -155,7 +156,8 @@ export async function runJob(name: JobName, context: JobContext, { timeoutMs = J
     const reason = error instanceof Error ? redactSecrets(`${error.name}: ${error.message}`).slice(0, 300) : "unknown error";
     logger.error("job failed", { job: name, durationMs, error });
     try {
-      await writeJobState(db, dialect, name, { lastRunAt: startedAtMs, lastStatus: "failed", lastSummary: { error: reason } }, clock.now());
+      const finishedAt = clock.now();
+      await writeJobState(db, dialect, name, { lastRunAt: startedAtMs, lastFinishedAt: finishedAt, lastStatus: "failed", lastSummary: { error: reason } }, finishedAt);
     } catch {
       // The database may be what failed; the log line above already tells the story.
     }

@@ -3,6 +3,7 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
+import type { JobStateRow } from "../../db/schema";
 import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
 import { validate } from "../http/validation";
@@ -24,30 +25,49 @@ function parseSummary(text: string | null): unknown {
   }
 }
 
+/** The last run as the job list shows it; null before any run was recorded. */
+function lastRunOf(state: JobStateRow, summary: unknown) {
+  if (state.last_run_at === null || state.last_status === null) return null;
+  const ok = state.last_status === "ok";
+  const error = !ok && summary !== null && typeof summary === "object" ? (summary as { error?: unknown }).error : undefined;
+  return {
+    startedAt: isoOrNull(state.last_run_at),
+    finishedAt: isoOrNull(state.last_finished_at),
+    ok,
+    ...(ok ? { result: summary } : { error: typeof error === "string" ? error : "failed" }),
+  };
+}
+
 /** Routes mounted at /api/admin/jobs. */
 export function jobRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
   /**
    * GET /api/admin/jobs
-   * data: Array<{ name, description, cron (UTC), nextRunAt (ISO), lastRunAt (ISO|null),
-   *   lastStatus ("ok"|"failed"|null), lastSummary (the job's summary object|null),
-   *   rolledUpThrough (ISO|null; rollup only) }>
+   * data: Array<{ name, description, schedule (5-field cron, UTC), nextRunAt (ISO),
+   *   lastRun: { startedAt, finishedAt (ISO|null for runs recorded before it was kept), ok,
+   *   result (the job's summary) | error (a short reason) } | null,
+   *   rolledUpThrough (ISO|null; rollup only),
+   *   and, as before, cron, lastRunAt, lastStatus ("ok"|"failed"|null), lastSummary }>
    */
   app.get("/", async (c) => {
     const states = await readAllJobStates(deps.database.db);
     const now = deps.clock.now();
     const data = JOB_NAMES.map((name) => {
       const state = states.find((row) => row.job_name === name);
+      const { schedule } = JOBS[name];
+      const lastSummary = parseSummary(state?.last_summary ?? null);
       return {
         name,
         description: JOBS[name].description,
-        cron: JOBS[name].schedule.cron,
-        nextRunAt: new Date(nextRunAfter(JOBS[name].schedule, now)).toISOString(),
+        schedule: schedule.cron,
+        nextRunAt: new Date(nextRunAfter(schedule, now)).toISOString(),
+        lastRun: state ? lastRunOf(state, lastSummary) : null,
+        rolledUpThrough: name === "rollup" ? isoOrNull(state?.watermark_ms ?? null) : null,
+        cron: schedule.cron,
         lastRunAt: isoOrNull(state?.last_run_at ?? null),
         lastStatus: state?.last_status ?? null,
-        lastSummary: parseSummary(state?.last_summary ?? null),
-        rolledUpThrough: name === "rollup" ? isoOrNull(state?.watermark_ms ?? null) : null,
+        lastSummary,
       };
     });
     return c.json({ code: 200, data });

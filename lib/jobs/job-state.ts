@@ -11,6 +11,7 @@ export interface JobStateUpdate {
   lastLogId?: number | null;
   priorLogId?: number | null;
   lastRunAt?: number;
+  lastFinishedAt?: number;
   lastStatus?: "ok" | "failed";
   /** Stored as JSON. */
   lastSummary?: unknown;
@@ -33,6 +34,7 @@ export async function writeJobState(db: Kysely<Database>, dialect: SqlDialect, j
     ...(update.lastLogId !== undefined && { last_log_id: update.lastLogId }),
     ...(update.priorLogId !== undefined && { prior_log_id: update.priorLogId }),
     ...(update.lastRunAt !== undefined && { last_run_at: update.lastRunAt }),
+    ...(update.lastFinishedAt !== undefined && { last_finished_at: update.lastFinishedAt }),
     ...(update.lastStatus !== undefined && { last_status: update.lastStatus }),
     ...(update.lastSummary !== undefined && { last_summary: JSON.stringify(update.lastSummary) }),
     updated_at: now,

@@ -13,6 +13,15 @@ import { clientIp } from "../http/client-ip";
 import { setLateHeader } from "../http/late-header";
 import { RequestLimiterUnavailableError, type RequestLimiter } from "./request-limiter";
 
+/**
+ * The `data` of a 429 envelope: which limit refused (a setting's name, or a fixed rule such as
+ * `login_lockout`) and when it lifts, so the dashboard can say both.
+ */
+export function limitRefusal(limit: string, retryAfterMs: number, now: number) {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return { limit, retryAfterSeconds, resetAt: new Date(now + retryAfterSeconds * 1000).toISOString() };
+}
+
 /** A value known at construction or computed per request; `undefined` skips limiting. */
 type PerRequest<E extends Env, T> = T | ((c: Context<E>) => T | undefined | Promise<T | undefined>);
 
@@ -42,6 +51,11 @@ export interface RateLimitOptions<E extends Env = Env> {
    */
   prefix?: string;
   /**
+   * The setting that sets this limit (`RATE_LIMIT_MAX`, `ADMIN_RATE_LIMIT_MAX`): named in the 429's
+   * message and `data`, so an operator knows what to raise. Without it the 429 carries no `data`.
+   */
+  setting?: string;
+  /**
    * Clock for `Retry-After` when the limiter gives only a reset time.
    * @default Date.now
    */
@@ -59,6 +73,7 @@ export function rateLimit<E extends Env = Env>({
   windowMs = 15 * 60_000,
   keyOf = clientIp,
   prefix = "requests",
+  setting,
   now = Date.now,
 }: RateLimitOptions<E>): MiddlewareHandler<E> {
   if (typeof max === "number" && (!Number.isSafeInteger(max) || max < 0)) throw new RangeError(`max must be a non-negative integer, got ${max}`);
@@ -85,7 +100,9 @@ export function rateLimit<E extends Env = Env>({
     if (!result.success) {
       const retryAfterMs = Math.max(0, result.retryAfterMs ?? result.resetAt - now());
       const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-      throw new RateLimitError(`Too many requests, retry in ${retryAfterSeconds} s`, retryAfterMs, headers);
+      if (setting === undefined) throw new RateLimitError(`Too many requests, retry in ${retryAfterSeconds} s`, retryAfterMs, headers);
+      const per = `${result.limit} per ${Math.round(windowMs / 1000)} s`;
+      throw new RateLimitError(`Too many requests (${setting}: ${per}), retry in ${retryAfterSeconds} s`, retryAfterMs, headers, limitRefusal(setting, retryAfterMs, now()));
     }
     await next();
     // Set after the handler: a handler that returns a fresh Response would drop earlier headers.

@@ -5,6 +5,7 @@
  * own status changes at once instead of waiting for the next reload.
  */
 import type { ApiKeyRow, KeyStatus, ModelRow, ProviderRow } from "../../db/schema";
+import { KeyCipherError, keyVersionOf } from "../crypto/key-cipher";
 import { providerFormatOf, type ProviderFormat } from "../providers/provider-registry";
 
 /** A provider as the router sees it. */
@@ -71,6 +72,8 @@ export interface CatalogueSnapshot {
   /** Active keys per provider id, highest priority first, then by id. */
   keysByProvider: ReadonlyMap<number, readonly CatalogueKey[]>;
   keysById: ReadonlyMap<number, CatalogueKey>;
+  /** Per provider id, the master-key version of each active key left out because this process lacks that version. */
+  missingKeyVersionsByProvider?: ReadonlyMap<number, readonly number[]>;
 }
 
 /** Rows as loaded from the database. */
@@ -129,12 +132,17 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
 
   const keysByProvider = new Map<number, CatalogueKey[]>();
   const keysById = new Map<number, CatalogueKey>();
+  const missingKeyVersionsByProvider = new Map<number, number[]>();
   for (const row of rows.keys) {
     let apiKey: string;
     try {
       apiKey = options.decrypt(row.api_key);
-    } catch {
+    } catch (error) {
       options.onUndecryptableKey?.(row.id);
+      const version = keyVersionOf(row.api_key);
+      if (error instanceof KeyCipherError && error.code === "unknown_key_version" && version !== undefined) {
+        missingKeyVersionsByProvider.set(row.provider_id, [...(missingKeyVersionsByProvider.get(row.provider_id) ?? []), version]);
+      }
       continue;
     }
     const key: CatalogueKey = {
@@ -161,7 +169,7 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
   }
   for (const keys of keysByProvider.values()) keys.sort((left, right) => right.priority - left.priority || left.id - right.id);
 
-  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById };
+  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById, missingKeyVersionsByProvider };
 }
 
 function nullableNumber(value: number | null): number | null {

@@ -7,6 +7,7 @@
  * - otherwise no usable key at all: 503 saying whether none are configured, all are invalid or
  *   all are out of quota.
  */
+import { missingKeyVersionMessage } from "../crypto/missing-key-versions";
 import { GatewayError, openAiTypeForStatus, RateLimitError, UnavailableError, ValidationError } from "../errors";
 import type { Admission } from "../limits/limit-store";
 import { isProviderError, ProviderError } from "../providers/provider-error";
@@ -130,8 +131,13 @@ export class FailureTally {
   }
 }
 
-/** 503 for a provider without a single active key. */
-export function noKeysConfigured(provider: CatalogueProvider): UnavailableError {
+/** 503 for a provider without a single usable active key; says so when its keys need a master-key version this process lacks. */
+export function noKeysConfigured(provider: CatalogueProvider, missingKeyVersions: readonly number[] = []): UnavailableError {
+  if (missingKeyVersions.length > 0) {
+    const versions = [...new Set(missingKeyVersions)].sort((left, right) => left - right);
+    const message = `No usable API key for provider '${provider.code}': ${missingKeyVersionMessage(missingKeyVersions.length, versions)}`;
+    return new UnavailableError(message, OPERATOR_RETRY_AFTER_MS, { needsOperator: true });
+  }
   return new UnavailableError(`No API keys are configured for provider '${provider.code}'`, OPERATOR_RETRY_AFTER_MS, { needsOperator: true });
 }
 

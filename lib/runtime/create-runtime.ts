@@ -12,6 +12,7 @@ import type { Settings } from "../config/settings";
 import { KeyCipher } from "../crypto/key-cipher";
 import { loadOrCreateLocalSecret } from "../crypto/local-secret-file";
 import { clearKeyringCache, loadKeyring } from "../crypto/master-key-source";
+import { assertKeyVersionsKnown } from "../crypto/missing-key-versions";
 import { ReloadingKeyCipher } from "../crypto/reloading-key-cipher";
 import { systemClock, type AppDeps, type Clock } from "../deps";
 import { createLimitStore } from "../limits/create-limit-store";
@@ -70,7 +71,13 @@ export async function createRuntime(settings: Readonly<Settings>, options: Runti
           logger: warn,
         }),
       );
-    const cipher = new ReloadingKeyCipher(await loadCipher(), {
+    const initialCipher = await loadCipher();
+    // Locally, keys written under a version this process lacks stop the start with the setting to fix;
+    // a deployed function keeps serving the other providers and reloads the keyring when it meets one.
+    if (!settings.deployed) {
+      await assertKeyVersionsKnown(database.db, initialCipher.versions, keyEncryption.kind === "secrets-manager" ? "KEY_ENCRYPTION_SECRET_ARN" : "KEY_ENCRYPTION_KEY");
+    }
+    const cipher = new ReloadingKeyCipher(initialCipher, {
       reload: () => {
         clearKeyringCache();
         return loadCipher();

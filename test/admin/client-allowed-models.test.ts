@@ -92,7 +92,7 @@ describe("client keys' allowed models", () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({
       code: 400,
-      message: "Invalid allowedModels",
+      message: "Invalid allowedModels: 'gpt-9' is not a model in the catalogue",
       errors: [{ field: "allowedModels.1", message: "'gpt-9' is not a model in the catalogue" }],
     });
     await addDeepseekGpt4oMini();

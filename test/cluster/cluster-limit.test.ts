@@ -7,13 +7,13 @@
  * for a provider without a backup, refused with 429 and Retry-After.
  *
  * Runs when MariaDB and Redis answer (skipped with a notice otherwise, required under CI=true).
- * Uses Redis logical database 9 and its `modelgate:*` keys, cleared before and after.
+ * Uses a Redis logical database of its own (claimed, emptied before and after).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteKeysUnder, redisAvailableFor } from "../limits/redis-test-support";
+import { redisAvailableFor } from "../limits/redis-test-support";
 import { adminCall } from "../support/admin-http-client";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
-import { REDIS_URL } from "../support/services";
+import { claimRedisDatabase, type ClaimedRedisDatabase } from "../support/redis-database-claim";
 import { testDatabaseAvailable } from "../support/test-databases";
 import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge";
 import {
@@ -32,15 +32,8 @@ const RPM = 60;
 /** Requests per scenario: well over the limit. */
 const DEMAND = 150;
 const CONCURRENCY = 16;
-/** The gateway's shared-state prefix (createLimitStore's default). */
-const GATEWAY_PREFIX = "modelgate";
 
 const servicesUp = (await testDatabaseAvailable("mariadb", SUITE)) && (await redisAvailableFor(SUITE));
-const redisUrl = (() => {
-  const url = new URL(REDIS_URL);
-  url.pathname = "/9";
-  return url.toString();
-})();
 
 const keys = {
   openAiPrimary: "sk-cluster-openai-primary-0001",
@@ -82,15 +75,17 @@ describe.skipIf(!servicesUp)(SUITE, () => {
   let bridge: UpstashBridge | undefined;
   let upstream: FakeUpstream | undefined;
   const gateways: GatewayProcess[] = [];
+  let redis: ClaimedRedisDatabase | undefined;
   let clientKey = "";
   let adminToken = "";
 
   const chatCallsWith = (apiKey: string) => upstream!.requestsFor(apiKey).filter((request) => request.method === "POST" && request.path.endsWith("/chat/completions"));
 
   beforeAll(async () => {
-    await deleteKeysUnder(GATEWAY_PREFIX, redisUrl);
+    // The instances share state under the fixed prefix `modelgate`: a database of this suite's own.
+    redis = await claimRedisDatabase("the cluster test");
     database = await createClusterDatabase();
-    bridge = await startUpstashBridge({ redisUrl });
+    bridge = await startUpstashBridge({ redisUrl: redis.url });
     upstream = await startFakeUpstream();
     const environment = clusterEnvironment(database.url, bridge);
     // The first instance migrates and seeds the empty database; the others start on it together.
@@ -119,7 +114,7 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     await upstream?.close().catch(() => undefined);
     await bridge?.close().catch(() => undefined);
     await database?.drop().catch(() => undefined);
-    await deleteKeysUnder(GATEWAY_PREFIX, redisUrl).catch(() => undefined);
+    await redis?.close().catch(() => undefined);
   }, 30_000);
 
   it("every instance sees a change made through another within seconds", async () => {

@@ -15,6 +15,7 @@ describe("settings", () => {
       jwtSecret: undefined,
       logRetentionDays: 90,
       rateLimit: { windowMs: 900_000, max: 100 },
+      adminRateLimit: { windowMs: 900_000, max: 3000 },
       streaming: { firstTokenTimeoutMs: 60_000, idleTimeoutMs: 30_000 },
       destinations: { allowPrivate: false, allowLoopback: false },
     });
@@ -49,6 +50,8 @@ describe("settings", () => {
     [{ ALLOW_PRIVATE_UPSTREAMS: "yes" }, "ALLOW_PRIVATE_UPSTREAMS"],
     [{ ALLOW_LOOPBACK_UPSTREAMS: "on" }, "ALLOW_LOOPBACK_UPSTREAMS"],
     [{ LIMIT_STORE_TIMEOUT_MS: "0" }, "LIMIT_STORE_TIMEOUT_MS"],
+    [{ ADMIN_RATE_LIMIT_MAX: "lots" }, "ADMIN_RATE_LIMIT_MAX"],
+    [{ ADMIN_RATE_LIMIT_WINDOW_MS: "-1" }, "ADMIN_RATE_LIMIT_WINDOW_MS"],
   ])("stops on %j with a message naming %s, never echoing a secret value", (environment, setting) => {
     expect(() => parseSettings(environment)).toThrow(SettingsError);
     expect(() => parseSettings(environment)).toThrow(setting);

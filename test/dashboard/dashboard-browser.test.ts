@@ -79,7 +79,7 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     const storage = await page.evaluate(() => ({ session: sessionStorage.getItem("modelgate.token"), local: localStorage.length }));
     expect(storage.session?.split(".")).toHaveLength(3);
     expect(storage.local).toBe(0);
-    expect(await page.locator("#nav a").allTextContents()).toEqual(["Usage", "Logs", "Providers & keys", "Models", "Client keys", "Alerts"]);
+    expect(await page.locator("#nav a").allTextContents()).toEqual(["Usage", "Logs", "Providers & keys", "Models", "Client keys", "Jobs", "Users", "Audit", "Alerts"]);
   });
 
   it("edits a provider: points OpenAI at the fake upstream", async () => {
@@ -137,7 +137,7 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     const row = page.locator(`#key-table tr[data-key-id="${providerKeyId}"]`);
     await row.getByRole("button", { name: "Validate" }).click();
     await expect.poll(() => noticeText()).toMatch(/^Key primary is valid/);
-    await expect.poll(() => row.locator("td").nth(11).textContent()).not.toBe("—");
+    await expect.poll(() => row.locator('[data-col="lastValidated"]').textContent()).not.toBe("—");
 
     upstream.script(PROVIDER_KEY, reply.invalidKey());
     await row.getByRole("button", { name: "Validate" }).click();
@@ -204,13 +204,13 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     await page.click("#log-filters button[type=submit]");
     const clientRows = traffic.chartClientRows;
     await expect.poll(() => rowsOf("#log-table").count()).toBe(clientRows);
-    expect(new Set(await page.locator('#log-table [data-col="model"]').allTextContents())).toEqual(new Set([TRAFFIC_MODEL]));
-    expect(new Set(await page.locator('#log-table [data-col="client"]').allTextContents())).toEqual(new Set(["chart-app"]));
+    expect(new Set(await page.locator('#log-table td[data-col="model"]').allTextContents())).toEqual(new Set([TRAFFIC_MODEL]));
+    expect(new Set(await page.locator('#log-table td[data-col="client"]').allTextContents())).toEqual(new Set(["chart-app"]));
 
     await page.selectOption("#log-filters select[name=status]", "error");
     await page.click("#log-filters button[type=submit]");
     await expect.poll(() => rowsOf("#log-table").count()).toBe(traffic.errors);
-    expect(new Set(await page.locator('#log-table [data-col="status"]').allTextContents())).toEqual(new Set(["error"]));
+    expect(new Set(await page.locator('#log-table td[data-col="status"]').allTextContents())).toEqual(new Set(["error"]));
     // A row opens to show its error message.
     await rowsOf("#log-table").first().click();
     await expect.poll(() => page.locator("#log-table tr.details").textContent()).toContain("Request id");
@@ -334,7 +334,7 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
       await staged.click("#login-form button[type=submit]");
       await expect.poll(() => staged.locator("#total-requests .value").textContent()).toBe(traffic.total.toLocaleString("en-US"));
       expect(await staged.evaluate(() => typeof (window as unknown as { Chart?: unknown }).Chart)).toBe("function");
-      expect(stagedProblems).toEqual({ errors: [], failedResponses: [] });
+      expect({ ...stagedProblems, failedResponses: unexpected(stagedProblems.failedResponses) }).toEqual({ errors: [], failedResponses: [] });
     } finally {
       await staged.close();
       await stage.close();
@@ -343,7 +343,7 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
 
   it("reported no script errors, no CSP violations and no failed requests but the expected 401s", () => {
     expect(problems.errors).toEqual([]);
-    expect(problems.failedResponses).toEqual(["401 POST /api/auth/login", "401 GET /api/admin/ai-models"]);
+    expect(unexpected(problems.failedResponses)).toEqual(["401 POST /api/auth/login", "401 GET /api/admin/ai-models"]);
   });
 
   async function chartData(id: string): Promise<{ labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> }> {
@@ -355,6 +355,11 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
     }, id);
   }
 });
+
+/** Answers other than the 404s of admin APIs this server may not have yet (the views show "not available"). */
+function unexpected(failedResponses: string[]): string[] {
+  return failedResponses.filter((line) => !/^404 GET \/(prod\/)?api\/admin\/(ai-stats\/usage|users|audit)\b/.test(line));
+}
 
 function sum(values: Array<number | null>): number {
   return values.reduce<number>((total, value) => total + Number(value ?? 0), 0);

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Script } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DASHBOARD_APP_JS } from "../../lib/dashboard/client/client-bundle";
 import { chartLibraryCandidates, chartLibraryLoader, DASHBOARD_ASSET_COPY, matchesEtag } from "../../lib/dashboard/dashboard-assets";
 import { dashboardRoutes } from "../../lib/dashboard/dashboard-routes";
+import { dashboardScriptLoader, dashboardScriptSources, DASHBOARD_SCRIPT_COPY } from "../../lib/dashboard/dashboard-script";
 import { createLogger } from "../../lib/logging/logger";
 import { createTestApp, type TestApp } from "../support/test-app";
 
@@ -65,12 +65,70 @@ describe("dashboard routes", () => {
     expect(await chart.text()).toContain("Chart");
   });
 
-  it("builds a script that parses and never writes markup from strings", () => {
-    expect(() => new Script(DASHBOARD_APP_JS)).not.toThrow();
-    expect(DASHBOARD_APP_JS).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+  it("builds the browser modules into one script that parses and never writes markup from strings", async () => {
+    const script = await (await t.app.request("/admin/assets/app.js")).text();
+    expect(() => new Script(script)).not.toThrow();
+    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
     // Relative API URLs only: an absolute "/api/" would drop API Gateway's stage prefix.
-    expect(DASHBOARD_APP_JS).toContain('var API_BASE = "../api/"');
-    expect(DASHBOARD_APP_JS).not.toMatch(/["']\/api\//);
+    expect(script).toContain('"../api/"');
+    expect(script).not.toMatch(/["'`]\/api\//);
+    // Both dictionaries are in it, as written (not escaped).
+    expect(script).toContain("供应商与密钥");
+    expect(script).toContain("Providers & keys");
+  });
+
+  it("hands the registry's provider formats to the page as data, escaped", async () => {
+    const page = await (await t.app.request("/admin/")).text();
+    const attribute = /<body data-provider-formats="([^"]*)"/.exec(page);
+    expect(attribute).not.toBeNull();
+    const formats = JSON.parse(attribute![1].replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">")) as Array<{ format: string }>;
+    expect(formats.map((entry) => entry.format)).toContain("openai-compatible");
+  });
+});
+
+describe("dashboard script", () => {
+  let directory: string;
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), "mg-dashboard-script-"));
+  });
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it("looks for the sources, then for the copy the stack ships beside a Lambda bundle", () => {
+    const bundleEntry = join(directory, "functions", "api.mjs");
+    const sources = dashboardScriptSources(`file://${bundleEntry}`, "/task");
+    expect(sources.sourceEntries).toContain("/task/lib/dashboard/browser/main.ts");
+    expect(sources.builtFiles).toEqual([
+      join(directory, "functions", DASHBOARD_SCRIPT_COPY.to),
+      join(directory, DASHBOARD_SCRIPT_COPY.to),
+      join("/task", DASHBOARD_SCRIPT_COPY.to),
+    ]);
+  });
+
+  it("serves the built copy where there are no sources (a Lambda), and 503 where there is neither", async () => {
+    const copy = join(directory, "app.js");
+    writeFileSync(copy, "console.log('built at deploy time');");
+    const fromCopy = dashboardRoutes({ logger: createLogger({ level: "error", write: () => undefined }) }, { appScript: dashboardScriptLoader({ sourceEntries: [join(directory, "none.ts")], builtFiles: [join(directory, "absent.js"), copy] }) });
+    const response = await fromCopy.request("/assets/app.js");
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("console.log('built at deploy time');");
+
+    const logLines: string[] = [];
+    const nowhere = dashboardRoutes({ logger: createLogger({ level: "debug", write: (line) => logLines.push(line) }) }, { appScript: dashboardScriptLoader({ sourceEntries: [], builtFiles: [join(directory, "absent.js")] }) });
+    expect((await nowhere.request("/assets/app.js")).status).toBe(503);
+    expect(logLines.join("\n")).toContain("dashboard script unavailable");
+    expect((await nowhere.request("/x/")).status).toBe(200);
+  });
+
+  it("builds from the sources when they are there, ahead of a stale copy", async () => {
+    const entry = join(directory, "main.ts");
+    writeFileSync(entry, "const greeting: string = 'fresh from source';\ndocument.title = greeting;\n");
+    const stale = join(directory, "stale.js");
+    writeFileSync(stale, "stale");
+    const asset = await dashboardScriptLoader({ sourceEntries: [entry], builtFiles: [stale] })();
+    expect(asset.body).toContain("fresh from source");
+    expect(asset.body).not.toContain(": string");
   });
 });
 

@@ -13,13 +13,13 @@
  * scripts/bundle-functions.ts. Everything listens on 127.0.0.1.
  */
 import { execFile } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Redis } from "ioredis";
 import { startPlanetScaleSimulator, type PlanetScaleSimulator } from "../support/planetscale-simulator";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../support/secrets-manager-server";
-import { MARIADB_URL, REDIS_URL } from "../support/services";
+import { MARIADB_URL } from "../support/services";
+import { claimRedisDatabase } from "../support/redis-database-claim";
 import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge";
 import { defineSstApp, installSstGlobals, removeSstGlobals, type SstRecording } from "../stacks/sst-globals-recorder";
 
@@ -89,7 +89,7 @@ export async function startDeployedStandIns(): Promise<DeployedStandIns> {
   const planetScale = await startPlanetScaleSimulator({ mysqlUrl: MARIADB_URL, database, dropDatabaseOnClose: true });
   const started: Array<{ close(): Promise<void> }> = [planetScale];
   try {
-    const redisDatabase = await claimRedisDatabase();
+    const redisDatabase = await claimRedisDatabase("the Lambda stand-ins");
     started.push(redisDatabase);
     const upstash = await startUpstashBridge({ redisUrl: redisDatabase.url });
     started.push(upstash);
@@ -149,42 +149,6 @@ export async function startDeployedStandIns(): Promise<DeployedStandIns> {
   }
 }
 
-const CLAIM_KEY = "modelgate-test:lambda-stand-ins:claim";
-const CLAIM_MS = 15 * 60 * 1000;
-
-/**
- * A Redis logical database of our own. A deployed function keeps its limits, lockouts and key
- * cooldowns under the fixed prefix `modelgate`, so sharing database 0 with other suites and
- * earlier runs would leak state (a login lockout, a rate-limit window) into this one. Databases
- * 1-15 are claimed with an expiring `SET NX` and emptied on claim and on close.
- */
-async function claimRedisDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  const token = randomUUID();
-  for (let database = 1; database <= 15; database += 1) {
-    const url = `${REDIS_URL.replace(/\/\d*$/, "")}/${database}`;
-    const client = new Redis(url, { maxRetriesPerRequest: 1 });
-    try {
-      if ((await client.set(CLAIM_KEY, token, "PX", CLAIM_MS, "NX")) !== "OK") continue;
-      // Left over by a run that died: everything but our claim goes.
-      const stale = (await client.keys("*")).filter((key) => key !== CLAIM_KEY);
-      if (stale.length > 0) await client.del(...stale);
-      return {
-        url,
-        close: async () => {
-          const cleaner = new Redis(url, { maxRetriesPerRequest: 1 });
-          try {
-            await cleaner.flushdb();
-          } finally {
-            await cleaner.quit();
-          }
-        },
-      };
-    } finally {
-      await client.quit();
-    }
-  }
-  throw new Error("no free Redis database among 1-15 for the Lambda stand-ins");
-}
 
 /**
  * Runs `scripts/db-init.ts` (what `npm run db:init` runs) against the PlanetScale stand-in.

@@ -34,6 +34,27 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(rollup.lastSummary).toMatchObject({ hoursComputed: 2 });
       expect(list.data.map((job: any) => job.name)).toEqual(["rollup", "purge", "error-rate", "key-status"]);
       expect(list.data.find((job: any) => job.name === "purge").lastRunAt).toBeNull();
+      expect(rollup).toMatchObject({
+        schedule: "0 * * * *",
+        nextRunAt: new Date(Math.floor(testApp.clock.now() / HOUR) * HOUR + HOUR).toISOString(),
+        lastRun: { startedAt: data.startedAt, finishedAt: data.startedAt, ok: true, result: { hoursComputed: 2 } },
+      });
+      expect(list.data.find((job: any) => job.name === "purge")).toMatchObject({ lastRun: null, nextRunAt: expect.any(String) });
+    });
+
+    it("shows a failed last run with its reason", async () => {
+      const now = testApp.clock.now();
+      await testApp.deps.database.db
+        .insertInto("t_sys_job_state")
+        .values({ job_name: "error-rate", last_run_at: now - 60_000, last_finished_at: now - 59_000, last_status: "failed", last_summary: JSON.stringify({ error: "Error: database down" }), updated_at: now })
+        .execute();
+      const list = (await (await testApp.request("GET", "/api/admin/jobs", undefined, token)).json()) as any;
+      expect(list.data.find((job: any) => job.name === "error-rate").lastRun).toEqual({
+        startedAt: new Date(now - 60_000).toISOString(),
+        finishedAt: new Date(now - 59_000).toISOString(),
+        ok: false,
+        error: "Error: database down",
+      });
     });
 
     it("runs each job; a run already holding the lock is skipped", async () => {

@@ -19,7 +19,7 @@ const STACK_OR_PATH = /\bat [\w$.<>]+ \(|\n\s+at |node_modules|\/work\/|\.ts:\d+
 /** Everything an attacker could hope to change, as comparable JSON. */
 async function dump(t: TestApp) {
   const { db } = t.database.handle;
-  const tables = ["t_ai_providers", "t_ai_api_keys", "t_ai_models", "t_client_keys", "t_admin_users", "t_alert_webhooks", "t_alert_history", "t_sys_job_state", "t_ai_usage_stats"] as const;
+  const tables = ["t_ai_providers", "t_ai_api_keys", "t_ai_models", "t_client_keys", "t_admin_users", "t_alert_webhooks", "t_alert_history", "t_sys_job_state", "t_ai_usage_stats", "t_admin_audit_log"] as const;
   const result: Record<string, unknown> = {};
   for (const table of tables) result[table] = (await db.selectFrom(table).selectAll().execute()).map((row) => JSON.stringify(row)).sort();
   const logs = await db.selectFrom("t_ai_api_logs").selectAll().orderBy("id").execute();
@@ -73,7 +73,8 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(clientKey).toMatch(/^mg-/);
       const key = await json(await t.request("POST", "/api/admin/ai-providers/1/keys", { keyName: "corpus", apiKey: PROVIDER_KEY }, adminToken));
       const hook = await json(await t.request("POST", "/api/admin/alerts/webhooks", { name: "corpus hook", url: "https://hooks.example.com/corpus" }, adminToken));
-      fixture = { keyId: key.id, clientId: client.id, webhookId: hook.id, maxBodyBytes: MAX_BODY_BYTES };
+      const user = await json(await t.request("POST", "/api/admin/users", { username: "corpus-viewer", password: "a corpus viewer password", role: "viewer" }, adminToken));
+      fixture = { keyId: key.id, clientId: client.id, webhookId: hook.id, userId: user.id, maxBodyBytes: MAX_BODY_BYTES };
       // A request that wrongly passed validation must never reach a real provider: every provider
       // points at a loopback port, which the destination policy refuses to connect to.
       await t.database.handle.db.updateTable("t_ai_providers").set({ base_url: "http://127.0.0.1:9/v1" }).execute();

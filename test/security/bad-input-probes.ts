@@ -27,6 +27,7 @@ export interface ProbeFixture {
   keyId: number;
   clientId: number;
   webhookId: number;
+  userId: number;
   maxBodyBytes: number;
 }
 
@@ -91,7 +92,7 @@ export function badValues(field: FieldSpec, onDoor = false): Array<{ category: s
 
 /** The path of a body route with the fixture's ids filled in. */
 function pathOf(route: BodyRoute, fixture: ProbeFixture): string {
-  return route.path.replace("{keyId}", String(fixture.keyId)).replace("{clientId}", String(fixture.clientId)).replace("{webhookId}", String(fixture.webhookId));
+  return route.path.replace("{keyId}", String(fixture.keyId)).replace("{clientId}", String(fixture.clientId)).replace("{webhookId}", String(fixture.webhookId)).replace("{userId}", String(fixture.userId));
 }
 
 /** Probes of one JSON-body route. */

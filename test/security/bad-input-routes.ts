@@ -25,7 +25,7 @@ export interface FieldSpec {
 /** Who may call a route. */
 export type Caller = "admin" | "client" | "none";
 
-/** A JSON-body route. `{keyId}`, `{clientId}`, `{webhookId}` are filled from the fixture. */
+/** A JSON-body route. `{keyId}`, `{clientId}`, `{webhookId}`, `{userId}` are filled from the fixture. */
 export interface BodyRoute {
   name: string;
   method: "POST" | "PUT";
@@ -194,6 +194,35 @@ export const BODY_ROUTES: BodyRoute[] = [
     ],
   },
   {
+    name: "user create",
+    method: "POST",
+    path: "/api/admin/users",
+    caller: "admin",
+    shape: "envelope",
+    body: { username: "corpus-user", password: "a corpus user password", role: "viewer", isActive: true },
+    fields: [
+      { name: "username", kind: "code", required: true, min: 3, max: 64 },
+      { name: "password", kind: "text", required: true, min: 12, max: 256, freeText: true },
+      { name: "role", kind: "enum" },
+      { name: "isActive", kind: "boolean" },
+    ],
+  },
+  {
+    name: "user update",
+    method: "PUT",
+    path: "/api/admin/users/{userId}",
+    caller: "admin",
+    shape: "envelope",
+    strict: true,
+    body: { role: "viewer", isActive: true },
+    fields: [
+      { name: "username", kind: "code", min: 3, max: 64 },
+      { name: "password", kind: "text", min: 12, max: 256, freeText: true },
+      { name: "role", kind: "enum" },
+      { name: "isActive", kind: "boolean" },
+    ],
+  },
+  {
     name: "webhook create",
     method: "POST",
     path: "/api/admin/alerts/webhooks",
@@ -339,6 +368,9 @@ export const PARAM_ROUTES: ParamRoute[] = [
   { method: "DELETE", path: "/api/admin/alerts/webhooks/{x}", caller: "admin" },
   { method: "POST", path: "/api/admin/alerts/webhooks/{x}/test", caller: "admin" },
   { method: "POST", path: "/api/admin/jobs/{x}/run", caller: "admin" },
+  { method: "GET", path: "/api/admin/users/{x}", caller: "admin" },
+  { method: "PUT", path: "/api/admin/users/{x}", caller: "admin", body: { role: "viewer" } },
+  { method: "DELETE", path: "/api/admin/users/{x}", caller: "admin" },
   { method: "GET", path: "/v1/models/{x}", caller: "client" },
   { method: "GET", path: "/v1/responses/{x}", caller: "client" },
   { method: "DELETE", path: "/v1/responses/{x}", caller: "client" },
@@ -360,4 +392,6 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { path: "/api/admin/ai-stats/top-errors", fields: [{ name: "limit", kind: "int", min: 1, max: 50 }, { name: "keyId", kind: "int", min: 0 }] },
   { path: "/api/admin/ai-logs", fields: [{ name: "limit", kind: "int", min: 1, max: 200 }, { name: "cursor", kind: "int", min: 1 }, { name: "status", kind: "enum" }, time("from")] },
   { path: "/api/admin/alerts/history", fields: [{ name: "limit", kind: "int", min: 1, max: 200 }, { name: "state", kind: "enum" }, time("to")] },
+  { path: "/api/admin/audit", fields: [{ name: "limit", kind: "int", min: 1, max: 200 }, { name: "cursor", kind: "int", min: 1 }, { name: "adminUserId", kind: "int", min: 1 }, time("from")] },
+  { path: "/api/admin/audit/export.csv", fields: [{ name: "cursor", kind: "int", min: 1 }, time("to")] },
 ];

@@ -3,7 +3,7 @@
  * the wiring: routes and their streaming flags, schedules and handlers, what reaches each
  * function, and the IAM grants. Offline; no SST, Pulumi or AWS involved.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -193,11 +193,16 @@ describe("sst.config.ts run() on a disposable stage", () => {
     expect(streaming.args).toMatchObject({ handler: "functions/api-stream.handler", timeout: "600 seconds", streaming: true });
   });
 
-  it("copies the dashboard's chart library next to the buffered API bundle, where the dashboard looks", async () => {
+  it("copies the dashboard's chart library and its built script next to the buffered API bundle, where the dashboard looks", async () => {
     const { DASHBOARD_ASSET_COPY: fromLib } = await import("../../lib/dashboard/dashboard-assets");
+    const { DASHBOARD_SCRIPT_COPY } = await import("../../lib/dashboard/dashboard-script");
     const [buffered, streaming] = recording.ofType("sst.aws.Function");
-    expect(buffered.args.copyFiles).toEqual([{ ...fromLib }]);
+    expect(buffered.args.copyFiles).toEqual([{ ...fromLib }, { ...DASHBOARD_SCRIPT_COPY }]);
     expect(streaming.args.copyFiles).toBeUndefined();
+    // Evaluating the stack built the script that is copied: the browser modules, bundled.
+    const built = readFileSync(resolve(repositoryRoot, DASHBOARD_SCRIPT_COPY.from), "utf8");
+    expect(built).toContain('"../api/"');
+    expect(built).toContain("供应商与密钥");
   });
 
   it("keeps the optional drivers and the runtime's AWS SDK out of every bundle", () => {

@@ -8,6 +8,7 @@ import { GatewayError } from "../../errors";
 import { chatObserver } from "./chat-observer";
 import { estimatePromptTokens } from "../../router/token-estimate";
 import { readJsonBody } from "../../http/json-body";
+import { documentRequestBody } from "../../openapi/route-schemas";
 import type { CatalogueSnapshot } from "../../router/catalogue-snapshot";
 import { isModelAllowed, resolveModel, type RouteTarget } from "../../router/model-resolver";
 import { anthropicModelInfo, anthropicModelPage, type ListedModel } from "../messages/messages-models";
@@ -74,7 +75,7 @@ function findListed(snapshot: CatalogueSnapshot, listed: ListedModel[], id: stri
 export function openAiRoutes(services: ChatServiceDependencies, middleware: ChatRouteMiddleware) {
   const app = new Hono<GatewayEnv>();
 
-  app.post("/chat/completions", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+  app.post("/chat/completions", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(openAiChatBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, openAiChatBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
     const stream = body.stream === true;
@@ -84,7 +85,7 @@ export function openAiRoutes(services: ChatServiceDependencies, middleware: Chat
       return handlePassThrough(c, services, { resolved, endpoint: "chat", text, body, stream, observer, promptTokens });
     }
     return handleChat(c, services, { resolved, request: body as unknown as ChatRequest, stream, format: openAiFormat });
-  });
+  }));
 
   // Anthropic's clients always send `anthropic-version`; OpenAI's never do.
   app.get("/models", middleware.authenticate, async (c) => {

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { GatewayError } from "../../errors";
 import { readJsonBody } from "../../http/json-body";
+import { documentRequestBody } from "../../openapi/route-schemas";
 import { tokensForCharacters } from "../../router/token-estimate";
 import type { GatewayEnv } from "../../gateway/api-log-middleware";
 import { resolveTarget, type ChatRouteMiddleware, type ChatServiceDependencies } from "../../gateway/chat-service";
@@ -39,7 +40,7 @@ function inputSize(input: z.infer<typeof textInputSchema>): number {
 /** Routes mounted at `/v1`. */
 export function embeddingsRoutes(services: ChatServiceDependencies, middleware: ChatRouteMiddleware) {
   const app = new Hono<GatewayEnv>();
-  app.post("/embeddings", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+  app.post("/embeddings", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(embeddingsBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, embeddingsBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
     const { provider, model } = resolved.target;
@@ -51,6 +52,6 @@ export function embeddingsRoutes(services: ChatServiceDependencies, middleware: 
     }
     const promptTokens = tokensForCharacters(inputSize(body.input));
     return handlePassThrough(c, services, { resolved, endpoint: "embeddings", text, body, stream: false, observer: embeddingsObserver(), promptTokens });
-  });
+  }));
   return app;
 }

@@ -15,6 +15,7 @@ import type { GatewayEnv } from "../../gateway/api-log-middleware";
 import { handleChat, resolveTarget, type ChatRouteMiddleware, type ChatServiceDependencies } from "../../gateway/chat-service";
 import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { readJsonBody } from "../../http/json-body";
+import { documentRequestBody } from "../../openapi/route-schemas";
 import { setLateHeader } from "../../http/late-header";
 import { estimatePromptTokens } from "../../router/token-estimate";
 import { countTokensObserver } from "./count-tokens-observer";
@@ -35,7 +36,7 @@ export function messagesRoutes(services: ChatServiceDependencies, middleware: Ch
   app.use("/messages", requestIdHeader);
   app.use("/messages/*", requestIdHeader);
 
-  app.post("/messages", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+  app.post("/messages", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(messagesBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, messagesBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
     const stream = body.stream === true;
@@ -49,9 +50,9 @@ export function messagesRoutes(services: ChatServiceDependencies, middleware: Ch
     });
     const format = messagesFormat({ requestedModel: body.model, omitThinking: body.thinking?.type !== "disabled" && body.thinking?.display === "omitted" });
     return handleChat(c, services, { resolved, request, warnings, stream, format });
-  });
+  }));
 
-  app.post("/messages/count_tokens", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+  app.post("/messages/count_tokens", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(countTokensBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, countTokensBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
     if (passesThrough(resolved.target, "count_tokens")) {
@@ -62,7 +63,7 @@ export function messagesRoutes(services: ChatServiceDependencies, middleware: Ch
     // A local estimate calls no upstream and spends nothing: it writes no log row (the record is taken over and left unwritten).
     c.get("requestLog").deferred = true;
     return c.json({ input_tokens: estimatePromptTokens(request) });
-  });
+  }));
 
   return app;
 }

@@ -16,6 +16,7 @@ import type { GatewayEnv } from "../../gateway/api-log-middleware";
 import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies, type ResolvedTarget } from "../../gateway/chat-service";
 import { readJsonBody } from "../../http/json-body";
+import { documentRequestBody } from "../../openapi/route-schemas";
 import { validate } from "../../http/validation";
 import type { Logger } from "../../logging/logger";
 import { toResponseObject } from "./canonical-to-response";
@@ -94,7 +95,7 @@ export function responsesRoutes(services: ChatServiceDependencies, middleware: C
   const app = new Hono<GatewayEnv>();
   const store = new ResponseStore(deps.db, deps.logger);
 
-  app.post("/responses", middleware.authenticate, middleware.log, middleware.clientRateLimit, async (c) => {
+  app.post("/responses", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(responsesBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, responsesBodySchema);
     const resolved = await resolveTarget(c, services, { model: body.model });
     const owner = ownerOf(c.get("caller")!);
@@ -119,7 +120,7 @@ export function responsesRoutes(services: ChatServiceDependencies, middleware: C
     }
     const { items, own } = await expandInput(store, owner, body);
     return translated(c, services, store, deps.clock, { resolved, body, owner, items, own });
-  });
+  }));
 
   app.get("/responses/:id", middleware.authenticate, async (c) => {
     const id = c.req.param("id");
