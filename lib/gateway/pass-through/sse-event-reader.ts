@@ -56,13 +56,12 @@ export interface BodyChunks {
   cancel(): unknown;
 }
 
-/** The chunks of a web stream, through a reader of its own; `release` frees the reader. */
-export function readerChunks(body: ReadableStream<Uint8Array>): BodyChunks & { release(): void } {
+/** The chunks of a web stream, through a reader of its own. */
+export function readerChunks(body: ReadableStream<Uint8Array>): BodyChunks {
   const reader = body.getReader();
   return {
     next: () => reader.read() as Promise<IteratorResult<Uint8Array, undefined>>,
     cancel: () => reader.cancel().catch(() => undefined),
-    release: () => reader.releaseLock(),
   };
 }
 
@@ -102,24 +101,5 @@ export class ServerSentEventParser {
       this.#start = end;
       if (event) return event;
     }
-  }
-}
-
-/** Yields the events of a body (see {@link ServerSentEventParser}). */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array> | BodyChunks): AsyncGenerator<RawServerSentEvent, void, undefined> {
-  const reader = body instanceof ReadableStream ? readerChunks(body) : undefined;
-  const chunks = reader ?? (body as BodyChunks);
-  const parser = new ServerSentEventParser();
-  try {
-    while (!parser.ended) {
-      const { done, value } = await chunks.next();
-      if (done) parser.end();
-      else parser.push(value);
-      for (let event = parser.take(); event; event = parser.take()) yield event;
-    }
-  } finally {
-    // Stopping early (a terminal event, an abort) must release the upstream connection.
-    if (!parser.ended) await chunks.cancel();
-    reader?.release();
   }
 }
