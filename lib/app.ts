@@ -4,7 +4,9 @@
  */
 import { Hono } from "hono";
 import { sql } from "kysely";
+import { aliasRoutes } from "./admin/alias-routes";
 import { clientRoutes } from "./admin/client-routes";
+import { modelPriceRoutes } from "./admin/model-price-routes";
 import { modelRoutes } from "./admin/model-routes";
 import { providerRoutes } from "./admin/provider-routes";
 import { userRoutes } from "./admin/user-routes";
@@ -15,6 +17,7 @@ import { AdminSessions } from "./auth/admin-sessions";
 import { loginRoutes } from "./auth/login-routes";
 import { requireAdmin } from "./auth/require-admin";
 import { sessionRoutes } from "./auth/session-routes";
+import { clientBudgetRoutes } from "./budgets/budget-routes";
 import { dashboardRoutes } from "./dashboard/dashboard-routes";
 import type { AppDeps } from "./deps";
 import { GatewayError } from "./errors";
@@ -115,7 +118,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/auth", sessionRoutes(deps, adminSessions));
   app.route("/api/admin/ai-providers", providerRoutes(deps));
   app.route("/api/admin/ai-models", modelRoutes(deps));
+  app.route("/api/admin/ai-models", modelPriceRoutes(deps));
+  app.route("/api/admin/ai-aliases", aliasRoutes(deps));
   app.route("/api/admin/clients", clientRoutes(deps));
+  app.route("/api/admin/clients", clientBudgetRoutes(deps));
   app.route("/api/admin/ai-stats", statsRoutes(deps));
   app.route("/api/admin/ai-logs", logRoutes(deps));
   app.route("/api/admin/alerts", alertRoutes(deps));

@@ -13,9 +13,9 @@ import { API_LOG_COLUMNS, type ApiLogRow } from "../../db/schema";
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
+import { csvLine } from "../http/csv-text";
 import { validate } from "../http/validation";
 import { storedRowOutcome } from "./log-outcome";
-import { csvLine } from "./csv-cells";
 import { logFilterQuerySchema, logIdParamSchema, logListQuerySchema, type LogFilterQuery } from "./stats-schemas";
 
 /** A log row as the admin API shows it (no secrets are ever stored in a log row). */
@@ -46,6 +46,11 @@ export function logView(row: Omit<ApiLogRow, "attempt_errors">) {
     door: row.door,
     upstreamProtocol: row.upstream_protocol,
     warnings: row.warnings,
+    cacheReadTokens: row.cache_read_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    requestedModel: row.requested_model,
+    modelsTried: parseJsonArray(row.models_tried),
   };
 }
 
@@ -74,6 +79,8 @@ const CSV_COLUMNS = [
   "providerId",
   "keyId",
   "model",
+  "requestedModel",
+  "modelsTried",
   "door",
   "upstreamProtocol",
   "isStream",
@@ -82,11 +89,17 @@ const CSV_COLUMNS = [
   "completionTokens",
   "totalTokens",
   "tokensEstimated",
+  "cacheReadTokens",
+  "cacheWriteTokens",
+  "reasoningTokens",
   "cost",
   "latencyMs",
   "ttftMs",
   "warnings",
 ] as const satisfies ReadonlyArray<keyof ReturnType<typeof logView>>;
+
+/** A view field as a CSV cell: a list (the models tried) as its entries separated by spaces. */
+const cellOf = (value: ReturnType<typeof logView>[(typeof CSV_COLUMNS)[number]]): unknown => (Array.isArray(value) ? value.join(" ") : value);
 
 /** Routes mounted at /api/admin/ai-logs. */
 export function logRoutes(deps: AppDeps) {
@@ -124,7 +137,10 @@ export function logRoutes(deps: AppDeps) {
    * data: { items: Array<LogView>, nextCursor: number|null }, newest first. LogView: { id,
    *   requestId, createdAt (ISO), clientId, clientName, providerId, keyId, model, status, outcome,
    *   httpStatus, errorCode, errorMessage, promptTokens, completionTokens, totalTokens,
-   *   tokensEstimated, cost, latencyMs, ttftMs, attempts, isStream, door, upstreamProtocol, warnings }
+   *   tokensEstimated, cost (USD, at the price in effect when the request arrived), latencyMs, ttftMs,
+   *   attempts, isStream, door, upstreamProtocol, warnings, cacheReadTokens, cacheWriteTokens,
+   *   reasoningTokens (parts of the prompt and completion counts), requestedModel (what the client
+   *   named, e.g. an alias), modelsTried ("provider/model"s in the order tried) }
    */
   app.get("/", validate("query", logListQuerySchema), async (c) => {
     const query = c.req.valid("query");
@@ -158,7 +174,7 @@ export function logRoutes(deps: AppDeps) {
       const rows = await filteredPage(query, after, pageRows + 1);
       for (const row of rows.slice(0, pageRows)) {
         const view = logView(row);
-        const line = csvLine(CSV_COLUMNS.map((column) => view[column]));
+        const line = csvLine(CSV_COLUMNS.map((column) => cellOf(view[column])));
         bytes += Buffer.byteLength(line);
         if (bytes > MAX_EXPORT_BYTES) {
           truncated = true;
@@ -193,13 +209,14 @@ export function logRoutes(deps: AppDeps) {
     const { id } = c.req.valid("param");
     const row = await db.selectFrom("t_ai_api_logs").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError(`Log ${id} not found`);
-    return c.json({ code: 200, data: { ...logView(row), attemptErrors: parseAttemptErrors(row.attempt_errors) } });
+    return c.json({ code: 200, data: { ...logView(row), attemptErrors: parseJsonArray(row.attempt_errors) } });
   });
 
   return app;
 }
 
-function parseAttemptErrors(text: string | null): unknown[] {
+/** A JSON array column, or [] when it is empty or unreadable. */
+function parseJsonArray(text: string | null): unknown[] {
   if (!text) return [];
   try {
     const parsed: unknown = JSON.parse(text);

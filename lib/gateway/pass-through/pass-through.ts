@@ -8,11 +8,12 @@
  */
 import type { Context } from "hono";
 import type { UpstreamEndpoint } from "../../providers/provider-format";
+import type { TranslationWarning } from "../../providers/provider-spec";
 import { formatEntry, servesEndpoint } from "../../providers/provider-registry";
 import { tokensForCharacters } from "../../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "../api-log-middleware";
 import type { ApiLogRecord } from "../api-log-record";
-import type { ChatServiceDependencies, ResolvedTarget } from "../chat-service";
+import { budgetHoldOf, type ChatServiceDependencies, type ResolvedTarget } from "../chat-service";
 import { withinDeadline } from "../request-deadline";
 import { streamingResponse, type StreamRendering } from "../stream-response";
 import { forwardStream, forwardWhole, type ForwardedEvent } from "./pass-through-call";
@@ -32,6 +33,8 @@ export interface PassThroughInput {
   stream: boolean;
   /** Reads the protocol's answers (lib/doors/<protocol>/…-observer.ts). */
   observer: PassThroughObserver;
+  /** What the door had to change in the client's body, for the log row and the warnings header. */
+  warnings?: readonly TranslationWarning[];
   /**
    * Estimated prompt tokens (TPM reservation, and the log row when no usage comes).
    * @default a quarter of the body's length
@@ -56,10 +59,14 @@ function upstreamText(input: PassThroughInput, modelCode: string): string {
   return text;
 }
 
+/** The output maximum the body asks for, if any. */
+function askedOutputTokens(body: Record<string, unknown>): number | undefined {
+  return [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].find((value) => typeof value === "number" && value > 0) as number | undefined;
+}
+
 /** The output budget to reserve against TPM: what the body asks for, else the default, capped by the model. */
 function outputBudgetOf(body: Record<string, unknown>, modelMax: number, fallback: number): number {
-  const asked = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].find((value) => typeof value === "number" && value > 0) as number | undefined;
-  const requested = asked ?? fallback;
+  const requested = askedOutputTokens(body) ?? fallback;
   return Math.max(1, modelMax > 0 ? Math.min(requested, modelMax) : requested);
 }
 
@@ -70,16 +77,23 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   const entry = formatEntry(target.provider.format!);
   record.isStream = input.stream;
   record.upstreamProtocol = input.endpoint;
+  if (input.warnings) record.addWarnings(input.warnings);
   const text = upstreamText(input, target.model.code);
   // Without a tokenizer, about four characters of the body per prompt token (markup included: an overestimate).
   record.estimatedPromptTokens = input.promptTokens ?? tokensForCharacters(text.length);
+  const producesOutput = input.endpoint !== "embeddings" && input.endpoint !== "count_tokens";
   const route = {
     snapshot,
     target,
     promptTokens: record.estimatedPromptTokens,
-    outputTokens: input.endpoint === "embeddings" || input.endpoint === "count_tokens" ? 0 : outputBudgetOf(input.body, target.model.maxOutputTokens, services.defaultOutputTokens),
+    outputTokens: producesOutput ? outputBudgetOf(input.body, target.model.maxOutputTokens, services.defaultOutputTokens) : 0,
     signal: c.req.raw.signal,
     trace: record,
+    // Counting tokens is free upstream, so it is never held against a budget.
+    budget:
+      input.endpoint === "count_tokens"
+        ? undefined
+        : budgetHoldOf(c, services, target, record.estimatedPromptTokens, producesOutput ? askedOutputTokens(input.body) : 0),
   };
   const request = { entry, endpoint: input.endpoint, text, clientHeaders: c.req.raw.headers, observer: input.observer };
 
