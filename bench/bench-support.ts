@@ -47,14 +47,15 @@ export async function generateLogs(handle: DatabaseHandle, count: number, start:
     await sql`
       INSERT INTO t_ai_api_logs (request_id, client_id, client_name, provider_id, key_id, model, status, http_status,
         error_code, error_message, prompt_tokens, completion_tokens, total_tokens, tokens_estimated, cost, latency_ms,
-        ttft_ms, attempts, attempt_errors, is_stream, created_at)
+        ttft_ms, attempts, attempt_errors, is_stream, outcome, created_at)
       SELECT CONCAT('bench-', seq), 1 + seq % 4, CONCAT('client-', 1 + seq % 4), provider, provider * 10 + (seq DIV 3) % 2,
         CASE provider WHEN 1 THEN IF((seq DIV 3) % 2 = 0, 'gpt-4.1', 'gpt-4.1-mini') WHEN 2 THEN 'claude-sonnet-4-6' ELSE 'deepseek-chat' END,
         CASE WHEN roll < 95 THEN 'success' WHEN roll < 98 THEN 'error' ELSE 'partial' END,
         CASE WHEN roll < 95 THEN 200 ELSE 502 END,
         CASE WHEN roll < 95 THEN NULL WHEN roll < 97 THEN 'upstream_error' ELSE 'rate_limited' END,
         NULL, prompt, completion, prompt + completion, 0, (prompt * 2 + completion * 8) / 1000000, 50 + hash % 3000,
-        NULL, 1, NULL, seq % 2, ${start} + FLOOR((seq - 1) * ${spanMs} / ${count})
+        IF(seq % 2 = 1, 20 + hash % 800, NULL), 1, NULL, seq % 2, CASE WHEN roll >= 95 AND roll < 98 THEN 'failed' ELSE 'served' END,
+        ${start} + FLOOR((seq - 1) * ${spanMs} / ${count})
       FROM (
         SELECT seq, 1 + seq % 3 AS provider, CRC32(seq) % 100 AS roll, CRC32(seq * 7) AS hash,
           CRC32(seq * 13) % 2000 AS prompt, CRC32(seq * 17) % 800 AS completion

@@ -9,7 +9,8 @@
  * - the rollup statement for one hour, and a steady-state hourly run;
  * - the 30-day statistics query through the API's own function (`queryStatsTotals`, rollups
  *   plus the un-rolled-up last hour and a partial first hour from logs); target ≤ 50 ms;
- * - the 30-day daily series per provider (the dashboard chart's query).
+ * - the 30-day daily series per provider (the dashboard chart's query);
+ * - the 30-day usage view by provider and by client: sums plus merged latency/TTFT histograms.
  *
  * Settings: `BENCH_MARIADB_URL` (default `TEST_MARIADB_URL` or mysql://root@127.0.0.1:3306),
  * `BENCH_ROWS` (default 1000000), `BENCH_KEEP=1` keeps the database afterwards.
@@ -24,7 +25,7 @@ import { rollupRange, ROLLUP_JOB, runHourlyRollup } from "../lib/jobs/hourly-rol
 import { writeJobState } from "../lib/jobs/job-state";
 import { MemoryLimitStore } from "../lib/limits/memory-limit-store";
 import { silentLogger } from "../lib/logging/logger";
-import { aggregateUsage, queryStatsTotals } from "../lib/stats/stats-query";
+import { aggregateHistograms, aggregateUsage, queryStatsTotals } from "../lib/stats/stats-query";
 import { createBenchDatabase, generateLogs, median, renderTable, timeRuns, type BenchResult } from "./bench-support";
 
 const serverUrl = process.env.BENCH_MARIADB_URL ?? process.env.TEST_MARIADB_URL ?? "mysql://root@127.0.0.1:3306";
@@ -112,6 +113,12 @@ try {
     targetMs: 50,
   });
   results.push({ name: "statistics query: 30-day totals for one client", times: await timeRuns(20, () => queryStatsTotals(db, { ...filter, clientId: 2 })), targetMs: 50 });
+  const usageView = async (groupBy: "provider" | "client") => {
+    const { plan } = await aggregateUsage(db, filter, { groupBy });
+    return aggregateHistograms(db, "mysql", filter, groupBy, plan);
+  };
+  results.push({ name: "usage view: 30 days by provider, with p50/p95 latency and TTFT", times: await timeRuns(20, () => usageView("provider")), targetMs: 50 });
+  results.push({ name: "usage view: 30 days by client, with p50/p95 latency and TTFT", times: await timeRuns(20, () => usageView("client")), targetMs: 50 });
 
   write("");
   write(renderTable(results));

@@ -12,6 +12,7 @@ import { storedResponsesMigration } from "./migrations/005-stored-responses";
 import { accessHardeningMigration } from "./migrations/006-access-hardening";
 import { keyConcurrencyMigration } from "./migrations/007-key-concurrency";
 import { adminAuditMigration } from "./migrations/008-admin-audit";
+import { honestOutcomesMigration } from "./migrations/009-honest-outcomes";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
@@ -24,6 +25,7 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "006-access-hardening": accessHardeningMigration(dialect),
     "007-key-concurrency": keyConcurrencyMigration(dialect),
     "008-admin-audit": adminAuditMigration(dialect),
+    "009-honest-outcomes": honestOutcomesMigration(dialect),
   };
 }
 

@@ -99,6 +99,8 @@ export interface ApiLogsTable {
   key_id: number | null;
   model: string;
   status: LogStatus;
+  /** What the row counts as (lib/stats/log-outcome.ts); null only on rows written before the column. */
+  outcome: "served" | "failed" | "rejected" | "budget" | null;
   http_status: number;
   error_code: string | null;
   error_message: string | null;
@@ -112,6 +114,8 @@ export interface ApiLogsTable {
   latency_ms: number;
   ttft_ms: number | null;
   attempts: number;
+  /** 1 when more than one upstream call was made (indexed for "failovers only" pages). */
+  failed_over: WithDefault<Flag>;
   /** JSON array of failed attempts before the final one: `[{keyId, code, status, latencyMs}]`. */
   attempt_errors: string | null;
   is_stream: Flag;
@@ -133,6 +137,7 @@ export const API_LOG_COLUMNS = [
   "key_id",
   "model",
   "status",
+  "outcome",
   "http_status",
   "error_code",
   "error_message",
@@ -144,6 +149,7 @@ export const API_LOG_COLUMNS = [
   "latency_ms",
   "ttft_ms",
   "attempts",
+  "failed_over",
   "attempt_errors",
   "is_stream",
   "door",
@@ -163,6 +169,10 @@ export interface UsageStatsTable {
   request_count: number;
   success_count: number;
   error_count: number;
+  /** Refused before routing (not in the success rate). */
+  rejected_count: WithDefault<number>;
+  /** Refused by a client budget or quota. */
+  budget_refused_count: WithDefault<number>;
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
@@ -170,6 +180,10 @@ export interface UsageStatsTable {
   avg_latency_ms: number;
   p95_latency_ms: number;
   max_latency_ms: number;
+  /** Latency histogram of served and failed requests (lib/stats/latency-histogram.ts). */
+  latency_histogram: string | null;
+  /** Time-to-first-token histogram, same encoding. */
+  ttft_histogram: string | null;
   updated_at: EpochMs;
 }
 
@@ -242,6 +256,10 @@ export interface ClientUsageStatsTable {
   request_count: number;
   success_count: number;
   error_count: number;
+  /** Refused before routing (not in the success rate). */
+  rejected_count: WithDefault<number>;
+  /** Refused by a client budget or quota. */
+  budget_refused_count: WithDefault<number>;
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
@@ -249,6 +267,10 @@ export interface ClientUsageStatsTable {
   /** Sum of latencies, so averages combine exactly across hours. */
   latency_sum_ms: number;
   max_latency_ms: number;
+  /** Latency histogram of served and failed requests (lib/stats/latency-histogram.ts). */
+  latency_histogram: string | null;
+  /** Time-to-first-token histogram, same encoding. */
+  ttft_histogram: string | null;
   updated_at: EpochMs;
 }
 

@@ -12,6 +12,7 @@ import { migrateToLatest } from "../db/migrate";
 import { resetAdminPassword } from "../lib/auth/password-reset";
 import { MIN_ADMIN_PASSWORD_LENGTH } from "../lib/auth/password-hash";
 import { parseSettings } from "../lib/config/settings";
+import { fatalErrorLine } from "../lib/runtime/fatal-error";
 
 /** Where the command writes. */
 export interface CommandOutput {
@@ -54,7 +55,7 @@ export async function resetPasswordCommand(environment: Record<string, string | 
       await database.close();
     }
   } catch (error) {
-    output.error(`admin:reset-password: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+    output.error(`admin:reset-password: ${fatalErrorLine(error, environment)}`);
     return 1;
   }
 }

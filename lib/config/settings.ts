@@ -49,6 +49,7 @@ const environmentSchema = z.object({
   ADMIN_RATE_LIMIT_MAX: positiveInt(3000),
   ALERT_SUCCESS_RATE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.95),
   ALERT_MIN_REQUESTS: positiveInt(20),
+  ALERT_ON_REJECTIONS: flag,
   MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024),
   STREAM_FIRST_TOKEN_TIMEOUT_MS: positiveInt(60_000),
   STREAM_IDLE_TIMEOUT_MS: positiveInt(30_000),
@@ -87,7 +88,12 @@ export interface Settings {
    * open all day needs, and apart from the login limit, so using the dashboard never locks anyone out of logging in.
    */
   adminRateLimit: { windowMs: number; max: number };
-  alerts: { successRateThreshold: number; minRequests: number };
+  /**
+   * Error-rate alerts: the success rate (served / (served + failed)) below `successRateThreshold`
+   * with at least `minRequests`; with `onRejections`, also a share of requests refused before
+   * routing above 1 − `successRateThreshold`.
+   */
+  alerts: { successRateThreshold: number; minRequests: number; onRejections: boolean };
   maxBodyBytes: number;
   /** Bounds on a streamed answer: wait for the first content, and the longest gap between chunks. */
   streaming: { firstTokenTimeoutMs: number; idleTimeoutMs: number };
@@ -191,7 +197,7 @@ export function parseSettings(
     alertWebhookUrl: env.ALERT_WEBHOOK_URL ?? null,
     rateLimit: { windowMs: env.RATE_LIMIT_WINDOW_MS, max: env.RATE_LIMIT_MAX },
     adminRateLimit: { windowMs: env.ADMIN_RATE_LIMIT_WINDOW_MS, max: env.ADMIN_RATE_LIMIT_MAX },
-    alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS },
+    alerts: { successRateThreshold: env.ALERT_SUCCESS_RATE_THRESHOLD, minRequests: env.ALERT_MIN_REQUESTS, onRejections: env.ALERT_ON_REJECTIONS },
     maxBodyBytes: env.MAX_BODY_BYTES,
     streaming: { firstTokenTimeoutMs: env.STREAM_FIRST_TOKEN_TIMEOUT_MS, idleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS },
     limitStoreTimeoutMs: env.LIMIT_STORE_TIMEOUT_MS,

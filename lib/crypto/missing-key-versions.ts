@@ -16,7 +16,7 @@ export class MissingKeyVersionError extends Error {
 }
 
 /** Versions named by `stored` values that are not in `known`, ascending. */
-export function missingVersions(stored: readonly string[], known: readonly number[]): number[] {
+function missingVersions(stored: readonly string[], known: readonly number[]): number[] {
   const missing = new Set<number>();
   for (const value of stored) {
     const version = keyVersionOf(value);
@@ -29,8 +29,12 @@ export function missingVersions(stored: readonly string[], known: readonly numbe
 export function missingKeyVersionMessage(count: number, versions: readonly number[], setting?: KeyringSetting): string {
   const versionText = versions.length === 1 ? `version ${versions[0]}` : `versions ${versions.join(", ")}`;
   const subject = count === 1 ? "1 provider API key was" : `${count} provider API keys were`;
-  const where = setting === "KEY_ENCRYPTION_SECRET_ARN" ? "the secret KEY_ENCRYPTION_SECRET_ARN names" : (setting ?? "KEY_ENCRYPTION_KEY (or the secret KEY_ENCRYPTION_SECRET_ARN names)");
-  return `${subject} encrypted under master key ${versionText}, which this process does not have; set ${where} to a keyring that includes ${versionText} (e.g. KEY_ENCRYPTION_KEY="${versions.at(-1)}:<that key>,<the current value>")`;
+  const newest = versions.at(-1);
+  const where =
+    setting === "KEY_ENCRYPTION_SECRET_ARN"
+      ? `the secret KEY_ENCRYPTION_SECRET_ARN names to a keyring that includes ${versionText} (e.g. {"current":${newest},"keys":{"${newest}":"<that key>",…}})`
+      : `${setting ?? "KEY_ENCRYPTION_KEY (or the secret KEY_ENCRYPTION_SECRET_ARN names)"} to a keyring that includes ${versionText} (e.g. KEY_ENCRYPTION_KEY="${newest}:<that key>,<the current value>")`;
+  return `${subject} encrypted under master key ${versionText}, which this process does not have; set ${where}`;
 }
 
 /** Throws {@link MissingKeyVersionError} when an active stored key needs a version not in `known`. */

@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Clock } from "../deps";
+import { ValidationError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { toGatewayError } from "../http/error-handler";
 import { ApiLogRecord, type RequestOutcome } from "./api-log-record";
@@ -29,7 +30,7 @@ export async function completeRequestLog(writer: ApiLogWriter, record: ApiLogRec
 export function outcomeOf(status: number, error: unknown): RequestOutcome {
   if (status < 400) return { status: "success", httpStatus: status };
   const shown = toGatewayError(error);
-  return { status: status === 499 ? "partial" : "error", httpStatus: status, errorCode: shown.code, errorMessage: shown.message };
+  return { status: status === 499 ? "partial" : "error", httpStatus: status, errorCode: shown.code, errorMessage: shown.message, invalidInput: shown instanceof ValidationError };
 }
 
 /** The door a path belongs to, as log rows name it. */

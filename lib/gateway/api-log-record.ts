@@ -10,6 +10,7 @@ import type { NormalizedUsage, TranslationWarning } from "../providers/provider-
 import type { CatalogueModel } from "../router/catalogue-snapshot";
 import type { AttemptError, AttemptTrace } from "../router/key-router";
 import type { RouteTarget } from "../router/model-resolver";
+import { logOutcome } from "../stats/log-outcome";
 import { tokensForCharacters } from "../router/token-estimate";
 import { warningsNote } from "./translation-warnings";
 
@@ -20,6 +21,8 @@ export interface RequestOutcome {
   httpStatus: number;
   errorCode?: string | null;
   errorMessage?: string | null;
+  /** The request was refused as malformed (a `ValidationError`). */
+  invalidInput?: boolean;
 }
 
 /** Longest error message stored (the column is varchar(500)). */
@@ -33,6 +36,7 @@ function truncate(text: string | null, length: number): string | null {
 
 /** One request's log record. */
 export class ApiLogRecord implements AttemptTrace {
+  routed = false;
   attempts = 0;
   attemptErrors: AttemptError[] = [];
   keyId: number | null = null;
@@ -121,6 +125,7 @@ export class ApiLogRecord implements AttemptTrace {
       key_id: this.keyId,
       model: this.model.slice(0, 100),
       status: outcome.status,
+      outcome: logOutcome({ ...outcome, routed: this.routed }),
       http_status: outcome.httpStatus,
       error_code: outcome.errorCode ? outcome.errorCode.slice(0, 64) : null,
       error_message: outcome.errorMessage ? redactSecrets(outcome.errorMessage).slice(0, MAXIMUM_ERROR_MESSAGE_LENGTH) : null,
@@ -132,6 +137,7 @@ export class ApiLogRecord implements AttemptTrace {
       latency_ms: Math.max(0, Math.round(latencyMs)),
       ttft_ms: this.ttftMs === null ? null : Math.round(this.ttftMs),
       attempts: this.attempts,
+      failed_over: this.attempts > 1 ? 1 : 0,
       attempt_errors: this.attemptErrors.length > 0 ? JSON.stringify(this.attemptErrors) : null,
       is_stream: this.isStream ? 1 : 0,
       door: this.door.slice(0, 16),

@@ -15,6 +15,7 @@
 import type { Kysely } from "kysely";
 import { API_LOG_COLUMNS, type Database, type NewApiLogRow } from "../../db/schema";
 import type { Logger } from "../logging/logger";
+import { storedRowOutcome } from "../stats/log-outcome";
 
 /** The `type` of a fallback log line. */
 export const API_LOG_LINE_TYPE = "api_log";
@@ -190,7 +191,17 @@ export function parseApiLogLine(line: string): NewApiLogRow | "invalid" | undefi
     const row: Record<string, unknown> = {};
     // Only the table's columns; anything else in a line is ignored.
     for (const column of API_LOG_COLUMNS) if (source[column] !== undefined) row[column] = source[column];
-    return row as unknown as NewApiLogRow;
+    const parsedRow = row as unknown as NewApiLogRow;
+    // A line written by a version before these columns: derive them as the migration did.
+    parsedRow.outcome ??= storedRowOutcome({
+      status: parsedRow.status,
+      http_status: parsedRow.http_status,
+      error_code: parsedRow.error_code ?? null,
+      attempts: parsedRow.attempts,
+      provider_id: parsedRow.provider_id ?? null,
+    });
+    parsedRow.failed_over ??= parsedRow.attempts > 1 ? 1 : 0;
+    return parsedRow;
   } catch {
     return "invalid";
   }

@@ -13,6 +13,8 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { KeyStatus } from "../../db/schema";
 import { catalogueChanged } from "../catalogue/catalogue-version";
+import { KeyCipherError, keyVersionOf } from "../crypto/key-cipher";
+import { missingKeyVersionMessage } from "../crypto/missing-key-versions";
 import type { AppDeps } from "../deps";
 import { NotFoundError, UnavailableError } from "../errors";
 import type { AppEnv } from "../http/app-env";
@@ -55,7 +57,11 @@ export function keyValidationRoutes(deps: AppDeps, options: KeyValidationOptions
     let apiKey: string;
     try {
       apiKey = deps.cipher.decrypt(key.api_key);
-    } catch {
+    } catch (error) {
+      const version = keyVersionOf(key.api_key);
+      if (error instanceof KeyCipherError && error.code === "unknown_key_version" && version !== undefined) {
+        throw new UnavailableError(`Key ${keyId} cannot be decrypted: ${missingKeyVersionMessage(1, [version])}`);
+      }
       throw new UnavailableError(`Key ${keyId} cannot be decrypted with the current master key`);
     }
     const startedAt = performance.now();

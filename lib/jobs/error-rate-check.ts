@@ -4,8 +4,16 @@
  * `settings.alerts.successRateThreshold` fires (once per alert window); a scope with traffic and
  * a rate at or above the threshold resolves an open incident. A scope with too little traffic to
  * judge keeps its state: no alert, and no premature "recovered".
+ *
+ * Only provider outcomes count (served and failed, lib/stats/log-outcome.ts): a client refused
+ * before routing (its own RPM, a forbidden or unknown model, bad input) or by its budget says
+ * nothing about providers, so it never fires "all providers". With `settings.alerts.onRejections`
+ * (`ALERT_ON_REJECTIONS`), a `rejections` scope fires when the share of all requests refused
+ * before routing rises above 1 − threshold.
  */
+import { sql } from "kysely";
 import { AlertNotifier, type AlertNotifierOptions } from "../alerts/alert-notifier";
+import { OUTCOME_SQL } from "../stats/log-outcome";
 import type { JobContext } from "./job-context";
 
 /** The job's name. */
@@ -21,7 +29,7 @@ export interface ErrorRateOptions {
 
 /** One scope's verdict. */
 export interface ErrorRateScope {
-  /** `overall` or the provider code. */
+  /** `overall`, the provider code, or `rejections` (with `ALERT_ON_REJECTIONS`). */
   scope: string;
   providerId: number | null;
   requests: number;
@@ -53,44 +61,59 @@ export async function runErrorRateCheck(context: JobContext, options: ErrorRateO
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   const minutes = Math.round(windowMs / 60_000);
 
-  const [counts, errorCodes, providers] = await Promise.all([
+  const [counts, providers] = await Promise.all([
     db
       .selectFrom("t_ai_api_logs")
-      .select((eb) => [
-        "provider_id",
-        eb.fn.countAll<number>().as("requests"),
-        eb.fn.sum<number>(eb.case().when("status", "=", "success").then(1).else(0).end()).as("successes"),
-      ])
+      .select((eb) => ["provider_id", OUTCOME_SQL.as("outcome_value"), "error_code", eb.fn.countAll<number>().as("count")])
       .where("created_at", ">=", since)
       .where("created_at", "<=", now)
-      .groupBy("provider_id")
-      .execute(),
-    db
-      .selectFrom("t_ai_api_logs")
-      .select((eb) => ["provider_id", "error_code", eb.fn.countAll<number>().as("count")])
-      .where("created_at", ">=", since)
-      .where("created_at", "<=", now)
-      .where("status", "in", ["error", "partial"])
-      .groupBy(["provider_id", "error_code"])
+      .groupBy(["provider_id", sql`outcome_value`, "error_code"])
       .execute(),
     db.selectFrom("t_ai_providers").select(["id", "code", "name"]).orderBy("id").execute(),
   ]);
 
-  const scopes: Array<{ scope: string; label: string; providerId: number | null; requests: number; successes: number; errors: Map<string, number> }> = [];
-  const overall = { scope: "overall", label: "all providers", providerId: null, requests: 0, successes: 0, errors: new Map<string, number>() };
-  scopes.push(overall);
+  interface Scope {
+    scope: string;
+    label: string;
+    providerId: number | null;
+    requests: number;
+    successes: number;
+    errors: Map<string, number>;
+    /** Which rows count: provider outcomes, or every request for the rejections scope. */
+    counts: (providerId: number | null, outcome: string) => "success" | "failure" | null;
+  }
+  const providerOutcome = (outcome: string) => (outcome === "served" ? "success" : outcome === "failed" ? "failure" : null);
+  const scopes: Scope[] = [{ scope: "overall", label: "all providers", providerId: null, requests: 0, successes: 0, errors: new Map(), counts: (_, outcome) => providerOutcome(outcome) }];
   for (const provider of providers) {
-    const row = counts.find((count) => count.provider_id === provider.id);
-    scopes.push({ scope: provider.code, label: provider.name, providerId: provider.id, requests: Number(row?.requests ?? 0), successes: Number(row?.successes ?? 0), errors: new Map() });
+    scopes.push({
+      scope: provider.code,
+      label: provider.name,
+      providerId: provider.id,
+      requests: 0,
+      successes: 0,
+      errors: new Map(),
+      counts: (providerId, outcome) => (providerId === provider.id ? providerOutcome(outcome) : null),
+    });
   }
-  for (const row of counts) {
-    overall.requests += Number(row.requests);
-    overall.successes += Number(row.successes);
+  if (settings.alerts.onRejections) {
+    scopes.push({
+      scope: "rejections",
+      label: "requests refused before routing",
+      providerId: null,
+      requests: 0,
+      successes: 0,
+      errors: new Map(),
+      counts: (_, outcome) => (outcome === "rejected" ? "failure" : "success"),
+    });
   }
-  for (const row of errorCodes) {
-    const code = row.error_code ?? "unknown";
-    for (const scope of scopes) {
-      if (scope.providerId === null || scope.providerId === row.provider_id) scope.errors.set(code, (scope.errors.get(code) ?? 0) + Number(row.count));
+  for (const scope of scopes) {
+    for (const row of counts) {
+      const counted = scope.counts(row.provider_id, row.outcome_value);
+      const count = Number(row.count);
+      if (counted === null) continue;
+      scope.requests += count;
+      if (counted === "success") scope.successes += count;
+      else scope.errors.set(row.error_code ?? "unknown", (scope.errors.get(row.error_code ?? "unknown") ?? 0) + count);
     }
   }
 
@@ -112,9 +135,11 @@ export async function runErrorRateCheck(context: JobContext, options: ErrorRateO
       action = await notifier.fire({
         kind: "error_rate",
         incidentKey,
-        title: `Success rate ${percent(successRate!)} for ${scope.label}`,
+        title: scope.scope === "rejections" ? `${percent(1 - successRate!)} of requests refused before routing` : `Success rate ${percent(successRate!)} for ${scope.label}`,
         lines: [
-          `Success rate ${percent(successRate!)} (${scope.successes}/${scope.requests}) over the last ${minutes} minutes for ${scope.label}; threshold ${percent(threshold)}.`,
+          scope.scope === "rejections"
+            ? `${scope.requests - scope.successes} of ${scope.requests} requests were refused before routing (client limits, forbidden or unknown models, bad input) over the last ${minutes} minutes; alert above ${percent(1 - threshold)}.`
+            : `Success rate ${percent(successRate!)} (${scope.successes}/${scope.requests}) over the last ${minutes} minutes for ${scope.label}; threshold ${percent(threshold)}.`,
           ...(topErrors.length ? [`Top errors: ${topErrors.map(([code, count]) => `${code} ×${count}`).join(", ")}`] : []),
         ],
         details: { scope: scope.scope, providerId: scope.providerId, requests: scope.requests, successes: scope.successes, successRate, threshold, topErrors: Object.fromEntries(topErrors) },

@@ -3,11 +3,12 @@
  * GET /docs (a reference page rendering it), served under the dashboard's strict CSP.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import packageJson from "../../package.json";
+import { version } from "../../package.json";
 import { DASHBOARD_CSP } from "../dashboard/dashboard-routes";
 import type { AppEnv } from "../http/app-env";
 import { buildOpenApiDocument, type MountedRoute } from "./openapi-document";
-import { REFERENCE_PAGE_CSS, REFERENCE_PAGE_HTML, REFERENCE_PAGE_JS } from "./reference-page";
+import { REFERENCE_PAGE_CSS, REFERENCE_PAGE_HTML } from "./reference-page";
+import { REFERENCE_PAGE_JS } from "./reference-page-script";
 
 const DESCRIPTION =
   "Serverless AI model gateway. Model calls (/v1/*, /api/ai/*) take a client key or an admin token; " +
@@ -30,7 +31,7 @@ export function apiReferenceRoutes(routes: () => readonly MountedRoute[]) {
   app.use("/docs/*", referenceHeaders);
   app.use("/docs", referenceHeaders);
   app.get("/openapi.json", (c) => {
-    document ??= JSON.stringify(buildOpenApiDocument(routes(), { title: "modelgate", version: packageJson.version, description: DESCRIPTION }));
+    document ??= JSON.stringify(buildOpenApiDocument(routes(), { title: "modelgate", version, description: DESCRIPTION }));
     return c.body(document, 200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
   });
   app.get("/docs", (c) => c.html(REFERENCE_PAGE_HTML));

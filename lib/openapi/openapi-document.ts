@@ -78,8 +78,11 @@ const COMPONENT_RESPONSES = {
   ModelError: { description: "Refused or failed, in the door's own error format.", content: { "application/json": { schema: { $ref: "#/components/schemas/ModelErrorBody" } } } },
 };
 
-/** The success and error answers a family documents. */
-function responsesOf(family: RouteFamily): Record<string, unknown> {
+/** The success and error answers a route documents, by its family (and a `.csv` path's file). */
+function responsesOf(family: RouteFamily, path: string): Record<string, unknown> {
+  if (path.endsWith(".csv")) {
+    return { "200": { description: "The selected rows as CSV, with a header row.", content: { "text/csv": { schema: { type: "string" } } } }, default: ADMIN_ERROR };
+  }
   if (family === "model") {
     return { "200": { description: "The door's own answer: JSON, or text/event-stream when the request streams." }, default: MODEL_ERROR };
   }
@@ -116,7 +119,7 @@ function buildOperation(method: string, path: string, recorded: RecordedSchema[]
     tags: [tagOf(path)],
     security: securityOf(family),
     parameters,
-    responses: responsesOf(family),
+    responses: responsesOf(family, path),
   };
   const body = schemaOf("json", "Body");
   if (body) {

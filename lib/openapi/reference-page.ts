@@ -1,11 +1,4 @@
-/** The static parts of /docs: the HTML shell, its stylesheet and its script. */
-import { renderApiReference } from "./reference-page-script";
-
-/**
- * The page's script: the render function's own source, called once. `__name` is defined first
- * because a build that keeps function names wraps named closures in calls to it.
- */
-export const REFERENCE_PAGE_JS = `"use strict";\nvar __name = function (target) { return target; };\n(${renderApiReference.toString()})();\n`;
+/** The static parts of /docs besides its script: the HTML shell and its stylesheet. */
 
 export const REFERENCE_PAGE_CSS = `
 :root { color-scheme: light dark; font-family: system-ui, sans-serif; }

@@ -10,7 +10,7 @@ export const SECURITY_SCHEMES = {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description: "Admin token from POST /api/auth/login (Authorization: Bearer <token>).",
+    description: "Admin token from POST /api/auth/login (Authorization: Bearer <token>). A viewer's token may call the GET routes only.",
   },
   clientKeyBearer: {
     type: "http",

@@ -7,6 +7,8 @@ const SUMMARIES: Record<string, string> = {
   "GET /health": "Health of the database and the limit store",
   "GET /openapi.json": "This API description (OpenAPI 3.1)",
   "GET /docs": "API reference page",
+  "GET /docs/assets/reference.js": "API reference page script",
+  "GET /docs/assets/reference.css": "API reference page stylesheet",
   "POST /api/auth/login": "Log in as an admin user; returns a bearer token",
   "POST /api/auth/logout": "Revoke every token of the caller",
   "POST /api/auth/password": "Change the caller's own password; returns a new token",
@@ -32,8 +34,10 @@ const SUMMARIES: Record<string, string> = {
   "DELETE /api/admin/clients/{id}": "Revoke a client key",
   "GET /api/admin/ai-stats": "Usage totals over a time range",
   "GET /api/admin/ai-stats/timeseries": "Usage over time",
-  "GET /api/admin/ai-stats/top-errors": "Most frequent errors",
+  "GET /api/admin/ai-stats/usage": "Usage by provider, model, key or client: success rate, rejections, tokens, cost, p50/p95 latency and TTFT",
+  "GET /api/admin/ai-stats/top-errors": "Most frequent errors, with client and key",
   "GET /api/admin/ai-logs": "Search request logs",
+  "GET /api/admin/ai-logs/export.csv": "Export the filtered request logs as CSV",
   "GET /api/admin/ai-logs/{id}": "Read one request log row",
   "GET /api/admin/alerts/config": "Alert thresholds in effect",
   "GET /api/admin/alerts/webhooks": "List alert webhooks",
@@ -44,6 +48,8 @@ const SUMMARIES: Record<string, string> = {
   "GET /api/admin/alerts/history": "Alerts sent",
   "GET /api/admin/jobs": "Scheduled jobs",
   "POST /api/admin/jobs/{name}/run": "Run a scheduled job now",
+  "GET /api/admin/ai-stats/usage": "Usage by provider, model, key or client",
+  "GET /api/admin/ai-logs/export.csv": "Export the filtered request logs as CSV",
   "GET /api/admin/users": "List admin users (never their password hashes)",
   "POST /api/admin/users": "Add an admin user (role admin or viewer)",
   "GET /api/admin/users/{id}": "Read an admin user",
@@ -51,6 +57,16 @@ const SUMMARIES: Record<string, string> = {
   "DELETE /api/admin/users/{id}": "Delete an admin user (not yourself, not the last active admin)",
   "GET /api/admin/audit": "Audit trail of admin changes, newest first (keyset pages)",
   "GET /api/admin/audit/export.csv": "Audit trail as CSV (same filters)",
+  "GET /api/admin/clients/{id}/budgets": "A client key's budgets",
+  "PUT /api/admin/clients/{id}/budgets": "Set a client key's budgets",
+  "GET /api/admin/clients/{id}/spend": "A client key's spend in each budget period",
+  "GET /api/admin/ai-aliases": "List model aliases",
+  "POST /api/admin/ai-aliases": "Add a model alias",
+  "GET /api/admin/ai-aliases/{id}": "Read a model alias",
+  "PUT /api/admin/ai-aliases/{id}": "Update a model alias",
+  "DELETE /api/admin/ai-aliases/{id}": "Delete a model alias",
+  "GET /api/admin/ai-models/{id}/prices": "A model's price history",
+  "POST /api/admin/ai-models/{id}/prices": "Add a price for a model from a date",
   "GET /admin": "Dashboard (redirects to /admin/)",
   "GET /admin/{path}": "Dashboard page",
   "GET /admin/assets/app.js": "Dashboard script",
@@ -80,6 +96,7 @@ export function routeSummary(method: string, path: string): string {
   const subject = segments.filter((segment) => !segment.startsWith("{")).at(-1) ?? "root";
   if (method === "GET" && !last.startsWith("{")) return `List ${subject}`;
   if (method === "POST" && !last.startsWith("{") && segments.at(-2)?.startsWith("{")) return `${capitalise(last)} one of ${segments.at(-3) ?? "them"}`;
+  if (last.startsWith("{")) return `${VERBS[method] ?? method} one of ${subject}`;
   return `${VERBS[method] ?? method} ${subject}`;
 }
 

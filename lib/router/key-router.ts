@@ -52,6 +52,8 @@ export interface AttemptError {
 
 /** Where the router reports what one request did (the request's log record implements it). */
 export interface AttemptTrace {
+  /** Set once the router takes the request: what follows is the gateway's or a provider's doing. */
+  routed: boolean;
   /** Upstream calls made. */
   attempts: number;
   attemptErrors: AttemptError[];
@@ -265,6 +267,7 @@ export class KeyRouter {
    */
   async route<Result>(route: RouteRequest, call: (attempt: RouteAttempt) => Promise<Result>): Promise<RoutedCall & { result: Result }> {
     const { snapshot, target } = route;
+    route.trace.routed = true;
     const provider = target.provider;
     const keys = snapshot.keysByProvider.get(provider.id) ?? [];
     if (keys.length === 0) throw noKeysConfigured(provider, snapshot.missingKeyVersionsByProvider?.get(provider.id));

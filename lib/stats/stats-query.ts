@@ -14,6 +14,9 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuil
 import type { Database } from "../../db/schema";
 import { HOUR_MS, hourStart } from "../jobs/job-context";
 import { ROLLUP_JOB } from "../jobs/hourly-rollup";
+import type { SqlDialect } from "../../db/connection";
+import { addHistogramText, emptyHistogram, histogramBucketSql, type Histogram } from "./latency-histogram";
+import { OUTCOME_SQL, type LogOutcome } from "./log-outcome";
 
 /** Filters shared by the statistics queries; times are epoch ms, `to` exclusive. */
 export interface StatsFilter {
@@ -28,8 +31,14 @@ export interface StatsFilter {
 /** Additive sums: they combine across hours and sources exactly. */
 export interface UsageSums {
   requests: number;
+  /** Served (`served` outcome). */
   successCount: number;
+  /** Failed after routing began (`failed` outcome). */
   errorCount: number;
+  /** Refused before routing. */
+  rejectedCount: number;
+  /** Refused by a client budget or quota. */
+  budgetRefusedCount: number;
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
@@ -70,7 +79,7 @@ export function planRange(filter: StatsFilter, rolledUpThrough: number): RangePl
 
 /** An empty sum. */
 export function emptySums(): UsageSums {
-  return { requests: 0, successCount: 0, errorCount: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0, latencySum: 0, maxLatencyMs: 0 };
+  return { requests: 0, successCount: 0, errorCount: 0, rejectedCount: 0, budgetRefusedCount: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0, latencySum: 0, maxLatencyMs: 0 };
 }
 
 /** Adds `source` into `target`. */
@@ -78,6 +87,8 @@ export function addSums(target: UsageSums, source: UsageSums): UsageSums {
   target.requests += source.requests;
   target.successCount += source.successCount;
   target.errorCount += source.errorCount;
+  target.rejectedCount += source.rejectedCount;
+  target.budgetRefusedCount += source.budgetRefusedCount;
   target.promptTokens += source.promptTokens;
   target.completionTokens += source.completionTokens;
   target.totalTokens += source.totalTokens;
@@ -88,7 +99,7 @@ export function addSums(target: UsageSums, source: UsageSums): UsageSums {
 }
 
 /** Dimension a time series can be split by. */
-export type StatsGroupBy = "none" | "provider" | "key" | "model";
+export type StatsGroupBy = "none" | "provider" | "key" | "model" | "client";
 
 /** One aggregated row: a bucket (or null) and a group (or null) with its sums. */
 export interface GroupedSums {
@@ -109,17 +120,34 @@ function bucketExpression(column: string, bucketing: Bucketing): RawBuilder<numb
   return sql<number | null>`${shifted} - ${shifted} % ${bucketing.sizeMs} - ${bucketing.offsetMs}`;
 }
 
-const STATS_GROUP_COLUMN: Record<Exclude<StatsGroupBy, "none">, string> = { provider: "provider_id", key: "key_id", model: "model" };
+const STATS_GROUP_COLUMN: Record<Exclude<StatsGroupBy, "none">, string> = { provider: "provider_id", key: "key_id", model: "model", client: "client_id" };
 
-/** Aggregates whole hours from the rollups: per client when the filter names a client. */
-async function sumStats(db: Kysely<Database>, range: { from: number; to: number }, filter: StatsFilter, groupBy: StatsGroupBy, bucketing: Bucketing | null): Promise<GroupedSums[]> {
-  const perClient = filter.clientId !== undefined;
+/** The per-client rollup answers queries that filter or group by client. */
+const readsPerClient = (filter: StatsFilter, groupBy: StatsGroupBy) => filter.clientId !== undefined || groupBy === "client";
+
+/** The rollup rows of whole hours in `range` that match the filter (per client when it names a client). */
+function statsRows(db: Kysely<Database>, range: { from: number; to: number }, filter: StatsFilter, perClient: boolean) {
   let query = db
     .selectFrom(perClient ? "t_client_usage_stats" : "t_ai_usage_stats")
+    .where("hour_start", ">=", range.from)
+    .where("hour_start", "<", range.to);
+  if (filter.clientId !== undefined) query = query.where(sql.ref("client_id"), "=", filter.clientId);
+  if (filter.providerId !== undefined) query = query.where("provider_id", "=", filter.providerId);
+  if (filter.keyId !== undefined) query = query.where("key_id", "=", filter.keyId);
+  if (filter.model !== undefined) query = query.where("model", "=", filter.model);
+  return query;
+}
+
+/** Aggregates whole hours from the rollups. */
+async function sumStats(db: Kysely<Database>, range: { from: number; to: number }, filter: StatsFilter, groupBy: StatsGroupBy, bucketing: Bucketing | null): Promise<GroupedSums[]> {
+  const perClient = readsPerClient(filter, groupBy);
+  let query = statsRows(db, range, filter, perClient)
     .select((eb) => [
       eb.fn.sum<number>("request_count").as("requests"),
       eb.fn.sum<number>("success_count").as("success_count"),
       eb.fn.sum<number>("error_count").as("error_count"),
+      eb.fn.sum<number>("rejected_count").as("rejected_count"),
+      eb.fn.sum<number>("budget_refused_count").as("budget_refused_count"),
       eb.fn.sum<number>("prompt_tokens").as("prompt_tokens"),
       eb.fn.sum<number>("completion_tokens").as("completion_tokens"),
       eb.fn.sum<number>("total_tokens").as("total_tokens"),
@@ -128,13 +156,7 @@ async function sumStats(db: Kysely<Database>, range: { from: number; to: number 
       eb.fn.max<number>("max_latency_ms").as("max_latency"),
       (bucketing ? bucketExpression("hour_start", bucketing) : sql<number | null>`NULL`).as("bucket"),
       (groupBy === "none" ? sql<unknown>`NULL` : sql.ref(STATS_GROUP_COLUMN[groupBy])).as("grp"),
-    ])
-    .where("hour_start", ">=", range.from)
-    .where("hour_start", "<", range.to);
-  if (perClient) query = query.where(sql.ref("client_id"), "=", filter.clientId);
-  if (filter.providerId !== undefined) query = query.where("provider_id", "=", filter.providerId);
-  if (filter.keyId !== undefined) query = query.where("key_id", "=", filter.keyId);
-  if (filter.model !== undefined) query = query.where("model", "=", filter.model);
+    ]);
   if (bucketing) query = query.groupBy(sql`bucket`);
   if (groupBy !== "none") query = query.groupBy(sql`grp`);
   return (await query.execute()).filter((row) => row.requests !== null).map(toGroupedSums);
@@ -144,6 +166,7 @@ const LOG_GROUP_COLUMN: Record<Exclude<StatsGroupBy, "none">, RawBuilder<unknown
   provider: sql`COALESCE(provider_id, 0)`,
   key: sql`COALESCE(key_id, 0)`,
   model: sql.ref("model"),
+  client: sql`COALESCE(client_id, 0)`,
 };
 
 /**
@@ -165,8 +188,10 @@ async function sumLogs(db: Kysely<Database>, range: { from: number; to: number }
     .selectFrom("t_ai_api_logs")
     .select((eb) => [
       eb.fn.countAll<number>().as("requests"),
-      eb.fn.sum<number>(eb.case().when("status", "=", "success").then(1).else(0).end()).as("success_count"),
-      eb.fn.sum<number>(eb.case().when("status", "=", "success").then(0).else(1).end()).as("error_count"),
+      eb.fn.sum<number>(outcomeIs("served")).as("success_count"),
+      eb.fn.sum<number>(outcomeIs("failed")).as("error_count"),
+      eb.fn.sum<number>(outcomeIs("rejected")).as("rejected_count"),
+      eb.fn.sum<number>(outcomeIs("budget")).as("budget_refused_count"),
       eb.fn.sum<number>("prompt_tokens").as("prompt_tokens"),
       eb.fn.sum<number>("completion_tokens").as("completion_tokens"),
       eb.fn.sum<number>("total_tokens").as("total_tokens"),
@@ -184,6 +209,9 @@ async function sumLogs(db: Kysely<Database>, range: { from: number; to: number }
   return (await query.execute()).filter((row) => Number(row.requests) > 0).map(toGroupedSums);
 }
 
+/** 1 for rows of `outcome`, else 0. */
+const outcomeIs = (outcome: LogOutcome) => sql<number>`CASE WHEN ${OUTCOME_SQL} = ${outcome} THEN 1 ELSE 0 END`;
+
 function toGroupedSums(row: Record<string, unknown>): GroupedSums {
   const number = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
   return {
@@ -193,6 +221,8 @@ function toGroupedSums(row: Record<string, unknown>): GroupedSums {
       requests: number(row.requests),
       successCount: number(row.success_count),
       errorCount: number(row.error_count),
+      rejectedCount: number(row.rejected_count),
+      budgetRefusedCount: number(row.budget_refused_count),
       promptTokens: number(row.prompt_tokens),
       completionTokens: number(row.completion_tokens),
       totalTokens: number(row.total_tokens),
@@ -228,13 +258,21 @@ export async function aggregateUsage(
   return { rows: [...merged.values()], plan };
 }
 
+/** Served / (served + failed): refusals say nothing about providers; null without either. */
+export function successRateOf(sums: Pick<UsageSums, "successCount" | "errorCount">): number | null {
+  const routed = sums.successCount + sums.errorCount;
+  return routed > 0 ? sums.successCount / routed : null;
+}
+
 /** Totals of a range as the API shows them. */
 export function sumsView(sums: UsageSums) {
   return {
     requests: sums.requests,
     successCount: sums.successCount,
     errorCount: sums.errorCount,
-    successRate: sums.requests > 0 ? sums.successCount / sums.requests : null,
+    rejectedCount: sums.rejectedCount,
+    budgetRefusedCount: sums.budgetRefusedCount,
+    successRate: successRateOf(sums),
     promptTokens: sums.promptTokens,
     completionTokens: sums.completionTokens,
     totalTokens: sums.totalTokens,
@@ -249,4 +287,55 @@ export async function queryStatsTotals(db: Kysely<Database>, filter: StatsFilter
   const { rows, plan } = await aggregateUsage(db, filter);
   const total = rows.reduce((sum, row) => addSums(sum, row.sums), emptySums());
   return { ...sumsView(total), plan };
+}
+
+/** Latency and TTFT histograms of one group over a range. */
+export interface GroupHistograms {
+  latency: Histogram;
+  ttft: Histogram;
+}
+
+/**
+ * Latency and TTFT histograms per group over a range, from the same sources as
+ * {@link aggregateUsage}: the rollup rows' stored histograms for whole hours (one short text per
+ * hour, provider, key and model: bounded by the rollup's size, not the logs'), the logs bucketed by
+ * the same expression for the rest. Keyed like the groups of {@link aggregateUsage}.
+ */
+export async function aggregateHistograms(db: Kysely<Database>, dialect: SqlDialect, filter: StatsFilter, groupBy: StatsGroupBy, plan: RangePlan): Promise<Map<number | string | null, GroupHistograms>> {
+  const result = new Map<number | string | null, GroupHistograms>();
+  const entry = (group: unknown) => {
+    const key = group === null || group === undefined ? null : typeof group === "string" ? group : Number(group);
+    let histograms = result.get(key);
+    if (!histograms) result.set(key, (histograms = { latency: emptyHistogram(), ttft: emptyHistogram() }));
+    return histograms;
+  };
+  const groupOfLogs = groupBy === "none" ? sql<unknown>`NULL` : LOG_GROUP_COLUMN[groupBy];
+  const logBuckets = (range: { from: number; to: number }, column: "latency_ms" | "ttft_ms") =>
+    db
+      .selectFrom("t_ai_api_logs")
+      .select((eb) => [groupOfLogs.as("grp"), histogramBucketSql(column, dialect).as("bucket"), eb.fn.countAll<number>().as("count")])
+      .where("created_at", ">=", range.from)
+      .where("created_at", "<", range.to)
+      .where((eb) => logFilterCondition(eb, filter))
+      .where(column, "is not", null)
+      .where(OUTCOME_SQL, "in", ["served", "failed"])
+      .groupBy([sql`grp`, sql`bucket`])
+      .execute();
+  const [statsRowsFound, ...logParts] = await Promise.all([
+    plan.stats
+      ? statsRows(db, plan.stats, filter, readsPerClient(filter, groupBy))
+          .select([(groupBy === "none" ? sql<unknown>`NULL` : sql.ref(STATS_GROUP_COLUMN[groupBy])).as("grp"), "latency_histogram", "ttft_histogram"])
+          .execute()
+      : Promise.resolve([]),
+    ...plan.logs.flatMap((range) => [logBuckets(range, "latency_ms").then((rows) => ({ rows, metric: "latency" as const })), logBuckets(range, "ttft_ms").then((rows) => ({ rows, metric: "ttft" as const }))]),
+  ]);
+  for (const row of statsRowsFound) {
+    const histograms = entry(row.grp);
+    addHistogramText(histograms.latency, row.latency_histogram);
+    addHistogramText(histograms.ttft, row.ttft_histogram);
+  }
+  for (const part of logParts) {
+    for (const row of part.rows) entry(row.grp)[part.metric][Number(row.bucket)] += Number(row.count);
+  }
+  return result;
 }

@@ -6,6 +6,7 @@ import * as z from "zod";
 import { integerTextSchema } from "../http/validation";
 import { LOG_STATUSES } from "../../db/schema";
 import { DAY_MS } from "../jobs/job-context";
+import { LOG_OUTCOMES } from "./log-outcome";
 
 /** Longest range any statistics query accepts. */
 export const MAX_RANGE_MS = 400 * DAY_MS;
@@ -44,18 +45,32 @@ export type StatsFilterQuery = z.infer<typeof statsFilterSchema>;
 /** `GET /api/admin/ai-stats/timeseries`. */
 export const timeseriesQuerySchema = statsFilterSchema.extend({
   interval: z.enum(["hour", "day"]).default("hour"),
-  groupBy: z.enum(["none", "provider", "key", "model"]).default("none"),
+  groupBy: z.enum(["none", "provider", "key", "model", "client"]).default("none"),
   /** Minutes east of UTC for day buckets (e.g. 480 for UTC+8); whole hours keep hourly rollups exact. */
   tzOffsetMinutes: integerTextSchema(-720, 840).default(0),
 });
+
+/** The preset ranges of the usage view, ending at `to` (default now). */
+export const USAGE_RANGES: Record<"24h" | "7d" | "30d", number> = { "24h": DAY_MS, "7d": 7 * DAY_MS, "30d": 30 * DAY_MS };
+
+/** `GET /api/admin/ai-stats/usage`: a preset `range`, or `from`/`to` as elsewhere (not both). */
+export const usageQuerySchema = statsFilterSchema
+  .extend({
+    range: z.enum(["24h", "7d", "30d"]).optional(),
+    groupBy: z.enum(["provider", "model", "key", "client"]).default("provider"),
+  })
+  .refine((query) => query.range === undefined || query.from === undefined, { message: "give either range or from, not both", path: ["range"] });
 
 /** `GET /api/admin/ai-stats/top-errors`. */
 export const topErrorsQuerySchema = statsFilterSchema.extend({
   limit: integerTextSchema(1, 50).default(10),
 });
 
-/** `GET /api/admin/ai-logs`. */
-export const logListQuerySchema = z.object({
+/** `true`/`false` in a query string. */
+const booleanText = z.enum(["true", "false"], { message: "must be true or false" }).transform((value) => value === "true");
+
+/** The filters of `GET /api/admin/ai-logs` and its CSV export. */
+export const logFilterQuerySchema = z.object({
   from: timeParamSchema.optional(),
   to: timeParamSchema.optional(),
   providerId: positiveId.optional(),
@@ -64,6 +79,15 @@ export const logListQuerySchema = z.object({
   clientId: positiveId.optional(),
   status: z.enum(LOG_STATUSES).optional(),
   errorCode: z.string().trim().min(1).max(64).optional(),
+  outcome: z.enum(LOG_OUTCOMES).optional(),
+  /** Only requests that tried more than one upstream call. */
+  failoversOnly: booleanText.optional(),
+});
+/** Validated log filters. */
+export type LogFilterQuery = z.infer<typeof logFilterQuerySchema>;
+
+/** `GET /api/admin/ai-logs`. */
+export const logListQuerySchema = logFilterQuerySchema.extend({
   /** The `id` of the last item of the previous page. */
   cursor: positiveId.optional(),
   limit: integerTextSchema(1, 200).default(50),

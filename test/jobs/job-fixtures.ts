@@ -6,6 +6,8 @@
 import { migrateToLatest } from "../../db/migrate";
 import { seedCatalogue } from "../../db/seed";
 import type { NewApiLogRow } from "../../db/schema";
+import { addHistogram, addHistogramText, emptyHistogram, histogramBucket, type Histogram } from "../../lib/stats/latency-histogram";
+import { storedRowOutcome, type LogOutcome } from "../../lib/stats/log-outcome";
 import { parseSettings } from "../../lib/config/settings";
 import type { JobContext, Sleep } from "../../lib/jobs/job-context";
 import type { LimitStore } from "../../lib/limits/limit-store";
@@ -102,42 +104,90 @@ export function logRow(overrides: Partial<NewApiLogRow> & { created_at: number }
     attempts: 1,
     attempt_errors: null,
     is_stream: 0,
+    failed_over: (overrides.attempts ?? 1) > 1 ? 1 : 0,
     ...overrides,
   };
 }
 
 const MODELS_BY_PROVIDER: Record<number, string[]> = { 1: ["gpt-4.1", "gpt-4.1-mini"], 2: ["claude-sonnet-4-6"], 3: ["deepseek-chat"] };
 
-/** `count` random rows with `created_at` in `[from, to)`: mixed providers, keys (some null), statuses, latencies. */
+/**
+ * `count` random rows with `created_at` in `[from, to)`: mixed providers, keys (some null),
+ * outcomes (served, failed, refused before routing, refused by a budget; some failovers), latencies
+ * and streamed times to first token. One row in ten has no `outcome`, as a row written before the
+ * column existed, so its outcome comes from the stored-row rule.
+ */
 export function randomLogs(random: () => number, count: number, from: number, to: number): NewApiLogRow[] {
   const rows: NewApiLogRow[] = [];
   for (let index = 0; index < count; index += 1) {
     const providerRoll = random();
-    const providerId = providerRoll < 0.05 ? null : 1 + Math.floor(random() * 3);
+    let providerId: number | null = providerRoll < 0.05 ? null : 1 + Math.floor(random() * 3);
     const models = MODELS_BY_PROVIDER[providerId ?? 1];
-    const statusRoll = random();
-    const status = statusRoll < 0.8 ? "success" : statusRoll < 0.95 ? "error" : "partial";
+    let keyId: number | null = providerId === null || random() < 0.05 ? null : providerId * 10 + Math.floor(random() * 2);
+    const roll = random();
+    const kind = roll < 0.65 ? "served" : roll < 0.7 ? "partial" : roll < 0.82 ? "failed" : roll < 0.92 ? "rejected" : roll < 0.95 ? "budget" : "failover";
+    let status: NewApiLogRow["status"] = "success";
+    let httpStatus = 200;
+    let errorCode: string | null = null;
+    let attempts = 1;
+    if (kind === "partial") [status, httpStatus, errorCode] = ["partial", 499, "client_closed_request"];
+    if (kind === "failed") [status, httpStatus, errorCode] = ["error", 502, random() < 0.5 ? "upstream_error" : "rate_limited"];
+    if (kind === "failover") attempts = 2;
+    if (kind === "rejected" || kind === "budget") {
+      attempts = 0;
+      keyId = null;
+      status = "error";
+      if (kind === "budget") [httpStatus, errorCode] = [429, random() < 0.5 ? "budget_exceeded" : "token_quota_exceeded"];
+      else if (random() < 0.5) [providerId, httpStatus, errorCode] = [null, 429, "rate_limit_exceeded"];
+      else [httpStatus, errorCode] = [403, "forbidden"];
+    }
     const prompt = Math.floor(random() * 2000);
     const completion = Math.floor(random() * 800);
-    rows.push(
-      logRow({
-        created_at: from + Math.floor(random() * (to - from)),
-        provider_id: providerId,
-        key_id: providerId === null || random() < 0.05 ? null : providerId * 10 + Math.floor(random() * 2),
-        client_id: random() < 0.5 ? 1 : 2,
-        model: models[Math.floor(random() * models.length)],
-        status,
-        http_status: status === "success" ? 200 : 502,
-        error_code: status === "success" ? null : random() < 0.5 ? "upstream_error" : "rate_limited",
-        prompt_tokens: prompt,
-        completion_tokens: completion,
-        total_tokens: prompt + completion,
-        cost: Math.round(random() * 1e6) / 1e8,
-        latency_ms: Math.floor(random() * random() * 5000),
-      }),
-    );
+    const latency = attempts === 0 ? Math.floor(random() * 5) : Math.floor(random() * random() * 5000);
+    const stream = attempts > 0 && random() < 0.5;
+    const row = logRow({
+      created_at: from + Math.floor(random() * (to - from)),
+      provider_id: providerId,
+      key_id: keyId,
+      client_id: random() < 0.5 ? 1 : 2,
+      model: models[Math.floor(random() * models.length)],
+      status,
+      http_status: httpStatus,
+      error_code: errorCode,
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      cost: Math.round(random() * 1e6) / 1e8,
+      latency_ms: latency,
+      ttft_ms: stream ? Math.floor(latency * random()) : null,
+      is_stream: stream ? 1 : 0,
+      attempts,
+      failed_over: attempts > 1 ? 1 : 0,
+    });
+    row.outcome = random() < 0.1 ? null : rowOutcome(row);
+    rows.push(row);
   }
   return rows;
+}
+
+/** A generated row's outcome: the stored one, or the rule's for rows without it. */
+export function rowOutcome(row: NewApiLogRow): LogOutcome {
+  return (
+    row.outcome ??
+    storedRowOutcome({ status: row.status, http_status: row.http_status, error_code: row.error_code ?? null, attempts: row.attempts, provider_id: row.provider_id ?? null })
+  );
+}
+
+/** Latency and TTFT histograms of rows, as the rollup builds them (routed rows only). */
+export function referenceHistograms(rows: NewApiLogRow[]): { latency: Histogram; ttft: Histogram } {
+  const latency = emptyHistogram();
+  const ttft = emptyHistogram();
+  for (const row of rows) {
+    if (!["served", "failed"].includes(rowOutcome(row))) continue;
+    latency[histogramBucket(row.latency_ms)] += 1;
+    if (row.ttft_ms !== null && row.ttft_ms !== undefined) ttft[histogramBucket(row.ttft_ms)] += 1;
+  }
+  return { latency, ttft };
 }
 
 /** Inserts rows in multi-row statements. */
@@ -152,10 +202,14 @@ export interface ExpectedUsage {
   request_count: number;
   success_count: number;
   error_count: number;
+  rejected_count: number;
+  budget_refused_count: number;
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
   cost: number;
+  latency_histogram: Histogram;
+  ttft_histogram: Histogram;
   avg_latency_ms: number;
   p95_latency_ms: number;
   max_latency_ms: number;
@@ -173,11 +227,16 @@ export function referenceRollup(rows: NewApiLogRow[], from: number, to: number):
   const result = new Map<string, ExpectedUsage>();
   for (const [id, members] of groups) {
     const latencies = members.map((row) => row.latency_ms ?? 0).sort((a, b) => a - b);
-    const successes = members.filter((row) => row.status === "success").length;
+    const counted = (outcome: LogOutcome) => members.filter((row) => rowOutcome(row) === outcome).length;
+    const histograms = referenceHistograms(members);
     result.set(id, {
       request_count: members.length,
-      success_count: successes,
-      error_count: members.length - successes,
+      success_count: counted("served"),
+      error_count: counted("failed"),
+      rejected_count: counted("rejected"),
+      budget_refused_count: counted("budget"),
+      latency_histogram: histograms.latency,
+      ttft_histogram: histograms.ttft,
       prompt_tokens: members.reduce((sum, row) => sum + (row.prompt_tokens ?? 0), 0),
       completion_tokens: members.reduce((sum, row) => sum + (row.completion_tokens ?? 0), 0),
       total_tokens: members.reduce((sum, row) => sum + (row.total_tokens ?? 0), 0),
@@ -201,6 +260,10 @@ export async function readUsage(context: JobContext): Promise<Map<string, Expect
         request_count: Number(row.request_count),
         success_count: Number(row.success_count),
         error_count: Number(row.error_count),
+        rejected_count: Number(row.rejected_count),
+        budget_refused_count: Number(row.budget_refused_count),
+        latency_histogram: addHistogramText(emptyHistogram(), row.latency_histogram),
+        ttft_histogram: addHistogramText(emptyHistogram(), row.ttft_histogram),
         prompt_tokens: Number(row.prompt_tokens),
         completion_tokens: Number(row.completion_tokens),
         total_tokens: Number(row.total_tokens),
@@ -231,6 +294,11 @@ export function expectUsageEqual(actual: Map<string, ExpectedUsage>, expected: M
 export interface ExpectedClientUsage {
   request_count: number;
   success_count: number;
+  error_count: number;
+  rejected_count: number;
+  budget_refused_count: number;
+  latency_histogram: Histogram;
+  ttft_histogram: Histogram;
   total_tokens: number;
   cost: number;
   latency_sum_ms: number;
@@ -243,9 +311,28 @@ export function referenceClientRollup(rows: NewApiLogRow[], from: number, to: nu
   for (const row of rows) {
     if (row.created_at < from || row.created_at >= to) continue;
     const id = `${row.created_at - (row.created_at % HOUR)}|${row.client_id ?? 0}|${row.provider_id ?? 0}|${row.key_id ?? 0}|${row.model}`;
-    const entry = result.get(id) ?? { request_count: 0, success_count: 0, total_tokens: 0, cost: 0, latency_sum_ms: 0, max_latency_ms: 0 };
+    const entry = result.get(id) ?? {
+      request_count: 0,
+      success_count: 0,
+      error_count: 0,
+      rejected_count: 0,
+      budget_refused_count: 0,
+      latency_histogram: emptyHistogram(),
+      ttft_histogram: emptyHistogram(),
+      total_tokens: 0,
+      cost: 0,
+      latency_sum_ms: 0,
+      max_latency_ms: 0,
+    };
+    const outcome = rowOutcome(row);
+    const histograms = referenceHistograms([row]);
     entry.request_count += 1;
-    entry.success_count += row.status === "success" ? 1 : 0;
+    entry.success_count += outcome === "served" ? 1 : 0;
+    entry.error_count += outcome === "failed" ? 1 : 0;
+    entry.rejected_count += outcome === "rejected" ? 1 : 0;
+    entry.budget_refused_count += outcome === "budget" ? 1 : 0;
+    addHistogram(entry.latency_histogram, histograms.latency);
+    addHistogram(entry.ttft_histogram, histograms.ttft);
     entry.total_tokens += row.total_tokens ?? 0;
     entry.cost += row.cost ?? 0;
     entry.latency_sum_ms += row.latency_ms ?? 0;
@@ -264,6 +351,11 @@ export async function expectClientUsageEqual(context: JobContext, expected: Map<
       {
         request_count: Number(row.request_count),
         success_count: Number(row.success_count),
+        error_count: Number(row.error_count),
+        rejected_count: Number(row.rejected_count),
+        budget_refused_count: Number(row.budget_refused_count),
+        latency_histogram: addHistogramText(emptyHistogram(), row.latency_histogram),
+        ttft_histogram: addHistogramText(emptyHistogram(), row.ttft_histogram),
         total_tokens: Number(row.total_tokens),
         cost: Number(row.cost),
         latency_sum_ms: Number(row.latency_sum_ms),

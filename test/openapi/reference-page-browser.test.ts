@@ -2,6 +2,11 @@
  * /docs in headless Chromium over real HTTP: the page loads under the strict CSP, renders one
  * entry per operation of /openapi.json with its method, path and summary, and filters them.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DASHBOARD_CSP } from "../../lib/dashboard/dashboard-routes";
@@ -64,5 +69,24 @@ describe.skipIf(!available)("API reference page in Chromium", () => {
     await page.screenshot({ path: "/tmp/modelgate-api-reference.png" });
     expect(problems.errors).toEqual([]);
     expect(problems.failedResponses).toEqual([]);
+  });
+
+  it("still runs when built as the Lambda bundles are (minified, names kept)", async () => {
+    // keepNames wraps named closures in calls to a renamed `__name` helper, which served source text would not have.
+    const folder = await mkdtemp(join(tmpdir(), "modelgate-reference-bundle-"));
+    try {
+      const result = await build({ entryPoints: ["lib/openapi/reference-page-script.ts"], bundle: true, minify: true, keepNames: true, format: "esm", platform: "node", write: false });
+      const file = join(folder, "reference-page.mjs");
+      await writeFile(file, result.outputFiles[0]!.text);
+      const { REFERENCE_PAGE_JS: bundled } = (await import(pathToFileURL(file).href)) as { REFERENCE_PAGE_JS: string };
+      await page.route("**/docs/assets/reference.js", (route) => route.fulfill({ body: bundled, contentType: "text/javascript" }));
+      await page.goto(`${gateway.baseUrl}/docs`);
+      await page.locator("#status", { hasText: "operations" }).waitFor({ timeout: 10_000 });
+      expect(await page.locator(".operation").count()).toBe(operationCount);
+      expect(problems.errors).toEqual([]);
+    } finally {
+      await page.unroute("**/docs/assets/reference.js");
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,11 @@
 /**
  * The README's runnable commands: each fenced `bash` block right after an HTML comment
- * `<!-- readme-test: install|server|run -->`. `install` installs, `server` is the long-running
- * server, `run` blocks run in order in one shell once the server answers.
+ * `<!-- readme-test: headline|run -->`. The `headline` block's first line installs and starts the
+ * server; `run` blocks run in order in one shell once the server answers.
  */
 
 /** What a marked block is for. */
-export type ReadmeBlockKind = "install" | "server" | "run";
+export type ReadmeBlockKind = "headline" | "run";
 
 /** One marked block and its commands. */
 export interface ReadmeBlock {
@@ -13,7 +13,7 @@ export interface ReadmeBlock {
   script: string;
 }
 
-const MARKED_BLOCK = /<!-- readme-test: (install|server|run) -->\n```bash\n([\s\S]*?)\n```/g;
+const MARKED_BLOCK = /<!-- readme-test: (headline|run) -->\n```bash\n([\s\S]*?)\n```/g;
 
 /** The marked blocks of a README, in document order. */
 export function readmeBlocks(readme: string): ReadmeBlock[] {

@@ -1,12 +1,14 @@
 /**
  * The README's quick start, run as written on a fresh copy of the repository (the files git
- * tracks, nothing built, no data): the server block as its own process, then every run block in
- * one bash shell, against a local stand-in for OpenAI that the README's own OPENAI_BASE_URL
- * setting points the provider at. The one step not run as written is `npm install`, which
- * needs the network: the copy links this checkout's node_modules instead.
+ * tracks, nothing built, no data): the headline `npm install && npm start` as its own process,
+ * then every run block in one bash shell with MODELGATE_PASSWORD set to the password the first
+ * start printed, against a local stand-in for OpenAI that the README's own OPENAI_BASE_URL
+ * setting points the provider at. `npm install` itself would need the network and would rewrite
+ * the shared node_modules the copy links to, so a stand-in `npm` first on PATH answers exactly
+ * that command (after checking the modules are there) and passes everything else to npm.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -28,6 +30,16 @@ function freshCopy(): string {
   }
   symlinkSync(realpathSync("node_modules"), join(copy, "node_modules"));
   return copy;
+}
+
+/** A folder holding the stand-in `npm`, to put first on PATH. */
+function npmInstallStandIn(): string {
+  const realNpm = spawnSync("bash", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim();
+  const folder = mkdtempSync(join(tmpdir(), "modelgate-readme-bin-"));
+  const script = ["#!/bin/sh", 'if [ "$#" -eq 1 ] && [ "$1" = "install" ]; then test -x node_modules/.bin/tsx; exit $?; fi', `exec "${realNpm}" "$@"`, ""].join("\n");
+  writeFileSync(join(folder, "npm"), script);
+  chmodSync(join(folder, "npm"), 0o755);
+  return folder;
 }
 
 async function freePort(): Promise<number> {
@@ -57,9 +69,13 @@ describe("README quick start, verbatim", { timeout: 120_000 }, () => {
   let serverOutput = "";
   let blocks: ReadmeBlock[];
   let port: number;
-  const baseEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir() };
+  let standIn: string;
+  let adminPassword = "";
+  let baseEnv: Record<string, string>;
 
   beforeAll(async () => {
+    standIn = npmInstallStandIn();
+    baseEnv = { PATH: `${standIn}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? tmpdir() };
     copy = freshCopy();
     blocks = readmeBlocks(readFileSync(join(copy, "README.md"), "utf8"));
     upstream = await startFakeUpstream();
@@ -70,18 +86,23 @@ describe("README quick start, verbatim", { timeout: 120_000 }, () => {
     if (server?.pid && server.exitCode === null) process.kill(-server.pid, "SIGTERM");
     await upstream?.close();
     if (copy) rmSync(copy, { recursive: true, force: true });
+    if (standIn) rmSync(standIn, { recursive: true, force: true });
   });
 
-  it("marks an install block, a server block and the commands after them", () => {
-    expect(blocks.map((block) => block.kind)).toEqual(["install", "server", "run", "run", "run", "run"]);
-    // The one block the test does not run: it must stay the plain install.
-    expect(blocks[0]!.script).toBe("npm install");
+  it("opens with the headline block, then the commands after it", () => {
+    expect(blocks.map((block) => block.kind)).toEqual(["headline", "run", "run", "run", "run", "run"]);
+    const [start, tests, ...rest] = blocks[0]!.script.split("\n");
+    expect(start).toMatch(/^npm install && npm start +# /);
+    // The second line is the test suite itself, which this test is part of: not run from here.
+    expect(tests).toMatch(/^npm test +# /);
+    expect(rest).toEqual([]);
   });
 
-  it("starts the server with the server block", async () => {
-    const serverBlock = blocks.find((block) => block.kind === "server")!;
-    // A model server on this machine (here the OpenAI stand-in) needs the loopback switch the README documents.
-    server = spawn("bash", ["-c", serverBlock.script], { cwd: copy, env: { ...baseEnv, PORT: String(port), ALLOW_LOOPBACK_UPSTREAMS: "true" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  it("installs and starts the server with the headline's first line, which prints the admin password once", async () => {
+    const startLine = blocks[0]!.script.split("\n")[0]!;
+    // A model server on this machine (here the OpenAI stand-in) and the README's vLLM example on a
+    // private address need the two switches the README documents.
+    server = spawn("bash", ["-c", startLine], { cwd: copy, env: { ...baseEnv, PORT: String(port), ALLOW_LOOPBACK_UPSTREAMS: "true", ALLOW_PRIVATE_UPSTREAMS: "true" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     server.stdout!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
     server.stderr!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
     const deadline = Date.now() + 60_000;
@@ -91,11 +112,13 @@ describe("README quick start, verbatim", { timeout: 120_000 }, () => {
       if (!healthy) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(healthy, serverOutput).toBe(true);
+    await expect.poll(() => /created with password: (\S+)/.exec(serverOutput)?.[1] ?? "").toMatch(/^\S{12,}$/);
+    adminPassword = /created with password: (\S+)/.exec(serverOutput)![1]!;
   });
 
   it("runs every command after it as written, and the model answers through the gateway", async () => {
     const script = blocks.filter((block) => block.kind === "run").map((block) => block.script).join("\n");
-    const result = await runBash(script, copy, { ...baseEnv, PORT: String(port), OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: upstream.baseUrlFor("openai") });
+    const result = await runBash(script, copy, { ...baseEnv, PORT: String(port), MODELGATE_PASSWORD: adminPassword, OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: upstream.baseUrlFor("openai") });
     expect(result.code, `${result.stdout}\n${result.stderr}\n${serverOutput}`).toBe(0);
     const lines = result.stdout.split("\n");
     expect(lines).toContain(upstream.baseUrlFor("openai"));
@@ -105,5 +128,27 @@ describe("README quick start, verbatim", { timeout: 120_000 }, () => {
     expect(upstream.requestsFor(OPENAI_KEY)).toHaveLength(3);
     expect(result.stdout).toMatch(/"status": "(ok|skipped)"/);
     expect(result.stdout).not.toContain(OPENAI_KEY);
+    expect(result.stdout).not.toContain(adminPassword);
+  });
+
+  it("left the custom providers, their key and model as the provider examples describe", async () => {
+    const gateway = `http://127.0.0.1:${port}`;
+    const login = (await (await fetch(`${gateway}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: adminPassword }) })).json()) as { data: { token: string } };
+    const admin = { authorization: `Bearer ${login.data.token}` };
+    const providers = ((await (await fetch(`${gateway}/api/admin/ai-providers`, { headers: admin })).json()) as { data: { id: number; code: string; baseUrl: string }[] }).data;
+    expect(providers.map((provider) => provider.code)).toEqual(expect.arrayContaining(["qwen", "ollama", "vllm", "openrouter"]));
+    expect(providers.find((provider) => provider.id === 1)!.baseUrl).toBe("https://my-openai-proxy.example.com/v1");
+    const ollama = providers.find((provider) => provider.code === "ollama")!;
+    const keys = ((await (await fetch(`${gateway}/api/admin/ai-providers/${ollama.id}/keys`, { headers: admin })).json()) as { data: unknown[] }).data;
+    expect(keys).toHaveLength(1);
+    const models = ((await (await fetch(`${gateway}/api/admin/ai-models?providerId=${ollama.id}`, { headers: admin })).json()) as { data: { modelCode: string }[] }).data;
+    expect(models.map((model) => model.modelCode)).toEqual(["qwen2.5:7b"]);
+  });
+
+  it("serves the API reference the quick start points to from the bundled server", async () => {
+    const document = (await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()) as { openapi: string; paths: object };
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths)).toContain("/v1/chat/completions");
+    expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
   });
 });

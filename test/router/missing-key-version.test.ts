@@ -1,7 +1,8 @@
 /**
  * A provider whose only key was written under a master-key version this process lacks (the app
  * started without the new key after a rotation): callers are told that, naming the setting,
- * instead of "No API keys are configured". A provider with no key at all still says so.
+ * instead of "No API keys are configured", and so is an admin validating such a key. A provider
+ * with no key at all still says no keys are configured.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +32,15 @@ describe("provider keys under an unknown master-key version", () => {
         'set KEY_ENCRYPTION_KEY (or the secret KEY_ENCRYPTION_SECRET_ARN names) to a keyring that includes version 7 (e.g. KEY_ENCRYPTION_KEY="7:<that key>,<the current value>")',
     );
     expect(JSON.stringify(body)).not.toContain("sk-unknown-version");
+  });
+
+  it("names them when an admin validates such a key", async () => {
+    const response = await t.request("POST", "/api/admin/ai-providers/keys/1/validate", undefined, await t.adminToken());
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { message: string }).message).toBe(
+      "Key 1 cannot be decrypted: 1 provider API key was encrypted under master key version 7, which this process does not have; " +
+        'set KEY_ENCRYPTION_KEY (or the secret KEY_ENCRYPTION_SECRET_ARN names) to a keyring that includes version 7 (e.g. KEY_ENCRYPTION_KEY="7:<that key>,<the current value>")',
+    );
   });
 
   it("still says no keys are configured for a provider without any", async () => {

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
 import { seedCatalogue } from "../../db/seed";
 import { KeyCipher } from "../../lib/crypto/key-cipher";
+import { startSecretsManagerServer } from "../support/secrets-manager-server";
 
 interface Outcome {
   code: number | null;
@@ -45,6 +47,9 @@ function lastErrorLine(outcome: Outcome): string {
   expect(outcome.stderr).not.toMatch(/Node\.js v\d+/);
   return outcome.stderr.trim().split("\n").at(-1)!;
 }
+
+/** The operator's password reset is its own command; checked here once it exists. */
+const hasResetPassword = "admin:reset-password" in (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
 
 const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
 
@@ -103,6 +108,28 @@ describe("scripts fail with one line naming the cause", { timeout: 60_000 }, () 
     expect(ran.code).toBe(0);
   });
 
+  it("npm run job: the same with the keyring in Secrets Manager names the secret", async () => {
+    const arn = "modelgate/failures-master-key";
+    const secretsManager = await startSecretsManagerServer({ secrets: { [arn]: JSON.stringify({ current: 1, keys: { "1": oldKey } }) } });
+    try {
+      const aws = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIAFAILURES", AWS_SECRET_ACCESS_KEY: "failures-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url };
+      const outcome = await npm(["run", "job", "--", "rollup"], settings({ KEY_ENCRYPTION_SECRET_ARN: arn, ...aws }));
+      expect(lastErrorLine(outcome)).toBe(
+        "job rollup could not start: 1 provider API key was encrypted under master key version 2, which this process does not have; " +
+          'set the secret KEY_ENCRYPTION_SECRET_ARN names to a keyring that includes version 2 (e.g. {"current":2,"keys":{"2":"<that key>",…}})',
+      );
+      expect(outcome.code).toBe(1);
+    } finally {
+      await secretsManager.close();
+    }
+  });
+
+  it("npm start: a database host that does not resolve", async () => {
+    const outcome = await npm(["start"], { ...settings({ KEY_ENCRYPTION_KEY: oldKey }), DATABASE_URL: "mysql://root@no-such-host.invalid:3306/modelgate" });
+    expect(lastErrorLine(outcome)).toBe("modelgate failed to start: unknown host 'no-such-host.invalid' (DATABASE_URL): check the host name");
+    expect(outcome.code).toBe(1);
+  });
+
   it("npm run db:init: a host that does not resolve, a port nobody answers", async () => {
     const unknownHost = await npm(["run", "db:init"], { DATABASE_URL: "mysql://root@no-such-host.invalid:3306/modelgate" });
     expect(lastErrorLine(unknownHost)).toBe("db:init failed: unknown host 'no-such-host.invalid' (DATABASE_URL): check the host name");
@@ -122,6 +149,15 @@ describe("scripts fail with one line naming the cause", { timeout: 60_000 }, () 
     expect(lastErrorLine(outcome)).toBe("rotate-master-key failed: Invalid settings: KEY_ENCRYPTION_KEY must be base64 of exactly 32 bytes (or a keyring JSON)");
     expect(outcome.stderr.trim().split("\n")).toHaveLength(1);
     expect(outcome.code).toBe(2);
+  });
+
+  it.skipIf(!hasResetPassword)("npm run admin:reset-password: an unknown user, a database host that does not resolve", async () => {
+    const unknownUser = await npm(["run", "admin:reset-password", "--", "nobody-by-this-name"], settings({ KEY_ENCRYPTION_KEY: `2:${newKey},1:${oldKey}` }));
+    expect(lastErrorLine(unknownUser)).toContain("nobody-by-this-name");
+    expect(unknownUser.code).not.toBe(0);
+    const unknownHost = await npm(["run", "admin:reset-password", "--", "admin"], { DATABASE_URL: "mysql://root@no-such-host.invalid:3306/modelgate" });
+    expect(lastErrorLine(unknownHost)).toContain("unknown host 'no-such-host.invalid' (DATABASE_URL): check the host name");
+    expect(unknownHost.code).not.toBe(0);
   });
 
   it("npm run replay-logs: a file that is not there", async () => {
