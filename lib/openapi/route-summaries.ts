@@ -48,8 +48,6 @@ const SUMMARIES: Record<string, string> = {
   "GET /api/admin/alerts/history": "Alerts sent",
   "GET /api/admin/jobs": "Scheduled jobs",
   "POST /api/admin/jobs/{name}/run": "Run a scheduled job now",
-  "GET /api/admin/ai-stats/usage": "Usage by provider, model, key or client",
-  "GET /api/admin/ai-logs/export.csv": "Export the filtered request logs as CSV",
   "GET /api/admin/users": "List admin users (never their password hashes)",
   "POST /api/admin/users": "Add an admin user (role admin or viewer)",
   "GET /api/admin/users/{id}": "Read an admin user",
