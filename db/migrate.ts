@@ -13,6 +13,7 @@ import { accessHardeningMigration } from "./migrations/006-access-hardening";
 import { keyConcurrencyMigration } from "./migrations/007-key-concurrency";
 import { adminAuditMigration } from "./migrations/008-admin-audit";
 import { honestOutcomesMigration } from "./migrations/009-honest-outcomes";
+import { aliasesAndPricesMigration } from "./migrations/011-aliases-and-prices";
 
 /** Every migration in order; a new one is one more line here. */
 function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
@@ -26,6 +27,7 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "007-key-concurrency": keyConcurrencyMigration(dialect),
     "008-admin-audit": adminAuditMigration(dialect),
     "009-honest-outcomes": honestOutcomesMigration(dialect),
+    "011-aliases-and-prices": aliasesAndPricesMigration(dialect),
   };
 }
 

@@ -125,6 +125,16 @@ export interface ApiLogsTable {
   upstream_protocol: string | null;
   /** What translations dropped, adjusted or emulated, in words. */
   warnings: string | null;
+  /** Input tokens read from the provider's prompt cache (a part of `prompt_tokens`). */
+  cache_read_tokens: WithDefault<number>;
+  /** Input tokens written to the provider's prompt cache (a part of `prompt_tokens`). */
+  cache_write_tokens: WithDefault<number>;
+  /** Output tokens spent on reasoning (a part of `completion_tokens`, billed as output). */
+  reasoning_tokens: WithDefault<number>;
+  /** The model as the client named it (an alias, `provider/model` or a code); `model` is the one that answered. */
+  requested_model: WithDefault<string | null>;
+  /** JSON array of the `provider/model`s tried, in order. */
+  models_tried: WithDefault<string | null>;
   created_at: EpochMs;
 }
 
@@ -155,6 +165,11 @@ export const API_LOG_COLUMNS = [
   "door",
   "upstream_protocol",
   "warnings",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "reasoning_tokens",
+  "requested_model",
+  "models_tried",
   "created_at",
 ] as const satisfies ReadonlyArray<keyof ApiLogsTable>;
 
@@ -337,6 +352,48 @@ export interface AdminAuditLogTable {
   request_id: string | null;
 }
 
+/** A model alias: a name standing for an ordered list of catalogue models. */
+export interface ModelAliasesTable {
+  id: Generated<number>;
+  /** Unique, never a model code of the catalogue, no `/`. */
+  alias: string;
+  description: string | null;
+  is_active: Flag;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** One model of an alias. */
+export interface ModelAliasMembersTable {
+  id: Generated<number>;
+  alias_id: number;
+  /** Try order, lowest first; members sharing a position are ordered by weight per request. */
+  position: number;
+  provider_id: number;
+  model_code: string;
+  /** Share among members of the same position; null when the member carries none. */
+  weight: number | null;
+}
+
+/** A model's prices from `effective_from` on (until the next row of the same model). */
+export interface ModelPricesTable {
+  id: Generated<number>;
+  model_id: number;
+  effective_from: EpochMs;
+  /** USD per million tokens. */
+  input_price_per_m: number;
+  output_price_per_m: number;
+  /** Cache hits; null: charged as input. */
+  cache_read_price_per_m: number | null;
+  /** Cache writes (Anthropic's 5-minute ones); null: charged as input. */
+  cache_write_price_per_m: number | null;
+  /** Anthropic's 1-hour cache writes; null: the 5-minute write price. */
+  cache_write_1h_price_per_m: number | null;
+  /** Where the price comes from (a page and the date it was read). */
+  source: string | null;
+  created_at: EpochMs;
+}
+
 export interface Database {
   t_ai_providers: ProvidersTable;
   t_ai_api_keys: ApiKeysTable;
@@ -352,6 +409,9 @@ export interface Database {
   t_gateway_responses: GatewayResponsesTable;
   t_gateway_response_items: GatewayResponseItemsTable;
   t_admin_audit_log: AdminAuditLogTable;
+  t_model_aliases: ModelAliasesTable;
+  t_model_alias_members: ModelAliasMembersTable;
+  t_model_prices: ModelPricesTable;
 }
 
 export type ProviderRow = Selectable<ProvidersTable>;
@@ -371,4 +431,7 @@ export type ClientUsageStatsRow = Selectable<ClientUsageStatsTable>;
 export type AdminAuditLogRow = Selectable<AdminAuditLogTable>;
 export type NewAdminAuditLogRow = Insertable<AdminAuditLogTable>;
 export type GatewayResponseRow = Selectable<GatewayResponsesTable>;
+export type ModelAliasRow = Selectable<ModelAliasesTable>;
+export type ModelAliasMemberRow = Selectable<ModelAliasMembersTable>;
+export type ModelPriceRow = Selectable<ModelPricesTable>;
 export type { ColumnType };

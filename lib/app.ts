@@ -4,7 +4,9 @@
  */
 import { Hono } from "hono";
 import { sql } from "kysely";
+import { aliasRoutes } from "./admin/alias-routes";
 import { clientRoutes } from "./admin/client-routes";
+import { modelPriceRoutes } from "./admin/model-price-routes";
 import { modelRoutes } from "./admin/model-routes";
 import { providerRoutes } from "./admin/provider-routes";
 import { userRoutes } from "./admin/user-routes";
@@ -123,6 +125,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/auth", sessionRoutes(deps, adminSessions));
   app.route("/api/admin/ai-providers", providerRoutes(deps));
   app.route("/api/admin/ai-models", modelRoutes(deps));
+  app.route("/api/admin/ai-models", modelPriceRoutes(deps));
+  app.route("/api/admin/ai-aliases", aliasRoutes(deps));
   app.route("/api/admin/clients", clientRoutes(deps));
   app.route("/api/admin/ai-stats", statsRoutes(deps));
   app.route("/api/admin/ai-logs", logRoutes(deps));

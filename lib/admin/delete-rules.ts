@@ -7,7 +7,7 @@
  * so a delete leaves every logged request as it was.
  * - A provider goes once it has no keys and no models (delete those first, or set isActive false).
  * - A model goes once no live client key lists it among its allowed models (a stale entry would
- *   silently stop matching if a model of that name were added again).
+ *   silently stop matching if a model of that name were added again) and no model alias lists it.
  * - A key can always be deleted: that is how a leaked or retired secret is destroyed.
  */
 import type { Kysely } from "kysely";
@@ -33,11 +33,21 @@ export async function assertProviderDeletable(db: Kysely<Database>, providerId: 
   }
 }
 
-/** @throws ConflictError while a client key that is not revoked allows the model */
+/** @throws ConflictError while a client key that is not revoked allows the model, or a model alias lists it */
 export async function assertModelDeletable(db: Kysely<Database>, model: { id: number; provider_id: number; model_code: string }): Promise<void> {
   const provider = await db.selectFrom("t_ai_providers").select("code").where("id", "=", model.provider_id).executeTakeFirst();
   if (!provider) return;
   const entry = allowedModelEntry(provider.code, model.model_code);
+  const aliases = await db
+    .selectFrom("t_model_alias_members")
+    .innerJoin("t_model_aliases", "t_model_aliases.id", "t_model_alias_members.alias_id")
+    .select("t_model_aliases.alias")
+    .where("t_model_alias_members.provider_id", "=", model.provider_id)
+    .where("t_model_alias_members.model_code", "=", model.model_code)
+    .execute();
+  if (aliases.length > 0) {
+    throw new ConflictError(`Model ${entry} is listed by model aliases ${aliases.map((row) => `'${row.alias}'`).join(", ")}; remove it from them first, or set isActive to false`);
+  }
   const clients = await db.selectFrom("t_client_keys").select(["id", "name", "allowed_models"]).where("allowed_models", "is not", null).where("revoked_at", "is", null).execute();
   // Bare codes are rows an older version wrote, not yet pinned to one provider.
   const users = clients.filter((client) => parseAllowedModels(client.allowed_models)?.some((allowed) => allowed === entry || allowed === model.model_code));

@@ -1,5 +1,8 @@
 /**
  * /api/admin/ai-models: the model catalogue (codes, context sizes, prices, capability flags).
+ * Prices set here (on create, or a PUT of `inputPricePerM`/`outputPricePerM`) become a new entry
+ * of the model's price schedule effective now, keeping the cache prices in effect; dated prices
+ * go through model-price-routes.ts.
  */
 import { Hono } from "hono";
 import type { AppDeps } from "../deps";
@@ -9,6 +12,7 @@ import { validate } from "../http/validation";
 import { modelView } from "../catalogue/catalogue-views";
 import { isUniqueViolation } from "../catalogue/database-errors";
 import { catalogueChanged } from "../catalogue/catalogue-version";
+import { addPrice, priceRowAt } from "../pricing/price-store";
 import { assertModelDeletable } from "./delete-rules";
 import { idParamSchema, modelCreateSchema, modelListQuerySchema, modelUpdateSchema } from "./admin-schemas";
 
@@ -18,6 +22,12 @@ const flag = (value: boolean) => (value ? 1 : 0);
 export function modelRoutes(deps: AppDeps) {
   const { db } = deps.database;
   const app = new Hono<AppEnv>();
+
+  /** A model code that is an alias's name would hide the alias (a model always wins): refused. */
+  const assertNotAlias = async (modelCode: string) => {
+    const alias = await db.selectFrom("t_model_aliases").select("id").where("alias", "=", modelCode).executeTakeFirst();
+    if (alias) throw new ConflictError(`A model alias is named '${modelCode}'; rename or delete the alias first`);
+  };
 
   const findModel = async (id: number) => {
     const row = await db.selectFrom("t_ai_models").selectAll().where("id", "=", id).executeTakeFirst();
@@ -44,6 +54,7 @@ export function modelRoutes(deps: AppDeps) {
       .where("model_code", "=", body.modelCode)
       .executeTakeFirst();
     if (duplicate) throw new ConflictError(`Model '${body.modelCode}' already exists for provider ${body.providerId}`);
+    await assertNotAlias(body.modelCode);
     const now = deps.clock.now();
     try {
       const result = await db
@@ -64,8 +75,15 @@ export function modelRoutes(deps: AppDeps) {
           updated_at: now,
         })
         .executeTakeFirstOrThrow();
+      const modelId = Number(result.insertId);
+      await addPrice(
+        db,
+        modelId,
+        { effectiveFrom: now, inputPricePerM: body.inputPricePerM, outputPricePerM: body.outputPricePerM, cacheReadPricePerM: null, cacheWritePricePerM: null, cacheWrite1hPricePerM: null, source: null },
+        now,
+      );
       await catalogueChanged(deps);
-      return c.json({ code: 200, data: modelView(await findModel(Number(result.insertId))) });
+      return c.json({ code: 200, data: modelView(await findModel(modelId)) });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`Model '${body.modelCode}' already exists for provider ${body.providerId}`);
       throw error;
@@ -88,6 +106,7 @@ export function modelRoutes(deps: AppDeps) {
         .where("model_code", "=", body.modelCode)
         .executeTakeFirst();
       if (duplicate) throw new ConflictError(`Model '${body.modelCode}' already exists for provider ${existing.provider_id}`);
+      await assertNotAlias(body.modelCode);
     }
     await db
       .updateTable("t_ai_models")
@@ -106,6 +125,27 @@ export function modelRoutes(deps: AppDeps) {
       })
       .where("id", "=", id)
       .execute();
+    const inputPricePerM = body.inputPricePerM ?? Number(existing.input_price_per_m);
+    const outputPricePerM = body.outputPricePerM ?? Number(existing.output_price_per_m);
+    if (inputPricePerM !== Number(existing.input_price_per_m) || outputPricePerM !== Number(existing.output_price_per_m)) {
+      const now = deps.clock.now();
+      const current = await priceRowAt(db, id, now);
+      await addPrice(
+        db,
+        id,
+        {
+          effectiveFrom: now,
+          inputPricePerM,
+          outputPricePerM,
+          cacheReadPricePerM: current?.cache_read_price_per_m ?? null,
+          cacheWritePricePerM: current?.cache_write_price_per_m ?? null,
+          cacheWrite1hPricePerM: current?.cache_write_1h_price_per_m ?? null,
+          source: null,
+        },
+        now,
+        "replace",
+      );
+    }
     await catalogueChanged(deps);
     return c.json({ code: 200, data: modelView(await findModel(id)) });
   });
@@ -115,6 +155,8 @@ export function modelRoutes(deps: AppDeps) {
     const model = await findModel(id);
     await assertModelDeletable(db, model);
     await db.deleteFrom("t_ai_models").where("id", "=", id).execute();
+    // Logged requests keep the cost they were charged; the schedule has no other use.
+    await db.deleteFrom("t_model_prices").where("model_id", "=", id).execute();
     await catalogueChanged(deps);
     return c.json({ code: 200, data: { id, modelCode: model.model_code, deleted: true } });
   });

@@ -1,6 +1,6 @@
 /**
- * The catalogue version: bumped in shared state on every admin change to providers, keys or
- * models, so every instance's in-process cache refreshes within seconds.
+ * The catalogue version: bumped in shared state on every admin change to providers, keys,
+ * models, prices or aliases, so every instance's in-process cache refreshes within seconds.
  */
 import type { LimitStore } from "../limits/limit-store";
 

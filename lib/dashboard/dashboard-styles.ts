@@ -47,6 +47,7 @@ main { padding: 20px; max-width: 1500px; }
 .field.wide { grid-column: 1 / -1; }
 .field.check { flex-direction: row-reverse; justify-content: flex-end; align-items: center; gap: 6px; color: var(--fg); }
 .field small { color: var(--muted); }
+textarea { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--fg); padding: 6px 8px; border: 1px solid var(--line); border-radius: 4px; background: var(--input-bg); resize: vertical; }
 input, select { font: inherit; color: var(--fg); padding: 5px 8px; border: 1px solid var(--line); border-radius: 4px; background: var(--input-bg); min-width: 0; }
 input[type=checkbox] { width: 16px; height: 16px; flex-shrink: 0; accent-color: var(--accent); }
 .choices { border: 1px solid var(--line); border-radius: 4px; padding: 6px; background: var(--input-bg); }
@@ -79,7 +80,7 @@ td.wrap { white-space: normal; min-width: 200px; overflow-wrap: anywhere; }
 tr.selected td { background: var(--selected); }
 tr.log-row { cursor: pointer; }
 tr.log-row:hover td { background: var(--selected); }
-tr.empty td { color: var(--muted); text-align: center; }
+tr.empty td { color: var(--muted); text-align: center; white-space: normal; }
 tr:last-child td { border-bottom: none; }
 .failover { color: var(--warn); }
 .badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; background: var(--code-bg); color: var(--muted); }
@@ -99,10 +100,10 @@ tr:last-child td { border-bottom: none; }
 .secret-panel { border-color: var(--secret-line); background: var(--secret-bg); }
 .secret-row { display: flex; gap: 8px; margin-bottom: 10px; }
 .secret-row input { flex: 1; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 12px; margin-bottom: 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 12px; margin-bottom: 16px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; min-width: 0; }
 .card .label { font-size: 12px; color: var(--muted); }
-.card .value { font-size: 21px; font-weight: 600; margin-top: 2px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.card .value { font-size: 20px; font-weight: 600; margin-top: 2px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .card .hint { font-size: 11px; color: var(--muted); margin-top: 2px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 14px; margin-top: 16px; }
 .chart { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-width: 0; }

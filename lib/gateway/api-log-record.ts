@@ -7,7 +7,7 @@ import type { LogStatus, NewApiLogRow } from "../../db/schema";
 import type { Caller } from "../http/app-env";
 import { redactSecrets } from "../logging/logger";
 import type { NormalizedUsage, TranslationWarning } from "../providers/provider-spec";
-import type { CatalogueModel } from "../router/catalogue-snapshot";
+import { costOf, priceAt, type PricedModel } from "../pricing/model-prices";
 import type { AttemptError, AttemptTrace } from "../router/key-router";
 import type { RouteTarget } from "../router/model-resolver";
 import { logOutcome } from "../stats/log-outcome";
@@ -29,6 +29,8 @@ export interface RequestOutcome {
 const MAXIMUM_ERROR_MESSAGE_LENGTH = 500;
 /** Longest warnings note stored (the column is varchar(1000)). */
 const MAXIMUM_WARNINGS_LENGTH = 1000;
+/** Longest list of models tried stored (the column is varchar(1000); an alias has at most a few members). */
+const MAXIMUM_MODELS_TRIED_LENGTH = 1000;
 
 function truncate(text: string | null, length: number): string | null {
   return text === null || text.length <= length ? text : text.slice(0, length);
@@ -45,6 +47,10 @@ export class ApiLogRecord implements AttemptTrace {
   providerId: number | null = null;
   /** The model as resolved (or as asked, when resolution failed). */
   model = "";
+  /** The model as the client named it (an alias, `provider/model`, a code). */
+  requestedModel: string | null = null;
+  /** `provider/model` of every model routing tried, in order. */
+  readonly modelsTried: string[] = [];
   isStream = false;
   /** True once a streamed response took over writing the row (the middleware then leaves it). */
   deferred = false;
@@ -62,7 +68,7 @@ export class ApiLogRecord implements AttemptTrace {
   upstreamProtocol: string | null = null;
   /** What translations could not carry, in order. */
   readonly warnings: TranslationWarning[] = [];
-  #prices: Pick<CatalogueModel, "inputPricePerM" | "outputPricePerM"> = { inputPricePerM: 0, outputPricePerM: 0 };
+  #pricedModel: PricedModel = { prices: [], inputPricePerM: 0, outputPricePerM: 0 };
   readonly #pending: Promise<void>[] = [];
 
   /**
@@ -97,11 +103,13 @@ export class ApiLogRecord implements AttemptTrace {
     while (this.#pending.length > 0) await Promise.allSettled(this.#pending.splice(0));
   }
 
-  /** Notes the resolved provider and model (and their prices for the cost). */
+  /** Notes the provider and model about to be tried (the last one is the row's, and its prices the cost's). */
   setTarget(target: RouteTarget): void {
     this.providerId = target.provider.id;
     this.model = target.model.code;
-    this.#prices = target.model;
+    this.#pricedModel = target.model;
+    const name = `${target.provider.code}/${target.model.code}`;
+    if (this.modelsTried.at(-1) !== name) this.modelsTried.push(name);
   }
 
   /** Tokens for the row: the upstream's usage, or an estimate when output was produced without it. */
@@ -112,10 +120,21 @@ export class ApiLogRecord implements AttemptTrace {
     return { prompt: this.estimatedPromptTokens, completion: tokensForCharacters(this.outputCharacters), estimated: true };
   }
 
-  /** The row for this request. */
+  /** The row for this request; its cost at the price in effect when the request arrived. */
   toRow(outcome: RequestOutcome, latencyMs: number): NewApiLogRow {
     const tokens = this.tokens(outcome.status);
-    const cost = (tokens.prompt * this.#prices.inputPricePerM + tokens.completion * this.#prices.outputPricePerM) / 1_000_000;
+    // Estimated counts carry no cache or reasoning split: all of it is priced as plain input and output.
+    const reported = tokens.estimated ? null : this.usage;
+    const cost = costOf(
+      {
+        promptTokens: tokens.prompt,
+        completionTokens: tokens.completion,
+        cachedTokens: reported?.cachedTokens,
+        cacheCreationTokens: reported?.cacheCreationTokens,
+        cacheCreation1hTokens: reported?.cacheCreation1hTokens,
+      },
+      priceAt(this.#pricedModel, this.createdAt),
+    );
     const caller = this.caller;
     return {
       request_id: this.requestId,
@@ -133,7 +152,7 @@ export class ApiLogRecord implements AttemptTrace {
       completion_tokens: tokens.completion,
       total_tokens: tokens.prompt + tokens.completion,
       tokens_estimated: tokens.estimated ? 1 : 0,
-      cost: Math.round(cost * 1e10) / 1e10,
+      cost,
       latency_ms: Math.max(0, Math.round(latencyMs)),
       ttft_ms: this.ttftMs === null ? null : Math.round(this.ttftMs),
       attempts: this.attempts,
@@ -143,6 +162,11 @@ export class ApiLogRecord implements AttemptTrace {
       door: this.door.slice(0, 16),
       upstream_protocol: this.upstreamProtocol ? this.upstreamProtocol.slice(0, 16) : null,
       warnings: truncate(warningsNote(this.warnings), MAXIMUM_WARNINGS_LENGTH),
+      cache_read_tokens: reported?.cachedTokens ?? 0,
+      cache_write_tokens: reported?.cacheCreationTokens ?? 0,
+      reasoning_tokens: reported?.reasoningTokens ?? 0,
+      requested_model: this.requestedModel === null ? null : this.requestedModel.slice(0, 100),
+      models_tried: this.modelsTried.length > 0 ? truncate(JSON.stringify(this.modelsTried), MAXIMUM_MODELS_TRIED_LENGTH) : null,
       created_at: this.createdAt,
     };
   }

@@ -1,16 +1,18 @@
 /**
  * One translated request from a canonical body to a response, shared by every door whose
- * protocol the provider does not speak (and by `/api/ai`, which is always translated): check
- * the caller may use the resolved model, estimate tokens, route over the keys through the
- * adapter, answer in the door's format (JSON or SSE) and leave the log record complete.
+ * protocol the provider does not speak (and by `/api/ai`, which is always translated): estimate
+ * tokens, route over the keys through the adapter, answer in the door's format (JSON or SSE) and
+ * leave the log record complete. What the request names is resolved and checked before, by
+ * model-chain.ts.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env";
 import type { ChatRequest, ChatResult, TranslationWarning } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
 import type { CatalogueSnapshot } from "../router/catalogue-snapshot";
+import type { WeightedRotation } from "../router/key-order";
 import type { KeyRouter } from "../router/key-router";
-import { assertModelAllowed, resolveModel, type ModelReference, type RouteTarget } from "../router/model-resolver";
+import type { RouteTarget } from "../router/model-resolver";
 import { estimatePromptTokens, outputBudget, outputCharacters } from "../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "./api-log-middleware";
 import type { ApiLogWriter } from "./api-log-writer";
@@ -52,6 +54,8 @@ export interface ChatServiceDependencies {
   carrier: ReasoningCarrier;
   /** Longest a non-streamed request may take, every attempt included, in ms (lib/config/deploy-bounds.ts). */
   nonStreamedDeadlineMs?: number;
+  /** The order among alias members of equal position, kept across requests (model-resolver.ts). */
+  aliasRotation: WeightedRotation;
 }
 
 /** Middleware every model route runs, in this order, before reading its body. */
@@ -68,20 +72,6 @@ export interface ChatRouteMiddleware {
 export interface ResolvedTarget {
   snapshot: CatalogueSnapshot;
   target: RouteTarget;
-}
-
-/**
- * Resolves the model a request names, checks the caller may use it and notes it on the log
- * record. Throws the 4xx `GatewayError`s of model-resolver.ts.
- */
-export async function resolveTarget(c: Context<GatewayEnv>, services: ChatServiceDependencies, reference: ModelReference): Promise<ResolvedTarget> {
-  const record = c.get("requestLog");
-  record.model = reference.model;
-  const snapshot = await services.cache.snapshot();
-  const target = resolveModel(snapshot, reference);
-  assertModelAllowed(c.get("caller")!, target);
-  record.setTarget(target);
-  return { snapshot, target };
 }
 
 /** The context handed to a door's format for one request. */

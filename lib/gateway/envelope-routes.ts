@@ -8,7 +8,8 @@ import { validate } from "../http/validation";
 import type { ChatResult } from "../providers/provider-spec";
 import type { RouteTarget } from "../router/model-resolver";
 import type { GatewayEnv } from "./api-log-middleware";
-import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "./chat-service";
+import { handleChat, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies } from "./chat-service";
+import { answerInOrder, resolveChain } from "./model-chain";
 import { envelopeChatBodySchema, envelopeToCanonical } from "./chat-schemas";
 import { envelopeStreamEncoder } from "./stream-encoders";
 
@@ -71,8 +72,10 @@ export function envelopeRoutes(services: ChatServiceDependencies, middleware: Ch
     validate("json", envelopeChatBodySchema),
     async (c) => {
       const body = c.req.valid("json");
-      const resolved = await resolveTarget(c, services, { model: body.model, providerCode: body.providerCode });
-      return handleChat(c, services, { resolved, request: envelopeToCanonical(body), stream: body.stream === true, format: envelopeFormat });
+      const chain = await resolveChain(c, services, { model: body.model, providerCode: body.providerCode });
+      return answerInOrder(c, services, chain, (resolved, services) =>
+        handleChat(c, services, { resolved, request: envelopeToCanonical(body), stream: body.stream === true, format: envelopeFormat }),
+      );
     },
   );
   return app;

@@ -16,6 +16,7 @@ import { createUpstreamFetch } from "../providers/shared/upstream-fetch";
 import type { ProviderAdapter, ProviderFormat } from "../providers/provider-spec";
 import { CatalogueCache } from "../router/catalogue-cache";
 import { KeyHealth, type KeyHealthOptions } from "../router/key-health";
+import { WeightedRotation } from "../router/key-order";
 import { KeyRouter } from "../router/key-router";
 import { apiLog, type GatewayEnv } from "./api-log-middleware";
 import { ApiLogWriter } from "./api-log-writer";
@@ -142,7 +143,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   );
   const writer = logWriter ?? new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
   const carrier = new ReasoningCarrier(deps.jwtSecret);
-  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier, nonStreamedDeadlineMs };
+  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier, nonStreamedDeadlineMs, aliasRotation: new WeightedRotation() };
 
   const middleware: ChatRouteMiddleware = {
     authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now(), adminSessions }),

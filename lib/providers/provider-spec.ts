@@ -114,6 +114,8 @@ export interface NormalizedUsage {
   cachedTokens: number;
   /** Input tokens written to the prompt cache (Anthropic's cache creation; a subset of `promptTokens`), when any. */
   cacheCreationTokens?: number;
+  /** The part of `cacheCreationTokens` Anthropic wrote with a 1-hour TTL (priced apart), when any. */
+  cacheCreation1hTokens?: number;
   /** Output tokens spent on reasoning (a subset of `completionTokens`). */
   reasoningTokens: number;
 }

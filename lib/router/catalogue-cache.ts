@@ -1,8 +1,8 @@
 /**
- * Keeps the catalogue (providers, active keys, models) in process so a chat request costs no
- * database round trip. An admin change bumps the shared catalogue version
- * (lib/catalogue/catalogue-version.ts); every instance compares versions at most every
- * `versionCheckIntervalMs` and reloads when it moved. A periodic full reload is the safety net
+ * Keeps the catalogue (providers, active keys, models with their price schedules, model aliases)
+ * in process so a chat request costs no database round trip. An admin change bumps the shared
+ * catalogue version (lib/catalogue/catalogue-version.ts); every instance compares versions at
+ * most every `versionCheckIntervalMs` and reloads when it moved. A periodic full reload is the safety net
  * for a lost version (e.g. a flushed Redis).
  *
  * The bound: no request uses a snapshot last confirmed current more than `versionCheckIntervalMs`
@@ -123,13 +123,16 @@ export class CatalogueCache {
 
   async #load(version: number, now: number): Promise<CatalogueSnapshot> {
     const { db, cipher, logger } = this.#options;
-    const [providers, keys, models] = await Promise.all([
+    const [providers, keys, models, prices, aliases, aliasMembers] = await Promise.all([
       db.selectFrom("t_ai_providers").selectAll().execute(),
       db.selectFrom("t_ai_api_keys").selectAll().where("is_active", "=", 1).execute(),
       db.selectFrom("t_ai_models").selectAll().execute(),
+      db.selectFrom("t_model_prices").selectAll().execute(),
+      db.selectFrom("t_model_aliases").selectAll().execute(),
+      db.selectFrom("t_model_alias_members").selectAll().execute(),
     ]);
     return buildCatalogueSnapshot(
-      { providers, keys, models },
+      { providers, keys, models, prices, aliases, aliasMembers },
       {
         version: Number(version),
         loadedAt: now,

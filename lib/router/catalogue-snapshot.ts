@@ -4,8 +4,9 @@
  * rows by {@link buildCatalogueSnapshot}; the key entries are mutable so the router can apply its
  * own status changes at once instead of waiting for the next reload.
  */
-import type { ApiKeyRow, KeyStatus, ModelRow, ProviderRow } from "../../db/schema";
+import type { ApiKeyRow, KeyStatus, ModelAliasMemberRow, ModelAliasRow, ModelPriceRow, ModelRow, ProviderRow } from "../../db/schema";
 import { KeyCipherError, keyVersionOf } from "../crypto/key-cipher";
+import type { ModelPrice } from "../pricing/model-prices";
 import { providerFormatOf, type ProviderFormat } from "../providers/provider-registry";
 
 /** A provider as the router sees it. */
@@ -50,16 +51,42 @@ export interface CatalogueModel {
   displayName: string;
   contextWindow: number;
   maxOutputTokens: number;
-  /** USD per million input tokens. */
+  /** USD per million input tokens (the catalogue's flat price; cost uses `prices`). */
   inputPricePerM: number;
-  /** USD per million output tokens. */
+  /** USD per million output tokens (the catalogue's flat price; cost uses `prices`). */
   outputPricePerM: number;
+  /** The price schedule, oldest first (lib/pricing/model-prices.ts `priceAt`). */
+  prices: readonly ModelPrice[];
   isActive: boolean;
   /** Epoch ms. */
   createdAt: number;
 }
 
-/** One consistent view of providers, active keys and models. */
+/** One model of an alias, as stored: it may name a model the catalogue no longer has. */
+export interface CatalogueAliasMember {
+  /** The member row's id (the weighted rotation's key). */
+  id: number;
+  /** Try order, lowest first; members of one position are ordered by weight per request. */
+  position: number;
+  providerId: number;
+  modelCode: string;
+  /** Share among the members of its position; null when none was given. */
+  weight: number | null;
+}
+
+/** A model alias: a name that stands for an ordered list of catalogue models. */
+export interface CatalogueAlias {
+  id: number;
+  name: string;
+  description: string | null;
+  isActive: boolean;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Ordered by position, then as stored. */
+  members: readonly CatalogueAliasMember[];
+}
+
+/** One consistent view of providers, active keys, models and aliases. */
 export interface CatalogueSnapshot {
   /** The shared catalogue version this snapshot was loaded at. */
   version: number;
@@ -72,6 +99,8 @@ export interface CatalogueSnapshot {
   /** Active keys per provider id, highest priority first, then by id. */
   keysByProvider: ReadonlyMap<number, readonly CatalogueKey[]>;
   keysById: ReadonlyMap<number, CatalogueKey>;
+  /** Every alias (active or not) by name. */
+  aliasesByName: ReadonlyMap<string, CatalogueAlias>;
   /** Per provider id, the master-key version of each active key left out because this process lacks that version. */
   missingKeyVersionsByProvider?: ReadonlyMap<number, readonly number[]>;
 }
@@ -82,6 +111,9 @@ export interface CatalogueRows {
   /** Active keys only. */
   keys: ApiKeyRow[];
   models: ModelRow[];
+  prices: ModelPriceRow[];
+  aliases: ModelAliasRow[];
+  aliasMembers: ModelAliasMemberRow[];
 }
 
 /** Options of {@link buildCatalogueSnapshot}. */
@@ -111,6 +143,23 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
     providersByCode.set(provider.code, provider);
   }
 
+  const pricesByModel = new Map<number, ModelPrice[]>();
+  for (const row of rows.prices) {
+    const price: ModelPrice = {
+      effectiveFrom: Number(row.effective_from),
+      inputPricePerM: Number(row.input_price_per_m),
+      outputPricePerM: Number(row.output_price_per_m),
+      cacheReadPricePerM: nullableNumber(row.cache_read_price_per_m),
+      cacheWritePricePerM: nullableNumber(row.cache_write_price_per_m),
+      cacheWrite1hPricePerM: nullableNumber(row.cache_write_1h_price_per_m),
+      source: row.source,
+    };
+    const schedule = pricesByModel.get(row.model_id);
+    if (schedule) schedule.push(price);
+    else pricesByModel.set(row.model_id, [price]);
+  }
+  for (const schedule of pricesByModel.values()) schedule.sort((left, right) => left.effectiveFrom - right.effectiveFrom);
+
   const modelsByCode = new Map<string, CatalogueModel[]>();
   for (const row of rows.models) {
     const model: CatalogueModel = {
@@ -122,6 +171,7 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
       maxOutputTokens: Number(row.max_output_tokens),
       inputPricePerM: Number(row.input_price_per_m),
       outputPricePerM: Number(row.output_price_per_m),
+      prices: pricesByModel.get(row.id) ?? [],
       isActive: row.is_active === 1,
       createdAt: Number(row.created_at),
     };
@@ -169,7 +219,26 @@ export function buildCatalogueSnapshot(rows: CatalogueRows, options: BuildSnapsh
   }
   for (const keys of keysByProvider.values()) keys.sort((left, right) => right.priority - left.priority || left.id - right.id);
 
-  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById, missingKeyVersionsByProvider };
+  const membersByAlias = new Map<number, CatalogueAliasMember[]>();
+  for (const row of [...rows.aliasMembers].sort((left, right) => left.position - right.position || left.id - right.id)) {
+    const member: CatalogueAliasMember = { id: row.id, position: row.position, providerId: row.provider_id, modelCode: row.model_code, weight: nullableNumber(row.weight) };
+    const members = membersByAlias.get(row.alias_id);
+    if (members) members.push(member);
+    else membersByAlias.set(row.alias_id, [member]);
+  }
+  const aliasesByName = new Map<string, CatalogueAlias>();
+  for (const row of rows.aliases) {
+    aliasesByName.set(row.alias, {
+      id: row.id,
+      name: row.alias,
+      description: row.description,
+      isActive: row.is_active === 1,
+      createdAt: Number(row.created_at),
+      members: membersByAlias.get(row.id) ?? [],
+    });
+  }
+
+  return { version: options.version, loadedAt: options.loadedAt, providersById, providersByCode, modelsByCode, keysByProvider, keysById, aliasesByName, missingKeyVersionsByProvider };
 }
 
 function nullableNumber(value: number | null): number | null {

@@ -29,15 +29,21 @@ export interface KeyOrder {
   excluded: KeyExclusion[];
 }
 
-/** Smooth weighted round-robin state, per key id, kept across requests in one process. */
+/** Something with an id that takes a weighted share: a key, an alias member. */
+export interface Weighted {
+  id: number;
+  weight: number;
+}
+
+/** Smooth weighted round-robin state, per id, kept across requests in one process. */
 export class WeightedRotation {
   readonly #currentWeights = new Map<number, number>();
 
-  /** Picks one key of a tier and advances the rotation. */
-  pick(tier: readonly CatalogueKey[]): CatalogueKey {
+  /** Picks one entry of a tier and advances the rotation. */
+  pick<Entry extends Weighted>(tier: readonly Entry[]): Entry {
     if (tier.length === 1) return tier[0];
     let total = 0;
-    let best: CatalogueKey | undefined;
+    let best: Entry | undefined;
     let bestWeight = Number.NEGATIVE_INFINITY;
     for (const key of tier) {
       total += key.weight;

@@ -74,6 +74,24 @@ export function clientErrorResponse(error: ProviderError): GatewayError {
   });
 }
 
+/**
+ * Errors that say one provider has no usable key for the request right now (busy, invalid, out of
+ * quota, failing upstream, none configured): another provider might answer, so an alias moves on
+ * to its next model. Client errors, the gateway's own failures, a client gone and a limit store
+ * down are not among them: those would end every model the same way.
+ */
+const exhaustedProviders = new WeakSet<GatewayError>();
+
+function providerExhausted<Error extends GatewayError>(error: Error): Error {
+  exhaustedProviders.add(error);
+  return error;
+}
+
+/** True when `error` says a provider had no usable key (see {@link providerExhausted}). */
+export function isProviderExhausted(error: unknown): error is GatewayError {
+  return error instanceof GatewayError && exhaustedProviders.has(error);
+}
+
 /** Collects why each key of one request was not used or failed. */
 export class FailureTally {
   #busyRetryMs: number[] = [];
@@ -107,8 +125,12 @@ export class FailureTally {
     else this.#lastTransient = error;
   }
 
-  /** The error that ends the request. */
+  /** The error that ends the request (on this provider). */
   toError(): GatewayError {
+    return providerExhausted(this.#toError());
+  }
+
+  #toError(): GatewayError {
     const code = this.provider.code;
     if (this.#busyRetryMs.length > 0) {
       const retryAfterMs = Math.max(1, Math.min(...this.#busyRetryMs));
@@ -136,14 +158,14 @@ export function noKeysConfigured(provider: CatalogueProvider, missingKeyVersions
   if (missingKeyVersions.length > 0) {
     const versions = [...new Set(missingKeyVersions)].sort((left, right) => left - right);
     const message = `No usable API key for provider '${provider.code}': ${missingKeyVersionMessage(missingKeyVersions.length, versions)}`;
-    return new UnavailableError(message, OPERATOR_RETRY_AFTER_MS, { needsOperator: true });
+    return providerExhausted(new UnavailableError(message, OPERATOR_RETRY_AFTER_MS, { needsOperator: true }));
   }
-  return new UnavailableError(`No API keys are configured for provider '${provider.code}'`, OPERATOR_RETRY_AFTER_MS, { needsOperator: true });
+  return providerExhausted(new UnavailableError(`No API keys are configured for provider '${provider.code}'`, OPERATOR_RETRY_AFTER_MS, { needsOperator: true }));
 }
 
 /** 503 for a provider whose format no adapter speaks. */
 export function noAdapter(provider: Pick<CatalogueProvider, "code">): UnavailableError {
-  return new UnavailableError(`Provider '${provider.code}' uses an API format this gateway cannot speak`, OPERATOR_RETRY_AFTER_MS, { needsOperator: true });
+  return providerExhausted(new UnavailableError(`Provider '${provider.code}' uses an API format this gateway cannot speak`, OPERATOR_RETRY_AFTER_MS, { needsOperator: true }));
 }
 
 /** 503 when the shared limit store does not answer: limits cannot be enforced, so nothing is sent. */

@@ -46,6 +46,11 @@ export function logView(row: Omit<ApiLogRow, "attempt_errors">) {
     door: row.door,
     upstreamProtocol: row.upstream_protocol,
     warnings: row.warnings,
+    cacheReadTokens: row.cache_read_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    requestedModel: row.requested_model,
+    modelsTried: parseJsonArray(row.models_tried),
   };
 }
 
@@ -74,6 +79,7 @@ const CSV_COLUMNS = [
   "providerId",
   "keyId",
   "model",
+  "requestedModel",
   "door",
   "upstreamProtocol",
   "isStream",
@@ -82,6 +88,9 @@ const CSV_COLUMNS = [
   "completionTokens",
   "totalTokens",
   "tokensEstimated",
+  "cacheReadTokens",
+  "cacheWriteTokens",
+  "reasoningTokens",
   "cost",
   "latencyMs",
   "ttftMs",
@@ -124,7 +133,10 @@ export function logRoutes(deps: AppDeps) {
    * data: { items: Array<LogView>, nextCursor: number|null }, newest first. LogView: { id,
    *   requestId, createdAt (ISO), clientId, clientName, providerId, keyId, model, status, outcome,
    *   httpStatus, errorCode, errorMessage, promptTokens, completionTokens, totalTokens,
-   *   tokensEstimated, cost, latencyMs, ttftMs, attempts, isStream, door, upstreamProtocol, warnings }
+   *   tokensEstimated, cost (USD, at the price in effect when the request arrived), latencyMs, ttftMs,
+   *   attempts, isStream, door, upstreamProtocol, warnings, cacheReadTokens, cacheWriteTokens,
+   *   reasoningTokens (parts of the prompt and completion counts), requestedModel (what the client
+   *   named, e.g. an alias), modelsTried ("provider/model"s in the order tried) }
    */
   app.get("/", validate("query", logListQuerySchema), async (c) => {
     const query = c.req.valid("query");
@@ -193,13 +205,14 @@ export function logRoutes(deps: AppDeps) {
     const { id } = c.req.valid("param");
     const row = await db.selectFrom("t_ai_api_logs").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError(`Log ${id} not found`);
-    return c.json({ code: 200, data: { ...logView(row), attemptErrors: parseAttemptErrors(row.attempt_errors) } });
+    return c.json({ code: 200, data: { ...logView(row), attemptErrors: parseJsonArray(row.attempt_errors) } });
   });
 
   return app;
 }
 
-function parseAttemptErrors(text: string | null): unknown[] {
+/** A JSON array column, or [] when it is empty or unreadable. */
+function parseJsonArray(text: string | null): unknown[] {
   if (!text) return [];
   try {
     const parsed: unknown = JSON.parse(text);

@@ -92,8 +92,8 @@ describe("client keys' allowed models", () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({
       code: 400,
-      message: "Invalid allowedModels: 'gpt-9' is not a model in the catalogue",
-      errors: [{ field: "allowedModels.1", message: "'gpt-9' is not a model in the catalogue" }],
+      message: "Invalid allowedModels: 'gpt-9' is not a model or model alias in the catalogue",
+      errors: [{ field: "allowedModels.1", message: "'gpt-9' is not a model or model alias in the catalogue" }],
     });
     await addDeepseekGpt4oMini();
     const ambiguous = await createClient(["gpt-4o-mini"]);
@@ -109,7 +109,7 @@ describe("client keys' allowed models", () => {
     expect(update.status).toBe(400);
     expect(((await (await admin("GET", `/api/admin/clients/${client.id}`)).json()) as { data: ClientData }).data.allowedModels).toEqual(["deepseek/gpt-4o-mini"]);
     const unknownProvider = await admin("PUT", `/api/admin/clients/${client.id}`, { allowedModels: ["nope/gpt-4o-mini"] });
-    expect(((await unknownProvider.json()) as { errors: unknown }).errors).toEqual([{ field: "allowedModels.0", message: "'nope/gpt-4o-mini' is not a model in the catalogue" }]);
+    expect(((await unknownProvider.json()) as { errors: unknown }).errors).toEqual([{ field: "allowedModels.0", message: "'nope/gpt-4o-mini' is not a model or model alias in the catalogue" }]);
   });
 
   it("a stored bare code (written by an older version) is pinned on first use to the one model it named", async () => {

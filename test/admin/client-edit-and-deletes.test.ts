@@ -55,8 +55,8 @@ for (const kind of TEST_DATABASE_KINDS) {
       const body = (await refused.json()) as { message: string; errors: Array<{ field: string; message: string }> };
       expect(body.message).toContain("'nonexistent-model'");
       expect(body.errors).toEqual([
-        { field: "allowedModels.1", message: "'nonexistent-model' is not a model in the catalogue" },
-        { field: "allowedModels.2", message: "'openai/nonexistent-model' is not a model in the catalogue" },
+        { field: "allowedModels.1", message: "'nonexistent-model' is not a model or model alias in the catalogue" },
+        { field: "allowedModels.2", message: "'openai/nonexistent-model' is not a model or model alias in the catalogue" },
       ]);
       const onCreate = await admin("POST", "/api/admin/clients", { name: "strict too", allowedModels: ["nonexistent-model"] });
       expect(onCreate.status).toBe(400);

@@ -9,17 +9,18 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
+import { reply, startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 import { createTestApp, TEST_ADMIN, type TestApp } from "../support/test-app";
 import { chromiumAvailable, launchChromium, serveOnLoopback, watchPage, type PageProblems } from "./browser-harness";
-import { makeTraffic, type CreatedClient } from "./dashboard-traffic";
+import { makeTraffic, TRAFFIC_MODEL, type CreatedClient } from "./dashboard-traffic";
 
 const PROVIDER_KEY = "sk-tour-provider-key-0123456789abcd";
+const BACKUP_KEY = "sk-tour-backup-key-0123456789efgh";
 export const SCREENSHOT_FOLDER = join(import.meta.dirname, "../../test-artifacts/screenshots");
-const VIEWS = ["usage", "logs", "providers", "models", "clients", "jobs", "users", "audit", "alerts", "account"] as const;
+const VIEWS = ["usage", "logs", "providers", "models", "aliases", "clients", "jobs", "users", "audit", "alerts", "account"] as const;
 
 /** Words the Chinese pages may show in Latin letters: product and protocol names, units, setting names. */
-const LATIN_ALLOWED = /^(modelgate|API|URL|HTTP|CSV|IP|ID|JSON|UTC|Webhook|Slack|Lark|p50|p95|ms|Ctrl|C|LOG_RETENTION_DAYS|ALERT_WEBHOOK_URL|OpenAI|Anthropic|DeepSeek|M)$/;
+const LATIN_ALLOWED = /^(modelgate|API|URL|HTTP|CSV|IP|ID|JSON|UTC|Webhook|Slack|Lark|p50|p95|ms|Ctrl|C|LOG_RETENTION_DAYS|ALERT_WEBHOOK_URL|ALERT_ON_REJECTIONS|OpenAI|Anthropic|DeepSeek|M)$/;
 
 const available = chromiumAvailable("dashboard tour in Chromium");
 
@@ -31,7 +32,8 @@ describe.skipIf(!available)("dashboard tour in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOT_FOLDER, { recursive: true });
-    t = await createTestApp({ env: { RATE_LIMIT_MAX: "1000000" } });
+    // The limits as shipped: the tour and the clicking below must fit in them.
+    t = await createTestApp();
     t.clock.current = Date.now();
     upstream = await startFakeUpstream();
     gateway = await serveOnLoopback(t.app.fetch);
@@ -42,10 +44,19 @@ describe.skipIf(!available)("dashboard tour in Chromium", () => {
       return ((await response.json()) as { data: unknown }).data;
     };
     await call("PUT", "/api/admin/ai-providers/1", { baseUrl: upstream.baseUrlFor("openai") });
-    await call("POST", "/api/admin/ai-providers/1/keys", { keyName: "primary", apiKey: PROVIDER_KEY, maxConcurrency: 8 });
+    await call("POST", "/api/admin/ai-providers/1/keys", { keyName: "primary", apiKey: PROVIDER_KEY, priority: 10, maxConcurrency: 8 });
     const chartClient = (await call("POST", "/api/admin/clients", { name: "chart-app" })) as CreatedClient;
     const batchClient = (await call("POST", "/api/admin/clients", { name: "batch-app", rateLimitRpm: 600 })) as CreatedClient;
     await makeTraffic({ t, baseUrl: gateway.baseUrl, upstream, chartClient, batchClient, providerApiKey: PROVIDER_KEY }, token);
+    // One failover: the primary key fails, the backup answers.
+    await call("POST", "/api/admin/ai-providers/1/keys", { keyName: "backup", apiKey: BACKUP_KEY });
+    upstream.script(PROVIDER_KEY, reply.serverError());
+    const failover = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${chartClient.apiKey}` },
+      body: JSON.stringify({ model: TRAFFIC_MODEL, messages: [{ role: "user", content: "fail over, please" }] }),
+    });
+    expect(failover.status).toBe(200);
     browser = await launchChromium();
   });
 
@@ -152,6 +163,71 @@ describe.skipIf(!available)("dashboard tour in Chromium", () => {
       // The concurrency limit set through the API shows in its column.
       expect(await row.locator('[data-col="maxConcurrency"]').textContent()).toBe("8");
       await page.screenshot({ path: join(SCREENSHOT_FOLDER, "en-US-390-providers-scrolled.png") });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("an hour's worth of clicking: over 500 admin calls with the shipped limits, none refused", async () => {
+    const { context, page } = await openDashboard({ locale: "en-US", width: 1440 });
+    let calls = 0;
+    const refused: string[] = [];
+    page.on("response", (response) => {
+      const path = new URL(response.url()).pathname;
+      if (!path.startsWith("/api/")) return;
+      calls++;
+      if (response.status() === 429) refused.push(path);
+    });
+    const updated = () => page.waitForFunction(() => document.getElementById("usage-status")?.textContent?.startsWith("Updated"));
+    try {
+      while (calls < 500) {
+        for (const view of VIEWS) {
+          await visit(page, view);
+          if (view === "usage") {
+            for (const button of ['[data-range="7d"]', '[data-group="model"]', '[data-group="client"]', '[data-group="key"]', '[data-range="30d"]', '[data-range="24h"]']) {
+              await page.click(button);
+              await updated();
+            }
+          }
+          if (view === "logs") {
+            await page.check("#log-filters input[name=failoversOnly]");
+            await page.click("#log-filters button[type=submit]");
+            await page.waitForSelector("#log-summary:not(:empty)");
+            await page.click("#log-reset");
+          }
+        }
+      }
+      expect(refused).toEqual([]);
+      expect(calls).toBeGreaterThanOrEqual(500);
+      expect(await page.locator("#notice.error").count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("finds failovers with one filter, kept in the URL", async () => {
+    const { context, page } = await openDashboard({ locale: "en-US", width: 1440 });
+    try {
+      await visit(page, "logs");
+      await page.check("#log-filters input[name=failoversOnly]");
+      await page.click("#log-filters button[type=submit]");
+      await expect.poll(() => page.locator("#log-table tbody tr.log-row").count()).toBe(1);
+      const row = page.locator("#log-table tbody tr.log-row");
+      expect(await row.locator('[data-col="attempts"]').textContent()).toBe("2");
+      expect(await row.locator('[data-col="key"]').textContent()).toBe("backup");
+      expect(page.url()).toContain("failoversOnly=true");
+      expect(await page.locator("#log-summary").textContent()).toBe("1 request shown");
+      // A shared link opens the same view, after signing in (the session is per tab).
+      const shared = await context.newPage();
+      await shared.goto(page.url());
+      await shared.fill("input[name=username]", TEST_ADMIN.username);
+      await shared.fill("input[name=password]", TEST_ADMIN.password);
+      await shared.click("#login-form button[type=submit]");
+      await expect.poll(() => shared.locator("#log-table tbody tr.log-row").count()).toBe(1);
+      expect(await shared.isChecked("#log-filters input[name=failoversOnly]")).toBe(true);
+      await row.click();
+      await expect.poll(() => page.locator("#log-table tr.details").textContent()).toContain("key primary");
+      await page.screenshot({ path: join(SCREENSHOT_FOLDER, "en-US-1440-logs-failover.png") });
     } finally {
       await context.close();
     }

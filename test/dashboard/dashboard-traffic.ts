@@ -15,6 +15,10 @@ export interface TrafficSummary {
   total: number;
   success: number;
   errors: number;
+  /** By outcome: answered, failed after routing, refused before routing. */
+  served: number;
+  failed: number;
+  rejected: number;
   /** Requests of the chart client (successes and failures). */
   chartClientRows: number;
   /** Requests of the batch client: enough for more than one log page. */
@@ -25,6 +29,8 @@ export interface TrafficSummary {
 export const TRAFFIC_MODEL = "gpt-4o-mini";
 /** Requests of the batch client; a log page holds 50. */
 const BATCH_REQUESTS = 55;
+/** A model the catalogue does not have: refused before routing. */
+export const UNKNOWN_MODEL = "nonexistent-model";
 
 /** A client key as the create response returns it. */
 export interface CreatedClient {
@@ -42,11 +48,11 @@ interface TrafficOptions {
   providerApiKey: string;
 }
 
-async function chat(baseUrl: string, apiKey: string): Promise<number> {
+async function chat(baseUrl: string, apiKey: string, model = TRAFFIC_MODEL): Promise<number> {
   const response = await fetch(`${baseUrl}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ model: TRAFFIC_MODEL, messages: [{ role: "user", content: "Hello from the dashboard test" }] }),
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "Hello from the dashboard test" }] }),
   });
   await response.arrayBuffer();
   return response.status;
@@ -67,9 +73,9 @@ async function waitForLogs(t: TestApp, count: number): Promise<void> {
 }
 
 /**
- * Three hours ago: 3 chart-client successes and the batch client's requests; now: 4 successes
- * and 2 requests the upstream rejects for good (400: not retried, not failed over). Then the
- * rollup runs through the admin API.
+ * Three hours ago: 3 chart-client successes and the batch client's requests; now: 4 successes,
+ * 2 requests the upstream rejects for good (400: not retried, not failed over) and 3 for a model
+ * the catalogue lacks (refused before routing). Then the rollup runs through the admin API.
  */
 export async function makeTraffic(options: TrafficOptions, adminToken: string): Promise<TrafficSummary> {
   const { t, baseUrl, upstream, chartClient, batchClient } = options;
@@ -91,7 +97,11 @@ export async function makeTraffic(options: TrafficOptions, adminToken: string): 
     upstream.script(options.providerApiKey, reply.badRequest("The dashboard test sent a bad request"));
     expectStatus(await chat(baseUrl, chartClient.apiKey), 400);
   }
-  const chartClientRows = 3 + 4 + 2;
+  for (let index = 0; index < 3; index++) {
+    const status = await chat(baseUrl, chartClient.apiKey, UNKNOWN_MODEL);
+    if (status < 400 || status >= 500) throw new Error(`an unknown model answered ${status}`);
+  }
+  const chartClientRows = 3 + 4 + 2 + 3;
   await waitForLogs(t, chartClientRows + BATCH_REQUESTS);
 
   const rollup = await t.request("POST", "/api/admin/jobs/rollup/run", undefined, adminToken);
@@ -99,10 +109,20 @@ export async function makeTraffic(options: TrafficOptions, adminToken: string): 
 
   const counts = await t.deps.database.db
     .selectFrom("t_ai_api_logs")
-    .select((eb) => ["status", eb.fn.countAll<number>().as("count")])
-    .groupBy("status")
+    .select((eb) => ["status", "outcome", eb.fn.countAll<number>().as("count")])
+    .groupBy(["status", "outcome"])
     .execute();
-  const total = counts.reduce((sum, row) => sum + Number(row.count), 0);
-  const success = Number(counts.find((row) => row.status === "success")?.count ?? 0);
-  return { total, success, errors: total - success, chartClientRows, batchClientRows: BATCH_REQUESTS };
+  const countOf = (match: (row: (typeof counts)[number]) => boolean) => counts.filter(match).reduce((sum, row) => sum + Number(row.count), 0);
+  const total = countOf(() => true);
+  const success = countOf((row) => row.status === "success");
+  return {
+    total,
+    success,
+    errors: total - success,
+    served: countOf((row) => row.outcome === "served"),
+    failed: countOf((row) => row.outcome === "failed"),
+    rejected: countOf((row) => row.outcome === "rejected"),
+    chartClientRows,
+    batchClientRows: BATCH_REQUESTS,
+  };
 }

@@ -21,7 +21,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       database = await openTestDatabase(kind);
       expect(MIGRATION_NAMES).toContain(MIGRATION);
       await migrateUpTo(database.handle, BEFORE);
-      await seedCatalogue(database.handle.db, NOW);
+      await seedCatalogue(database.handle.db, NOW, { prices: false });
     });
     afterEach(async () => {
       await database?.drop();

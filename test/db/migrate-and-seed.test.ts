@@ -34,9 +34,9 @@ for (const kind of TEST_DATABASE_KINDS) {
     it("seeds 3 providers with fixed ids and 11 models, idempotently", async () => {
       const { db } = database.handle;
       const first = await seedCatalogue(db, 1_700_000_000_000);
-      expect(first).toEqual({ providersInserted: 3, modelsInserted: 11 });
+      expect(first).toEqual({ providersInserted: 3, modelsInserted: 11, pricesInserted: 11 });
       const second = await seedCatalogue(db, 1_700_000_100_000);
-      expect(second).toEqual({ providersInserted: 0, modelsInserted: 0 });
+      expect(second).toEqual({ providersInserted: 0, modelsInserted: 0, pricesInserted: 0 });
 
       const providers = await db.selectFrom("t_ai_providers").select(["id", "code", "base_url"]).orderBy("id").execute();
       expect(providers).toEqual([

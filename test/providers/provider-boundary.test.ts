@@ -41,10 +41,12 @@ describe("the provider registry as the one list of formats", () => {
   });
 
   it("builds the dashboard's format choice from the registry", async () => {
-    const script = await (await t.app.request("/admin/assets/app.js")).text();
-    const declared = /var PROVIDER_FORMATS = (\[.*\]);/.exec(script);
+    // The page hands the formats to the script as data on <body>, HTML-escaped.
+    const page = await (await t.app.request("/admin/")).text();
+    const declared = /<body data-provider-formats="([^"]*)"/.exec(page);
     expect(declared).not.toBeNull();
-    const offered = JSON.parse(declared![1]) as Array<{ format: string; label: string; protocols: string[] }>;
+    const unescaped = declared![1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const offered = JSON.parse(unescaped) as Array<{ format: string; label: string; protocols: string[] }>;
     expect(offered).toEqual(describeProviderFormats().map(({ format, label, exampleBaseUrl, protocols }) => ({ format, label, exampleBaseUrl, protocols })));
   });
 

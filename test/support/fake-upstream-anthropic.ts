@@ -60,6 +60,9 @@ function usageJson(usage: FakeUsage): Record<string, unknown> {
     input_tokens: Math.max(0, usage.promptTokens - usage.cachedTokens - usage.cacheCreationTokens),
     cache_creation_input_tokens: usage.cacheCreationTokens,
     cache_read_input_tokens: usage.cachedTokens,
+    ...(usage.cacheCreation1hTokens
+      ? { cache_creation: { ephemeral_5m_input_tokens: usage.cacheCreationTokens - usage.cacheCreation1hTokens, ephemeral_1h_input_tokens: usage.cacheCreation1hTokens } }
+      : {}),
     output_tokens: usage.completionTokens,
     ...(usage.reasoningTokens > 0 ? { output_tokens_details: { thinking_tokens: usage.reasoningTokens } } : {}),
   };

@@ -17,6 +17,8 @@ export interface FakeUsage {
   cachedTokens: number;
   /** Anthropic `cache_creation_input_tokens` (ignored by other dialects). */
   cacheCreationTokens: number;
+  /** The part of `cacheCreationTokens` written with a 1-hour TTL (Anthropic `cache_creation.ephemeral_1h_input_tokens`). */
+  cacheCreation1hTokens?: number;
   /** Reasoning tokens (OpenAI/DeepSeek `reasoning_tokens`, Anthropic `thinking_tokens`). */
   reasoningTokens: number;
 }

@@ -31,6 +31,8 @@ export class ApiError extends Error {
     message: string,
     readonly errors: Array<{ field: string; message: string }> = [],
     readonly limit: LimitInfo | null = null,
+    /** The session is gone (the login form is showing): nothing more to report. */
+    readonly sessionEnded = false,
   ) {
     super(message);
   }
@@ -99,12 +101,14 @@ async function send(method: string, path: string, body: unknown, accept: string)
   } catch {
     payload = null;
   }
-  if (response.status === 401 && path !== "auth/login" && path !== "auth/password") {
+  // A wrong password at login or at a password change is an answer, not the end of the session.
+  const sessionEnded = response.status === 401 && path !== "auth/login" && path !== "auth/password";
+  if (sessionEnded) {
     forgetSession();
     onSessionEnded();
   }
   const limit = response.status === 429 ? { ...(payload?.data ?? {}), retryAfterSeconds: payload?.data?.retryAfterSeconds ?? (Number(response.headers.get("retry-after")) || undefined) } : null;
-  throw new ApiError(response.status, payload?.message ?? "", payload?.errors ?? [], limit);
+  throw new ApiError(response.status, payload?.message ?? "", payload?.errors ?? [], limit, sessionEnded);
 }
 
 /** Calls the admin API and returns the envelope's `data`. */
@@ -114,13 +118,14 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   return (payload ? payload.data : null) as T;
 }
 
-/** Downloads a file from the API (CSV exports) and returns its text and name. */
-export async function download(path: string): Promise<{ text: string; filename: string; blob: Blob }> {
+/** Downloads a file from the API (CSV exports) and returns it with its name and whether the server capped it. */
+export async function download(path: string): Promise<{ filename: string; blob: Blob; rows: number | null; truncated: boolean }> {
   const response = await send("GET", path, undefined, "text/csv");
   const blob = await response.blob();
   const disposition = response.headers.get("content-disposition") ?? "";
   const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? path.split("?")[0].split("/").pop() ?? "export.csv";
-  return { text: await blob.text(), filename, blob };
+  const rows = response.headers.get("x-export-rows");
+  return { filename, blob, rows: rows === null ? null : Number(rows), truncated: response.headers.get("x-export-truncated") === "true" };
 }
 
 /** Lists come as an array, or as a page `{ items, nextCursor }`. */
@@ -158,6 +163,8 @@ const STATUS_MESSAGES: Record<number, MessageKey> = {
 export function limitText(limit: LimitInfo): string {
   const seconds = limit.retryAfterSeconds ?? (limit.resetAt ? Math.max(1, Math.ceil((Date.parse(limit.resetAt) - Date.now()) / 1000)) : undefined);
   const at = limit.resetAt ? formatTime(limit.resetAt) : seconds !== undefined ? formatTime(Date.now() + seconds * 1000) : "";
+  // The failed-login lockout is no setting one could raise: say what it is.
+  if (limit.limit === "login_lockout" && at) return t("api.loginLockout", { time: at, seconds: seconds ?? "?" });
   if (limit.limit && at) return t("api.limitNamed", { setting: limit.limit, time: at, seconds: seconds ?? "?" });
   if (at) return t("api.limitUnnamed", { time: at, seconds: seconds ?? "?" });
   return t("api.rateLimited");

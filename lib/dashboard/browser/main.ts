@@ -6,6 +6,7 @@ import "./views/usage";
 import "./views/logs";
 import "./views/providers";
 import "./views/models";
+import "./views/aliases";
 import "./views/clients";
 import "./views/jobs";
 import "./views/users";

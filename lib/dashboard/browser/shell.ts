@@ -69,7 +69,7 @@ export function navigate(): void {
   replace(byId("main")!, root);
   document.title = `${t(view.title)} · modelgate`;
   Promise.resolve(view.render(root, params)).catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 401) return;
+    if (error instanceof ApiError && error.sessionEnded) return;
     append(root, h("p", { className: "error", role: "alert" }, errorText(error)));
   });
 }

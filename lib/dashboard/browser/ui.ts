@@ -5,7 +5,7 @@
  */
 import { ApiError, download, errorText } from "./api";
 import { append, byId, clear, h, replace, type Child } from "./dom";
-import { t } from "./i18n";
+import { formatNumber, t } from "./i18n";
 import type { MessageKey } from "./messages-en";
 
 /** Shows a message in the bar under the top bar; empty text hides it. */
@@ -24,7 +24,7 @@ export function notice(text: string, kind: "ok" | "info" | "error" = "info"): vo
 
 /** Shows what a failed action threw, unless the session ended (the login form says so). */
 export function reportError(error: unknown): void {
-  if (error instanceof ApiError && error.status === 401) return;
+  if (error instanceof ApiError && error.sessionEnded) return;
   notice(errorText(error), "error");
 }
 
@@ -60,7 +60,7 @@ export function readForm(form: HTMLFormElement): FormValues {
 export interface FieldSpec {
   name: string;
   label: string;
-  type?: "text" | "password" | "number" | "url" | "checkbox" | "select" | "models" | "datetime-local";
+  type?: "text" | "password" | "number" | "url" | "checkbox" | "select" | "models" | "textarea";
   value?: unknown;
   required?: boolean;
   placeholder?: string;
@@ -110,6 +110,9 @@ function inputFor(spec: FieldSpec): HTMLElement {
     );
   }
   if (spec.type === "models") return checkboxList(spec);
+  if (spec.type === "textarea") {
+    return h("textarea", { name: spec.name, required: spec.required, rows: 4, placeholder: spec.placeholder, spellcheck: "false", value: spec.value === null || spec.value === undefined ? "" : String(spec.value) });
+  }
   const checkbox = spec.type === "checkbox";
   return h("input", {
     name: spec.name,
@@ -138,7 +141,7 @@ export function buildForm(spec: FormSpec): HTMLFormElement {
       try {
         await spec.onSubmit(readForm(form));
       } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return;
+        if (error instanceof ApiError && error.sessionEnded) return;
         replace(errorBox, errorText(error));
         errorBox.hidden = false;
       } finally {
@@ -151,7 +154,12 @@ export function buildForm(spec: FormSpec): HTMLFormElement {
     h(
       "div",
       { className: "fields" },
-      spec.fields.map((item) => (item.type === "models" ? h("div", { className: "field wide" }, [h("span", null, item.label), inputFor(item), item.hint ? h("small", null, item.hint) : null]) : field(item.label, inputFor(item), item.hint))),
+      spec.fields.map((item) => {
+        if (item.type === "models") return h("div", { className: "field wide" }, [h("span", null, item.label), inputFor(item), item.hint ? h("small", null, item.hint) : null]);
+        const label = field(item.label, inputFor(item), item.hint);
+        if (item.type === "textarea") label.classList.add("wide");
+        return label;
+      }),
     ),
     errorBox,
     h("div", { className: "actions" }, [submit, spec.onCancel ? h("button", { type: "button", className: "secondary", onclick: spec.onCancel }, t("common.cancel")) : null]),
@@ -305,7 +313,8 @@ export async function saveCsv(path: string): Promise<void> {
       URL.revokeObjectURL(link.href);
       link.remove();
     }, 1000);
-    notice(t("logs.exported", { file: file.filename }), "ok");
+    if (file.truncated) notice(t("logs.exportedTruncated", { file: file.filename, rows: formatNumber(file.rows ?? 0) }), "info");
+    else notice(t("logs.exported", { file: file.filename }), "ok");
   } catch (error) {
     reportError(error);
   }

@@ -10,7 +10,8 @@ import { readJsonBody } from "../../http/json-body";
 import { documentRequestBody } from "../../openapi/route-schemas";
 import { tokensForCharacters } from "../../router/token-estimate";
 import type { GatewayEnv } from "../../gateway/api-log-middleware";
-import { resolveTarget, type ChatRouteMiddleware, type ChatServiceDependencies } from "../../gateway/chat-service";
+import type { ChatRouteMiddleware, ChatServiceDependencies } from "../../gateway/chat-service";
+import { answerInOrder, resolveChain } from "../../gateway/model-chain";
 import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { embeddingsObserver } from "./embeddings-observer";
 
@@ -42,16 +43,19 @@ export function embeddingsRoutes(services: ChatServiceDependencies, middleware: 
   const app = new Hono<GatewayEnv>();
   app.post("/embeddings", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(embeddingsBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, embeddingsBodySchema);
-    const resolved = await resolveTarget(c, services, { model: body.model });
-    const { provider, model } = resolved.target;
-    if (!passesThrough(resolved.target, "embeddings")) {
-      throw new GatewayError(400, "embeddings_not_supported", `Model '${provider.code}/${model.code}' cannot create embeddings: provider '${provider.code}' serves no embeddings API`, {
-        openAiType: "invalid_request_error",
-        param: "model",
-      });
-    }
+    const chain = await resolveChain(c, services, { model: body.model });
     const promptTokens = tokensForCharacters(inputSize(body.input));
-    return handlePassThrough(c, services, { resolved, endpoint: "embeddings", text, body, stream: false, observer: embeddingsObserver(), promptTokens });
+    // An alias of embedding models fails over like a chat alias; a member that cannot embed is a 400, as for a plain model.
+    return answerInOrder(c, services, chain, (resolved, services) => {
+      const { provider, model } = resolved.target;
+      if (!passesThrough(resolved.target, "embeddings")) {
+        throw new GatewayError(400, "embeddings_not_supported", `Model '${provider.code}/${model.code}' cannot create embeddings: provider '${provider.code}' serves no embeddings API`, {
+          openAiType: "invalid_request_error",
+          param: "model",
+        });
+      }
+      return handlePassThrough(c, services, { resolved, endpoint: "embeddings", text, body, stream: false, observer: embeddingsObserver(), promptTokens });
+    });
   }));
   return app;
 }

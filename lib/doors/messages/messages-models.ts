@@ -8,10 +8,13 @@ import * as z from "zod";
 import { validationError } from "../../http/validation";
 import type { CatalogueModel } from "../../router/catalogue-snapshot";
 
-/** A catalogue model under the id clients name it by (`model` or `provider/model`). */
+/** A catalogue model under the id clients name it by (`model` or `provider/model`), or an alias. */
 export interface ListedModel {
   id: string;
+  /** The model; for an alias, its display facts (name, creation, the smallest limits of its models). */
   model: CatalogueModel;
+  /** `owned_by` when it is not the model's provider (`alias` for aliases). */
+  ownedBy?: string;
 }
 
 /** Anthropic's list query: `limit` (1–1000, default 20), `after_id`, `before_id`. */

@@ -12,7 +12,8 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../../gateway/api-log-middleware";
-import { handleChat, resolveTarget, type ChatRouteMiddleware, type ChatServiceDependencies } from "../../gateway/chat-service";
+import { handleChat, type ChatRouteMiddleware, type ChatServiceDependencies } from "../../gateway/chat-service";
+import { answerInOrder, resolveChain } from "../../gateway/model-chain";
 import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
 import { readJsonBody } from "../../http/json-body";
 import { documentRequestBody } from "../../openapi/route-schemas";
@@ -38,23 +39,27 @@ export function messagesRoutes(services: ChatServiceDependencies, middleware: Ch
 
   app.post("/messages", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(messagesBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, messagesBodySchema);
-    const resolved = await resolveTarget(c, services, { model: body.model });
+    const chain = await resolveChain(c, services, { model: body.model });
     const stream = body.stream === true;
-    if (passesThrough(resolved.target, "messages")) {
-      return handlePassThrough(c, services, { resolved, endpoint: "messages", text, body, stream, observer: messagesObserver() });
-    }
-    const { request, warnings } = messagesToCanonical(body, {
-      headers: c.req.raw.headers,
-      carrier: services.carrier,
-      targetFormat: resolved.target.provider.format ?? "openai",
+    return answerInOrder(c, services, chain, (resolved, services) => {
+      if (passesThrough(resolved.target, "messages")) {
+        return handlePassThrough(c, services, { resolved, endpoint: "messages", text, body, stream, observer: messagesObserver() });
+      }
+      const { request, warnings } = messagesToCanonical(body, {
+        headers: c.req.raw.headers,
+        carrier: services.carrier,
+        targetFormat: resolved.target.provider.format ?? "openai",
+      });
+      const format = messagesFormat({ requestedModel: body.model, omitThinking: body.thinking?.type !== "disabled" && body.thinking?.display === "omitted" });
+      return handleChat(c, services, { resolved, request, warnings, stream, format });
     });
-    const format = messagesFormat({ requestedModel: body.model, omitThinking: body.thinking?.type !== "disabled" && body.thinking?.display === "omitted" });
-    return handleChat(c, services, { resolved, request, warnings, stream, format });
   }));
 
   app.post("/messages/count_tokens", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(countTokensBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, countTokensBodySchema);
-    const resolved = await resolveTarget(c, services, { model: body.model });
+    // Counting spends nothing and needs no failover: an alias counts on its first model.
+    const chain = await resolveChain(c, services, { model: body.model });
+    const resolved = { snapshot: chain.snapshot, target: chain.targets[0] };
     if (passesThrough(resolved.target, "count_tokens")) {
       // Counting spends nothing: no tokens are reserved against the key's TPM.
       return handlePassThrough(c, services, { resolved, endpoint: "count_tokens", text, body, stream: false, observer: countTokensObserver(), promptTokens: 0 });

@@ -14,7 +14,8 @@ import type { Clock } from "../../deps";
 import { NotFoundError } from "../../errors";
 import type { GatewayEnv } from "../../gateway/api-log-middleware";
 import { handlePassThrough, passesThrough } from "../../gateway/pass-through/pass-through";
-import { handleChat, resolveTarget, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies, type ResolvedTarget } from "../../gateway/chat-service";
+import { handleChat, type ChatFormat, type ChatRouteMiddleware, type ChatServiceDependencies, type ResolvedTarget } from "../../gateway/chat-service";
+import { answerInOrder, resolveChain } from "../../gateway/model-chain";
 import { readJsonBody } from "../../http/json-body";
 import { documentRequestBody } from "../../openapi/route-schemas";
 import { validate } from "../../http/validation";
@@ -97,29 +98,31 @@ export function responsesRoutes(services: ChatServiceDependencies, middleware: C
 
   app.post("/responses", middleware.authenticate, middleware.log, middleware.clientRateLimit, documentRequestBody(responsesBodySchema, async (c) => {
     const { text, body } = await readJsonBody(c, responsesBodySchema);
-    const resolved = await resolveTarget(c, services, { model: body.model });
+    const chain = await resolveChain(c, services, { model: body.model });
     const owner = ownerOf(c.get("caller")!);
-    if (passesThrough(resolved.target, "responses")) {
-      const forwarded = await passThroughBody(store, owner, body, text);
-      c.get("requestLog").addWarnings(forwarded.warnings);
-      const { provider, model } = resolved.target;
-      return handlePassThrough(c, services, {
-        resolved,
-        endpoint: "responses",
-        text: forwarded.text,
-        body,
-        stream: body.stream === true,
-        observer: responsesObserver(),
-        // OpenAI keeps its own copy; ours lets the conversation continue on another provider.
-        onComplete: async (answer) => {
-          const response = answer as ResponseObject | null;
-          if (body.store === false || !response || typeof response.id !== "string" || !Array.isArray(response.output)) return;
-          await store.save({ owner, response, input: forwarded.own, previousResponseId: body.previous_response_id ?? null, providerId: provider.id, model: model.code, createdAt: deps.clock.now() });
-        },
-      });
-    }
-    const { items, own } = await expandInput(store, owner, body);
-    return translated(c, services, store, deps.clock, { resolved, body, owner, items, own });
+    return answerInOrder(c, services, chain, async (resolved, services) => {
+      if (passesThrough(resolved.target, "responses")) {
+        const forwarded = await passThroughBody(store, owner, body, text);
+        const { provider, model } = resolved.target;
+        return handlePassThrough(c, services, {
+          resolved,
+          endpoint: "responses",
+          text: forwarded.text,
+          body,
+          stream: body.stream === true,
+          observer: responsesObserver(),
+          warnings: forwarded.warnings,
+          // OpenAI keeps its own copy; ours lets the conversation continue on another provider.
+          onComplete: async (answer) => {
+            const response = answer as ResponseObject | null;
+            if (body.store === false || !response || typeof response.id !== "string" || !Array.isArray(response.output)) return;
+            await store.save({ owner, response, input: forwarded.own, previousResponseId: body.previous_response_id ?? null, providerId: provider.id, model: model.code, createdAt: deps.clock.now() });
+          },
+        });
+      }
+      const { items, own } = await expandInput(store, owner, body);
+      return translated(c, services, store, deps.clock, { resolved, body, owner, items, own });
+    });
   }));
 
   app.get("/responses/:id", middleware.authenticate, async (c) => {

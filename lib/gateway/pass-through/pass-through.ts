@@ -8,6 +8,7 @@
  */
 import type { Context } from "hono";
 import type { UpstreamEndpoint } from "../../providers/provider-format";
+import type { TranslationWarning } from "../../providers/provider-spec";
 import { formatEntry, servesEndpoint } from "../../providers/provider-registry";
 import { tokensForCharacters } from "../../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "../api-log-middleware";
@@ -32,6 +33,8 @@ export interface PassThroughInput {
   stream: boolean;
   /** Reads the protocol's answers (lib/doors/<protocol>/…-observer.ts). */
   observer: PassThroughObserver;
+  /** What the door had to change in the client's body, for the log row and the warnings header. */
+  warnings?: readonly TranslationWarning[];
   /**
    * Estimated prompt tokens (TPM reservation, and the log row when no usage comes).
    * @default a quarter of the body's length
@@ -70,6 +73,7 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   const entry = formatEntry(target.provider.format!);
   record.isStream = input.stream;
   record.upstreamProtocol = input.endpoint;
+  if (input.warnings) record.addWarnings(input.warnings);
   const text = upstreamText(input, target.model.code);
   // Without a tokenizer, about four characters of the body per prompt token (markup included: an overestimate).
   record.estimatedPromptTokens = input.promptTokens ?? tokensForCharacters(text.length);

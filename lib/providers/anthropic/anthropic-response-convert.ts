@@ -18,23 +18,28 @@ export interface AnthropicUsageFields {
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** The cache writes by TTL (https://docs.claude.com/en/docs/build-with-claude/prompt-caching#1-hour-cache-duration). */
+  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
 }
 
 /**
  * Normalized usage: prompt = input + cache read + cache creation; cached = cache read;
- * cache creation kept when there was any; reasoning = thinking tokens.
+ * cache creation kept when there was any, with its 1-hour part (priced higher); reasoning =
+ * thinking tokens.
  */
 export function normalizeAnthropicUsage(usage: AnthropicUsageFields): NormalizedUsage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
   const cacheCreation = usage.cache_creation_input_tokens ?? 0;
   const promptTokens = (usage.input_tokens ?? 0) + cacheRead + cacheCreation;
   const completionTokens = usage.output_tokens ?? 0;
+  const cacheCreation1h = Math.min(cacheCreation, usage.cache_creation?.ephemeral_1h_input_tokens ?? 0);
   return {
     promptTokens,
     completionTokens,
     totalTokens: promptTokens + completionTokens,
     cachedTokens: cacheRead,
     ...(cacheCreation > 0 ? { cacheCreationTokens: cacheCreation } : {}),
+    ...(cacheCreation1h > 0 ? { cacheCreation1hTokens: cacheCreation1h } : {}),
     reasoningTokens: usage.output_tokens_details?.thinking_tokens ?? 0,
   };
 }

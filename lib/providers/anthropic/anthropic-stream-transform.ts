@@ -118,6 +118,7 @@ function mergeUsage(target: AnthropicUsageFields, update: AnthropicUsageFields):
     if (value !== null && value !== undefined) target[field] = value;
   }
   if (update.output_tokens_details) target.output_tokens_details = update.output_tokens_details;
+  if (update.cache_creation) target.cache_creation = update.cache_creation;
 }
 
 function choiceChunk(

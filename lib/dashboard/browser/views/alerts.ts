@@ -139,7 +139,7 @@ async function renderAlertsView(root: HTMLElement): Promise<void> {
       shown += data.items.length;
       cursor = data.nextCursor ?? null;
       more.hidden = !cursor;
-      replace(historySummary, shown ? t("alerts.shown", { count: formatNumber(shown) }) : t("alerts.none"));
+      replace(historySummary, shown ? t(shown === 1 ? "alerts.shownOne" : "alerts.shown", { count: formatNumber(shown) }) : t("alerts.none"));
     } finally {
       more.disabled = false;
     }

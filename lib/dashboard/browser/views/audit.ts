@@ -96,7 +96,7 @@ async function renderAuditView(root: HTMLElement, params: URLSearchParams): Prom
     shown += items.length;
     cursor = data?.nextCursor ?? null;
     more.hidden = !cursor;
-    replace(summary, shown ? t("audit.shown", { count: formatNumber(shown) }) : t("audit.none"));
+    replace(summary, shown ? t(shown === 1 ? "audit.shownOne" : "audit.shown", { count: formatNumber(shown) }) : t("audit.none"));
   }
 
   async function reload(remember: boolean): Promise<void> {

@@ -9,7 +9,8 @@ import { append, clear, h, replace } from "../dom";
 import { formatLimit, formatTime, t } from "../i18n";
 import { loadClients, loadModels, loadProviders, qualifiedModel, type Client, type Model } from "../lookups";
 import { onLeave, registerView } from "../shell";
-import { actionButton, badge, buildForm, confirmButton, notice, showIn, table, type FieldSpec, type FormValues } from "../ui";
+import { actionButton, badge, buildForm, confirmButton, notice, reportError, showIn, table, type FieldSpec, type FormValues } from "../ui";
+import { showClientBudgets } from "./client-budgets";
 
 async function renderClientsView(root: HTMLElement): Promise<void> {
   const [providers, models] = await Promise.all([loadProviders(), loadModels().catch(() => [] as Model[])]);
@@ -105,6 +106,7 @@ async function renderClientsView(root: HTMLElement): Promise<void> {
         if (c.revokedAt) return t("clients.revokedAt", { time: formatTime(c.revokedAt) });
         return [
           h("button", { type: "button", className: "small secondary", onclick: () => editClient(c) }, t("common.edit")),
+          h("button", { type: "button", className: "small secondary", onclick: () => void showClientBudgets(formBox, c, hideForm).then(() => formBox.scrollIntoView({ block: "nearest" })).catch(reportError) }, t("budgets.open")),
           actionButton(c.isActive ? t("common.disable") : t("common.enable"), async () => {
             await api("PUT", `admin/clients/${c.id}`, { isActive: !c.isActive });
             await refresh();

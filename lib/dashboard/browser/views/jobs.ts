@@ -12,7 +12,7 @@ import { actionButton, isMissingApi, notice, statusBadge, table, unavailable } f
 interface Job {
   name: string;
   description?: string;
-  schedule?: string;
+  schedule?: string | { cron: string; everyMs?: number };
   cron?: string;
   nextRunAt: string | null;
   lastRun?: { startedAt: string; finishedAt?: string | null; ok: boolean; result?: unknown; error?: string | null } | null;
@@ -62,7 +62,7 @@ async function renderJobsView(root: HTMLElement): Promise<void> {
     }
     replace(listBox, table<Job>([
       { label: t("jobs.name"), key: "name", sticky: "start", render: (job) => [h("strong", null, job.name), h("div", { className: "muted small-text" }, messageFor("jobs.description", job.name, job.description ?? ""))] },
-      { label: t("jobs.schedule"), key: "schedule", render: (job) => h("code", null, job.schedule ?? job.cron ?? "—") },
+      { label: t("jobs.schedule"), key: "schedule", render: (job) => h("code", null, (typeof job.schedule === "object" ? job.schedule.cron : job.schedule) ?? job.cron ?? "—") },
       { label: t("jobs.lastRun"), key: "lastRun", render: (job) => formatTime(lastRunOf(job).at) },
       { label: t("jobs.result"), key: "result", className: "wrap", render: (job) => {
         const last = lastRunOf(job);

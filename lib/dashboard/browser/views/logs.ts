@@ -216,7 +216,7 @@ async function renderLogsView(root: HTMLElement, params: URLSearchParams): Promi
       shown += items.length;
       cursor = data.nextCursor ?? null;
       more.hidden = !cursor;
-      replace(summary, shown ? t(cursor ? "logs.shownMore" : "logs.shown", { count: formatNumber(shown) }) : t("logs.none"));
+      replace(summary, shown ? t(cursor ? "logs.shownMore" : shown === 1 ? "logs.shownOne" : "logs.shown", { count: formatNumber(shown) }) : t("logs.none"));
     } finally {
       more.disabled = false;
     }

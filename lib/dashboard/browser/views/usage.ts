@@ -11,7 +11,7 @@ import { formatBucket, formatCost, formatMs, formatNumber, formatPercent, format
 import type { MessageKey } from "../messages-en";
 import { loadClients, loadKeys, loadProviders, providerName, type Client, type Provider, type ProviderKey } from "../lookups";
 import { currentRoute, onLeave, registerView, setRouteParams } from "../shell";
-import { actionButton, card, isMissingApi, notice, table, unavailable } from "../ui";
+import { actionButton, card, isMissingApi, notice, statusBadge, table, unavailable } from "../ui";
 
 declare global {
   interface Window {
@@ -28,7 +28,8 @@ const RANGES = {
 type RangeName = keyof typeof RANGES;
 const GROUPS = { provider: "usage.byProvider", model: "usage.byModel", key: "usage.byKey", client: "usage.byClient" } as const satisfies Record<string, MessageKey>;
 type GroupName = keyof typeof GROUPS;
-const PALETTE = ["#2f6fed", "#e8833a", "#26a269", "#9b59b6", "#d64541", "#16a5a5", "#8d99ae", "#c9a227"];
+const PALETTE = ["#2f6fed", "#e8833a", "#26a269", "#9b59b6", "#d64541", "#16a5a5", "#c9a227", "#5b8def"];
+const NO_GROUP_COLOR = "#98a2b3";
 
 /** A row of `/ai-stats/usage` (and its totals, without group and label). */
 interface UsageRow {
@@ -55,6 +56,7 @@ interface UsageRow {
 
 interface TopError {
   errorCode: string | null;
+  outcome?: string | null;
   providerId: number | null;
   clientId?: number | null;
   clientName?: string | null;
@@ -71,8 +73,8 @@ interface Point {
   label?: string | null;
   requests: number;
   successCount?: number;
-  served?: number;
-  failed?: number;
+  /** Failed after routing began (rejections are counted apart). */
+  errorCount?: number;
   totalTokens: number;
   cost: number;
 }
@@ -106,6 +108,22 @@ function successRateOf(row: UsageRow): number | null {
   if (row.successRate !== undefined) return row.successRate;
   const decided = (row.served ?? 0) + (row.failed ?? 0);
   return decided ? (row.served ?? 0) / decided : null;
+}
+
+/** A group without id: the server's label for it is not in the user's language, ours is. */
+function isNoGroup(group: string | number | null | undefined): boolean {
+  return group === null || group === undefined || group === 0;
+}
+
+/** Two times as "p50 / p95 ms", short enough for a card. */
+function formatPair(p50: number | null | undefined, p95: number | null | undefined): string {
+  if ((p50 === null || p50 === undefined) && (p95 === null || p95 === undefined)) return "—";
+  return `${formatNumber(p50 === null || p50 === undefined ? null : Math.round(p50))} / ${formatMs(p95)}`;
+}
+
+/** What a group without id is: refused before a provider (and key) was chosen, or no client key. */
+function noGroupLabel(group: GroupName): string {
+  return t(group === "provider" || group === "key" ? "usage.notRouted" : "usage.noGroup");
 }
 
 async function renderUsageView(root: HTMLElement, params: URLSearchParams): Promise<void> {
@@ -191,8 +209,8 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
       totals.budgetRefused ? card("total-budget", t("usage.budgetRefused"), formatNumber(totals.budgetRefused)) : null,
       card("total-tokens", t("usage.tokens"), formatNumber(totals.totalTokens ?? 0)),
       card("total-cost", t("usage.cost"), formatCost(totals.cost ?? 0)),
-      card("total-latency", t("usage.latency"), totals.p50LatencyMs !== undefined ? `${formatMs(totals.p50LatencyMs)} / ${formatMs(totals.p95LatencyMs)}` : formatMs(legacy.avgLatencyMs), totals.p50LatencyMs !== undefined ? t("usage.p50p95") : t("usage.average")),
-      card("total-ttft", t("usage.ttft"), totals.p50TtftMs !== undefined ? `${formatMs(totals.p50TtftMs)} / ${formatMs(totals.p95TtftMs)}` : "—", t("usage.p50p95")),
+      card("total-latency", t("usage.latency"), totals.p50LatencyMs !== undefined ? formatPair(totals.p50LatencyMs, totals.p95LatencyMs) : formatMs(legacy.avgLatencyMs), totals.p50LatencyMs !== undefined ? t("usage.p50p95") : t("usage.average")),
+      card("total-ttft", t("usage.ttft"), formatPair(totals.p50TtftMs, totals.p95TtftMs), t("usage.p50p95")),
     ]);
   }
 
@@ -204,7 +222,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
     replace(groupBox, [
       h("h2", null, t(GROUPS[groupName])),
       table<UsageRow>([
-        { label: t(`usage.group.${groupName}`), key: "group", sticky: "start", render: (row) => row.label ?? (row.group === null || row.group === undefined ? t("usage.noGroup") : String(row.group)) },
+        { label: t(`usage.group.${groupName}`), key: "group", sticky: "start", render: (row) => (isNoGroup(row.group) ? noGroupLabel(groupName) : row.label ?? String(row.group)) },
         { label: t("usage.requests"), key: "requests", className: "num", render: (row) => formatNumber(row.requests) },
         { label: t("usage.successRate"), key: "successRate", className: "num", render: (row) => formatPercent(successRateOf(row)) },
         { label: t("usage.failed"), key: "failed", className: "num", render: (row) => formatNumber(row.failed ?? 0) },
@@ -237,10 +255,10 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
     }
     replace(chartArea, [boxes.requests.element, boxes.success.element, boxes.tokens.element, boxes.cost.element]);
     const index = new Map(buckets.map((start, position) => [start, position]));
-    const series = new Map<string, { name: string; requests: number[]; served: number[]; decided: number[]; tokens: number[]; cost: number[] }>();
+    const series = new Map<string, { name: string; noGroup: boolean; requests: number[]; served: number[]; decided: number[]; tokens: number[]; cost: number[] }>();
     const nameOf = (point: Point): string => {
+      if (isNoGroup(point.group)) return noGroupLabel(groupName);
       if (point.label) return point.label;
-      if (point.group === 0 || point.group === null) return t("usage.noGroup");
       if (groupName === "provider") return providerName(names.providers, point.group);
       if (groupName === "key") return names.keys.find((key) => key.id === Number(point.group))?.keyName ?? `#${point.group}`;
       if (groupName === "client") return names.clients.find((client) => client.id === Number(point.group))?.name ?? `#${point.group}`;
@@ -259,21 +277,25 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
       let entry = series.get(key);
       if (!entry) {
         const zeros = () => buckets.map(() => 0);
-        entry = { name: nameOf(point), requests: zeros(), served: zeros(), decided: zeros(), tokens: zeros(), cost: zeros() };
+        entry = { name: nameOf(point), noGroup: isNoGroup(point.group), requests: zeros(), served: zeros(), decided: zeros(), tokens: zeros(), cost: zeros() };
         series.set(key, entry);
       }
-      const served = point.served ?? point.successCount ?? 0;
+      // The success rate counts what routing decided: served and failed, not rejections.
+      const served = Number(point.successCount ?? 0);
       entry.requests[position] += Number(point.requests || 0);
-      entry.served[position] += Number(served);
-      entry.decided[position] += point.served !== undefined ? Number(point.served) + Number(point.failed ?? 0) : Number(point.requests || 0);
+      entry.served[position] += served;
+      entry.decided[position] += point.errorCount !== undefined ? served + Number(point.errorCount) : Number(point.requests || 0);
       entry.tokens[position] += Number(point.totalTokens || 0);
       entry.cost[position] += Number(point.cost || 0);
     }
     const labels = buckets.map((start) => formatBucket(start, hourly));
     const groups = [...series.values()];
+    // Requests without a group (never routed, no client key) are grey; the groups keep their colours in order.
+    let nextColor = 0;
+    const colors = new Map(groups.map((entry) => [entry, entry.noGroup ? NO_GROUP_COLOR : PALETTE[nextColor++ % PALETTE.length]]));
     const datasets = (pick: (entry: (typeof groups)[number]) => Array<number | null>, line = false) =>
-      groups.map((entry, position) => {
-        const color = PALETTE[position % PALETTE.length];
+      groups.map((entry) => {
+        const color = colors.get(entry)!;
         return { label: entry.name, data: pick(entry), backgroundColor: color, borderColor: color, borderWidth: line ? 2 : 0, pointRadius: line ? 3 : 0, spanGaps: true } as ChartDataset<ChartType, Array<number | null>>;
       });
     const draw = (canvas: HTMLCanvasElement, type: "bar" | "line", sets: Array<ChartDataset<ChartType, Array<number | null>>>, stacked: boolean, axis: { min?: number; max?: number; precision?: number }) => {
@@ -307,6 +329,7 @@ async function renderUsageView(root: HTMLElement, params: URLSearchParams): Prom
   function renderErrors(errors: TopError[], providers: Provider[], keys: ProviderKey[], clients: Client[]): void {
     replace(errorsBox, table<TopError>([
       { label: t("usage.errorCode"), key: "errorCode", sticky: "start", render: (error) => h("code", null, error.errorCode || "unknown") },
+      { label: t("logs.outcome"), key: "outcome", render: (error) => (error.outcome ? statusBadge(error.outcome) : "—") },
       { label: t("common.provider"), key: "provider", render: (error) => providerName(providers, error.providerId) },
       { label: t("common.client"), key: "client", render: (error) => error.clientName ?? (error.clientId ? clients.find((client) => client.id === error.clientId)?.name ?? `#${error.clientId}` : "—") },
       { label: t("common.key"), key: "key", render: (error) => error.keyName ?? (error.keyId ? keys.find((key) => key.id === error.keyId)?.keyName ?? `#${error.keyId}` : "—") },
