@@ -13,6 +13,7 @@ import { accessHardeningMigration } from "./migrations/006-access-hardening";
 import { keyConcurrencyMigration } from "./migrations/007-key-concurrency";
 import { adminAuditMigration } from "./migrations/008-admin-audit";
 import { honestOutcomesMigration } from "./migrations/009-honest-outcomes";
+import { clientBudgetsMigration } from "./migrations/010-client-budgets";
 import { aliasesAndPricesMigration } from "./migrations/011-aliases-and-prices";
 
 /** Every migration in order; a new one is one more line here. */
@@ -27,6 +28,7 @@ function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "007-key-concurrency": keyConcurrencyMigration(dialect),
     "008-admin-audit": adminAuditMigration(dialect),
     "009-honest-outcomes": honestOutcomesMigration(dialect),
+    "010-client-budgets": clientBudgetsMigration(dialect),
     "011-aliases-and-prices": aliasesAndPricesMigration(dialect),
   };
 }

@@ -195,10 +195,6 @@ export interface UsageStatsTable {
   avg_latency_ms: number;
   p95_latency_ms: number;
   max_latency_ms: number;
-  /** Latency histogram of served and failed requests (lib/stats/latency-histogram.ts). */
-  latency_histogram: string | null;
-  /** Time-to-first-token histogram, same encoding. */
-  ttft_histogram: string | null;
   updated_at: EpochMs;
 }
 
@@ -230,6 +226,24 @@ export interface ClientKeysTable {
   last_used_at: EpochMs | null;
   created_at: EpochMs;
   revoked_at: EpochMs | null;
+}
+
+/** A client's budget or quota for one period kind (`day`, `week`, `month`, `total`). */
+export interface ClientBudgetsTable {
+  id: Generated<number>;
+  client_id: number;
+  /** `cost` (USD) or `tokens`. */
+  kind: string;
+  /** `day`, `week`, `month` or `total`. */
+  period: string;
+  /** The hard limit: USD for `cost`, tokens for `tokens`. */
+  limit_value: number;
+  /** Alert at this percentage of the limit; null: no soft-limit alert. */
+  soft_limit_percent: number | null;
+  /** IANA time zone of the period boundaries. */
+  time_zone: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
 }
 
 export interface AlertWebhooksTable {
@@ -402,6 +416,7 @@ export interface Database {
   t_ai_usage_stats: UsageStatsTable;
   t_admin_users: AdminUsersTable;
   t_client_keys: ClientKeysTable;
+  t_client_budgets: ClientBudgetsTable;
   t_alert_webhooks: AlertWebhooksTable;
   t_alert_history: AlertHistoryTable;
   t_sys_job_state: JobStateTable;
@@ -424,6 +439,7 @@ export type NewApiLogRow = Insertable<ApiLogsTable>;
 export type UsageStatsRow = Selectable<UsageStatsTable>;
 export type AdminUserRow = Selectable<AdminUsersTable>;
 export type ClientKeyRow = Selectable<ClientKeysTable>;
+export type ClientBudgetRow = Selectable<ClientBudgetsTable>;
 export type AlertWebhookRow = Selectable<AlertWebhooksTable>;
 export type AlertHistoryRow = Selectable<AlertHistoryTable>;
 export type JobStateRow = Selectable<JobStateTable>;

@@ -17,6 +17,7 @@ import { AdminSessions } from "./auth/admin-sessions";
 import { loginRoutes } from "./auth/login-routes";
 import { requireAdmin } from "./auth/require-admin";
 import { sessionRoutes } from "./auth/session-routes";
+import { clientBudgetRoutes } from "./budgets/budget-routes";
 import { dashboardRoutes } from "./dashboard/dashboard-routes";
 import type { AppDeps } from "./deps";
 import { GatewayError } from "./errors";
@@ -128,6 +129,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route("/api/admin/ai-models", modelPriceRoutes(deps));
   app.route("/api/admin/ai-aliases", aliasRoutes(deps));
   app.route("/api/admin/clients", clientRoutes(deps));
+  app.route("/api/admin/clients", clientBudgetRoutes(deps));
   app.route("/api/admin/ai-stats", statsRoutes(deps));
   app.route("/api/admin/ai-logs", logRoutes(deps));
   app.route("/api/admin/alerts", alertRoutes(deps));

@@ -5,8 +5,9 @@
  *   `failed_over` (1 when more than one upstream call was made), so "failovers only" pages walk
  *   an index in time order. Both indexed with `created_at` for keyset pages.
  * - The rollup tables gain `rejected_count`, `budget_refused_count` (`error_count` now counts only
- *   `failed`) and per-hour latency and time-to-first-token histograms, so percentiles combine
- *   across hours; `t_client_usage_stats` gains an `hour_start` index for "by client" over a range.
+ *   `failed`); `t_client_usage_stats`, the finest rollup, gains per-hour latency and
+ *   time-to-first-token histograms, so percentiles combine across hours and groups, and an
+ *   `hour_start` index for views over every client.
  * - Existing rows get an outcome by the rule below (a frozen copy: a migration keeps meaning what
  *   it meant when it ran), and the rollup watermark moves back to the oldest log still kept, so the
  *   next rollup recomputes those hours with the new counts. Older hours keep their old counts.
@@ -37,9 +38,9 @@ export function honestOutcomesMigration(_dialect: SqlDialect) {
       for (const table of ["t_ai_usage_stats", "t_client_usage_stats"]) {
         await db.schema.alterTable(table).addColumn("rejected_count", "integer", (c) => c.notNull().defaultTo(0)).execute();
         await db.schema.alterTable(table).addColumn("budget_refused_count", "integer", (c) => c.notNull().defaultTo(0)).execute();
-        await db.schema.alterTable(table).addColumn("latency_histogram", "text").execute();
-        await db.schema.alterTable(table).addColumn("ttft_histogram", "text").execute();
       }
+      await db.schema.alterTable("t_client_usage_stats").addColumn("latency_histogram", "text").execute();
+      await db.schema.alterTable("t_client_usage_stats").addColumn("ttft_histogram", "text").execute();
 
       const bounds = await db.selectFrom("t_ai_api_logs").select((eb) => [eb.fn.min("id").as("low"), eb.fn.max("id").as("high"), eb.fn.min("created_at").as("first")]).executeTakeFirst();
       if (bounds?.low != null) {
@@ -63,8 +64,9 @@ export function honestOutcomesMigration(_dialect: SqlDialect) {
       await db.schema.dropIndex("idx_client_usage_stats_hour").on("t_client_usage_stats").execute();
       await db.schema.dropIndex("idx_ai_api_logs_failover_time").on("t_ai_api_logs").execute();
       await db.schema.dropIndex("idx_ai_api_logs_outcome_time").on("t_ai_api_logs").execute();
+      for (const column of ["ttft_histogram", "latency_histogram"]) await db.schema.alterTable("t_client_usage_stats").dropColumn(column).execute();
       for (const table of ["t_ai_usage_stats", "t_client_usage_stats"]) {
-        for (const column of ["ttft_histogram", "latency_histogram", "budget_refused_count", "rejected_count"]) await db.schema.alterTable(table).dropColumn(column).execute();
+        for (const column of ["budget_refused_count", "rejected_count"]) await db.schema.alterTable(table).dropColumn(column).execute();
       }
       await db.schema.alterTable("t_ai_api_logs").dropColumn("failed_over").execute();
       await db.schema.alterTable("t_ai_api_logs").dropColumn("outcome").execute();

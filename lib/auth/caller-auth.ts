@@ -3,13 +3,14 @@
  * or the token of an admin whose role is `admin` (checked against the users table like on the
  * admin API; viewers are read-only and get 403). Client lookups are cached in process for a few
  * seconds so the hot path does not hit the database on every request; a revoked key stops
- * working within that TTL.
+ * working within that TTL, and a changed budget applies within it.
  */
 import type { Kysely } from "kysely";
 import type { MiddlewareHandler } from "hono";
 import type { Database } from "../../db/schema";
 import { AuthenticationError, PermissionError } from "../errors";
 import type { AppEnv, Caller } from "../http/app-env";
+import { loadClientBudgets } from "../budgets/client-budgets";
 import { AdminSessions } from "./admin-sessions";
 import { looksLikeJwt } from "./admin-token";
 import { pinnedAllowedModels } from "./client-allowed-models";
@@ -44,8 +45,11 @@ export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, ca
     let caller: Caller | null = null;
     if (row && row.is_active === 1 && row.revoked_at === null) {
       const listed = parseAllowedModels(row.allowed_models);
-      const allowedModels = listed === null ? null : await pinnedAllowedModels(db, row.id, row.allowed_models!, listed);
-      caller = { kind: "client", clientId: row.id, name: row.name, allowedModels, rateLimitRpm: row.rate_limit_rpm };
+      const [allowedModels, budgets] = await Promise.all([
+        listed === null ? null : pinnedAllowedModels(db, row.id, row.allowed_models!, listed),
+        loadClientBudgets(db, row.id),
+      ]);
+      caller = { kind: "client", clientId: row.id, name: row.name, allowedModels, rateLimitRpm: row.rate_limit_rpm, budgets };
     }
     if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
     cache.set(hash, { caller, expiresAt: at + cacheTtlMs });

@@ -17,10 +17,11 @@ export interface GatewayEnv extends AppEnv {
   Variables: AppEnv["Variables"] & { requestLog: ApiLogRecord };
 }
 
-/** Awaits the record's bookkeeping and writes its row; never rejects. */
+/** Awaits the record's bookkeeping, writes its row and settles its budgets to the row's cost; never rejects. */
 export async function completeRequestLog(writer: ApiLogWriter, record: ApiLogRecord, outcome: RequestOutcome): Promise<void> {
   const latencyMs = performance.now() - record.startedAt;
-  await Promise.all([record.settled(), writer.write(record.toRow(outcome, latencyMs))]);
+  const row = record.toRow(outcome, latencyMs);
+  await Promise.all([record.settled(), writer.write(row), record.budget?.settle(row)]);
 }
 
 /**

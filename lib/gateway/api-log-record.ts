@@ -68,6 +68,8 @@ export class ApiLogRecord implements AttemptTrace {
   upstreamProtocol: string | null = null;
   /** What translations could not carry, in order. */
   readonly warnings: TranslationWarning[] = [];
+  /** The request's hold on its client's budgets, settled to the row's cost when the row is written. */
+  budget: { settle(row: Pick<NewApiLogRow, "cost" | "total_tokens">): Promise<void> } | null = null;
   #pricedModel: PricedModel = { prices: [], inputPricePerM: 0, outputPricePerM: 0 };
   readonly #pending: Promise<void>[] = [];
 

@@ -6,6 +6,7 @@
  * model-chain.ts.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import type { BudgetGuard } from "../budgets/budget-hold";
 import type { AppEnv } from "../http/app-env";
 import type { ChatRequest, ChatResult, TranslationWarning } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
@@ -56,6 +57,8 @@ export interface ChatServiceDependencies {
   nonStreamedDeadlineMs?: number;
   /** The order among alias members of equal position, kept across requests (model-resolver.ts). */
   aliasRotation: WeightedRotation;
+  /** Client budgets and quotas. */
+  budgets: BudgetGuard;
 }
 
 /** Middleware every model route runs, in this order, before reading its body. */
@@ -72,6 +75,21 @@ export interface ChatRouteMiddleware {
 export interface ResolvedTarget {
   snapshot: CatalogueSnapshot;
   target: RouteTarget;
+}
+
+/**
+ * The request's hold on its client's budgets (none for admins and clients without budgets),
+ * noted on the log record so the row's cost settles it. The output reserved is what the request
+ * asks for, else the model's maximum output: a budget must hold whatever the answer turns out to be.
+ */
+export function budgetHoldOf(c: Context<GatewayEnv>, services: ChatServiceDependencies, target: RouteTarget, promptTokens: number, askedOutputTokens: number | null | undefined) {
+  const record = c.get("requestLog");
+  const modelMax = target.model.maxOutputTokens;
+  const asked = askedOutputTokens ?? (modelMax > 0 ? modelMax : services.defaultOutputTokens);
+  const outputTokens = modelMax > 0 ? Math.min(asked, modelMax) : asked;
+  const hold = services.budgets.holdFor(c.get("caller")!, target.model, promptTokens, outputTokens, (work) => record.defer(work));
+  record.budget = hold ?? null;
+  return hold;
 }
 
 /** The context handed to a door's format for one request. */
@@ -107,6 +125,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     outputTokens: outputBudget(request, target.model.maxOutputTokens, services.defaultOutputTokens),
     signal: c.req.raw.signal,
     trace: record,
+    budget: budgetHoldOf(c, services, target, record.estimatedPromptTokens, request.max_completion_tokens ?? request.max_tokens),
   };
   const context = formatContextOf(c, services);
 

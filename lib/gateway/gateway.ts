@@ -6,6 +6,9 @@
 import type { Hono } from "hono";
 import type { AdminSessions } from "../auth/admin-sessions";
 import { authenticateCaller } from "../auth/caller-auth";
+import { BudgetAlerts } from "../budgets/budget-alerts";
+import { BudgetGuard } from "../budgets/budget-hold";
+import { jobContextFrom } from "../jobs/job-context";
 import type { AppDeps } from "../deps";
 import type { AppEnv } from "../http/app-env";
 import { responsesRoutes } from "../doors/responses/responses-routes";
@@ -143,7 +146,25 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
   );
   const writer = logWriter ?? new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
   const carrier = new ReasoningCarrier(deps.jwtSecret);
-  const services: ChatServiceDependencies = { cache, router, writer, idleTimeoutMs, defaultOutputTokens, carrier, nonStreamedDeadlineMs, aliasRotation: new WeightedRotation() };
+  const budgets = new BudgetGuard({
+    db,
+    limits: deps.limits,
+    clock: deps.clock,
+    logger: deps.logger,
+    alerts: new BudgetAlerts(jobContextFrom(deps)),
+    logRetentionDays: deps.settings.logRetentionDays,
+  });
+  const services: ChatServiceDependencies = {
+    cache,
+    router,
+    writer,
+    idleTimeoutMs,
+    defaultOutputTokens,
+    carrier,
+    nonStreamedDeadlineMs,
+    aliasRotation: new WeightedRotation(),
+    budgets,
+  };
 
   const middleware: ChatRouteMiddleware = {
     authenticate: authenticateCaller({ db, jwtSecret: deps.jwtSecret, now: () => deps.clock.now(), adminSessions }),

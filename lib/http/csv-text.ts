@@ -16,9 +16,14 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The whole document: a header row, then one line per row, CRLF-separated. */
+/** One CSV line, CRLF-terminated as RFC 4180 writes it (exports that stream or cap their size build line by line). */
+export function csvLine(values: readonly unknown[]): string {
+  return `${values.map(csvCell).join(",")}\r\n`;
+}
+
+/** The whole document: a header row, then one line per row. */
 export function csvText(header: readonly string[], rows: Iterable<readonly unknown[]>): string {
-  const lines = [header.map(csvCell).join(",")];
-  for (const row of rows) lines.push(row.map(csvCell).join(","));
-  return `${lines.join("\r\n")}\r\n`;
+  let text = csvLine(header);
+  for (const row of rows) text += csvLine(row);
+  return text;
 }

@@ -55,68 +55,85 @@ export interface RollupSummary {
 }
 
 const COUNT_COLUMNS = ["request_count", "success_count", "error_count", "rejected_count", "budget_refused_count", "prompt_tokens", "completion_tokens", "total_tokens", "cost"] as const;
-const HISTOGRAM_COLUMNS = ["latency_histogram", "ttft_histogram"] as const;
-const USAGE_COLUMNS = ["hour_start", "provider_id", "key_id", "model", ...COUNT_COLUMNS, "avg_latency_ms", "p95_latency_ms", "max_latency_ms", ...HISTOGRAM_COLUMNS, "updated_at"] as const;
-const CLIENT_COLUMNS = ["hour_start", "client_id", "provider_id", "key_id", "model", ...COUNT_COLUMNS, "latency_sum_ms", "max_latency_ms", ...HISTOGRAM_COLUMNS, "updated_at"] as const;
+const USAGE_COLUMNS = ["hour_start", "provider_id", "key_id", "model", ...COUNT_COLUMNS, "avg_latency_ms", "p95_latency_ms", "max_latency_ms", "updated_at"] as const;
+const CLIENT_COLUMNS = ["hour_start", "client_id", "provider_id", "key_id", "model", ...COUNT_COLUMNS, "latency_sum_ms", "max_latency_ms", "latency_histogram", "ttft_histogram", "updated_at"] as const;
 
 /** Start of the hour of a log row's `created_at`, in SQL (integer arithmetic on both dialects). */
 const BUCKET_HOUR = sql<number>`created_at - created_at % ${HOUR_MS}`;
 
-/** The bucket dimensions of each rollup table, as selected from logs (a null id is stored as 0). */
-const USAGE_DIMENSIONS = { bucket_hour: BUCKET_HOUR, bucket_provider: sql`COALESCE(provider_id, 0)`, bucket_key: sql`COALESCE(key_id, 0)`, model: sql.ref("model") };
+/** The bucket dimensions of the per-client rollup, as selected from logs (a null id is stored as 0). */
 const CLIENT_DIMENSIONS = { bucket_hour: BUCKET_HOUR, bucket_client: sql`COALESCE(client_id, 0)`, bucket_provider: sql`COALESCE(provider_id, 0)`, bucket_key: sql`COALESCE(key_id, 0)`, model: sql.ref("model") };
-type Dimensions = Record<string, RawBuilder<unknown>>;
 
 /** Served and failed rows: the ones latency histograms count (a refusal's few ms say nothing about providers). */
 const ROUTED = sql`outcome_value IN ('served', 'failed')`;
 
+/** Rows of one outcome in a bucket, over rows that carry an `outcome_value` column. */
+const countOf = (outcome: string) => sql`SUM(CASE WHEN outcome_value = ${outcome} THEN 1 ELSE 0 END)`;
+
 /**
- * The SELECT that computes one rollup table's rows for a span: two grouped passes over the span's
- * log rows put together with UNION ALL, added up per bucket by the outer GROUP BY. Measured on
- * MariaDB, joining the passes instead took twice as long, and one pass counting each row twice (a
- * CROSS JOIN with the two histograms) a quarter longer.
- * - per bucket and latency-histogram bucket: every count and sum (refusals under bucket -1, which
- *   no histogram lists) and, for `t_ai_usage_stats`, the exact p95 part;
- * - per bucket and TTFT-histogram bucket: the TTFT counts of served and failed streams.
- * Columns come out in the order of the table's insert column list. Costs are rounded to the
- * 1e-10 USD they are logged with: partial sums add up in no fixed order, and a recomputed hour must
- * come out the same to the last bit.
+ * `t_ai_usage_stats` rows for a span: one grouped pass, with the exact p95 from window functions.
+ * It keeps no histograms: the per-client rollup's add up to any of its groups (stats-query.ts).
  */
-function rollupSelect(table: "t_ai_usage_stats" | "t_client_usage_stats", inSpan: RawBuilder<unknown>, dialect: SqlDialect, now: number): RawBuilder<unknown> {
-  const usage = table === "t_ai_usage_stats";
-  const dimensions: Dimensions = usage ? USAGE_DIMENSIONS : CLIENT_DIMENSIONS;
-  const names = sql.join(Object.keys(dimensions).map((name) => sql.ref(name)));
-  const selected = sql.join(Object.entries(dimensions).map(([name, expression]) => sql`${expression} AS ${sql.ref(name)}`));
-  const partition = sql`PARTITION BY ${sql.join(Object.values(dimensions))}`;
-  const ranks = usage ? sql`, ROW_NUMBER() OVER (${partition} ORDER BY latency_ms) AS latency_rank, COUNT(*) OVER (${partition}) AS bucket_size` : sql``;
-  const countOf = (outcome: string) => sql`SUM(CASE WHEN outcome_value = ${outcome} THEN 1 ELSE 0 END)`;
+function usageSelect(inSpan: RawBuilder<unknown>, now: number): RawBuilder<unknown> {
+  const partition = sql`PARTITION BY ${BUCKET_HOUR}, COALESCE(provider_id, 0), COALESCE(key_id, 0), model`;
+  // The WHERE 1 = 1 is for SQLite: without it "ON CONFLICT" could parse as a join constraint.
+  return sql`
+    SELECT bucket_hour, bucket_provider, bucket_key, model,
+      COUNT(*), ${countOf("served")}, ${countOf("failed")}, ${countOf("rejected")}, ${countOf("budget")},
+      SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), SUM(cost),
+      AVG(latency_ms),
+      MIN(CASE WHEN latency_rank * 100 >= bucket_size * 95 THEN latency_ms END),
+      MAX(latency_ms),
+      ${now}
+    FROM (
+      SELECT ${BUCKET_HOUR} AS bucket_hour, COALESCE(provider_id, 0) AS bucket_provider, COALESCE(key_id, 0) AS bucket_key,
+        model, ${OUTCOME_SQL} AS outcome_value, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms,
+        ROW_NUMBER() OVER (${partition} ORDER BY latency_ms) AS latency_rank,
+        COUNT(*) OVER (${partition}) AS bucket_size
+      FROM t_ai_api_logs
+      WHERE ${inSpan}
+    ) bucketed
+    WHERE 1 = 1
+    GROUP BY bucket_hour, bucket_provider, bucket_key, model`;
+}
+
+/**
+ * `t_client_usage_stats` rows for a span, with their latency and TTFT histograms: two grouped
+ * passes over the span's log rows put together with UNION ALL, added up per bucket by the outer
+ * GROUP BY. Measured on MariaDB, joining the passes instead took twice as long, and one pass
+ * counting each row twice (a CROSS JOIN with the two histograms) a quarter longer; keeping
+ * histograms in `t_ai_usage_stats` as well cost the rollup another 30–40 %.
+ * - per bucket and latency-histogram bucket: every count and sum (refusals under bucket -1, which
+ *   no histogram lists);
+ * - per bucket and TTFT-histogram bucket: the TTFT counts of served and failed streams.
+ * Costs are rounded to the 1e-10 USD they are logged with: partial sums add up in no fixed order,
+ * and a recomputed hour must come out the same to the last bit.
+ */
+function clientUsageSelect(inSpan: RawBuilder<unknown>, dialect: SqlDialect, now: number): RawBuilder<unknown> {
+  const names = sql.join(Object.keys(CLIENT_DIMENSIONS).map((name) => sql.ref(name)));
+  const selected = sql.join(Object.entries(CLIENT_DIMENSIONS).map(([name, expression]) => sql`${expression} AS ${sql.ref(name)}`));
   const byLatency = sql`
     SELECT ${names}, 1 AS metric, CASE WHEN ${ROUTED} THEN ${histogramBucketSql("latency_ms", dialect)} ELSE -1 END AS bucket,
       COUNT(*) AS bucket_count, ${countOf("served")} AS served, ${countOf("failed")} AS failed,
       ${countOf("rejected")} AS rejected, ${countOf("budget")} AS budget,
       SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, SUM(total_tokens) AS total_tokens, SUM(cost) AS cost,
-      SUM(latency_ms) AS latency_sum, MAX(latency_ms) AS max_latency,
-      ${usage ? sql`MIN(CASE WHEN latency_rank * 100 >= bucket_size * 95 THEN latency_ms END)` : sql`NULL`} AS p95_latency
+      SUM(latency_ms) AS latency_sum, MAX(latency_ms) AS max_latency
     FROM (
-      SELECT ${selected}, ${OUTCOME_SQL} AS outcome_value, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms${ranks}
+      SELECT ${selected}, ${OUTCOME_SQL} AS outcome_value, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms
       FROM t_ai_api_logs
       WHERE ${inSpan}
     ) span_rows
     GROUP BY ${names}, bucket`;
   const byTtft = sql`
     SELECT ${selected}, 2 AS metric, ${histogramBucketSql("ttft_ms", dialect)} AS bucket, COUNT(*) AS bucket_count,
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0
     FROM t_ai_api_logs
     WHERE ${inSpan} AND ttft_ms IS NOT NULL AND ${OUTCOME_SQL} IN ('served', 'failed')
     GROUP BY ${names}, bucket`;
-  const requests = sql`SUM(CASE WHEN metric = 1 THEN bucket_count ELSE 0 END)`;
-  const latency = usage
-    ? sql`SUM(latency_sum) * 1.0 / ${requests}, MIN(p95_latency), MAX(max_latency)`
-    : sql`SUM(latency_sum), MAX(max_latency)`;
   // The WHERE 1 = 1 is for SQLite: without it "ON CONFLICT" could parse as a join constraint.
   return sql`
-    SELECT ${names}, ${requests}, SUM(served), SUM(failed), SUM(rejected), SUM(budget),
-      SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), ROUND(SUM(cost), 10), ${latency},
+    SELECT ${names}, SUM(CASE WHEN metric = 1 THEN bucket_count ELSE 0 END), SUM(served), SUM(failed), SUM(rejected), SUM(budget),
+      SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), ROUND(SUM(cost), 10), SUM(latency_sum), MAX(max_latency),
       ${histogramTextSql(dialect, sql`metric = 1 AND bucket >= 0`)}, ${histogramTextSql(dialect, sql`metric = 2`)}, ${now}
     FROM (${byLatency} UNION ALL ${byTtft}) parts
     WHERE 1 = 1
@@ -127,8 +144,8 @@ function rollupSelect(table: "t_ai_usage_stats" | "t_client_usage_stats", inSpan
  * Recomputes the usage rows of every hour in `[fromMs, toMs)` (hour-aligned): one statement for
  * `t_ai_usage_stats`, one for `t_client_usage_stats`.
  * Counts by outcome (lib/stats/log-outcome.ts): `success_count` served, `error_count` failed,
- * `rejected_count` and `budget_refused_count` refused. Latency and TTFT histograms
- * (lib/stats/latency-histogram.ts) combine across hours for percentiles of any range.
+ * `rejected_count` and `budget_refused_count` refused. The per-client rows' latency and TTFT
+ * histograms (lib/stats/latency-histogram.ts) combine across hours for percentiles of any range.
  * `p95_latency_ms` is the hour's nearest-rank value over every row: the latency at rank ⌈0.95·n⌉ in
  * ascending order, compared in integers (`rank·100 ≥ n·95`) so both databases agree exactly.
  */
@@ -145,8 +162,8 @@ export async function rollupRange(db: Kysely<Database>, dialect: SqlDialect, fro
     .executeTakeFirst();
   if (bounds?.lowId == null || bounds.highId == null) return;
   const inSpan = sql`created_at >= ${fromMs} AND created_at < ${toMs} AND id BETWEEN ${Number(bounds.lowId)} AND ${Number(bounds.highId)}`;
-  await upsert(db, dialect, "t_ai_usage_stats", USAGE_COLUMNS, ["hour_start", "provider_id", "key_id", "model"], rollupSelect("t_ai_usage_stats", inSpan, dialect, now));
-  await upsert(db, dialect, "t_client_usage_stats", CLIENT_COLUMNS, ["client_id", "hour_start", "provider_id", "key_id", "model"], rollupSelect("t_client_usage_stats", inSpan, dialect, now));
+  await upsert(db, dialect, "t_ai_usage_stats", USAGE_COLUMNS, ["hour_start", "provider_id", "key_id", "model"], usageSelect(inSpan, now));
+  await upsert(db, dialect, "t_client_usage_stats", CLIENT_COLUMNS, ["client_id", "hour_start", "provider_id", "key_id", "model"], clientUsageSelect(inSpan, dialect, now));
 }
 
 /** `INSERT … SELECT` that overwrites existing rows of the same bucket (idempotent recomputation). */

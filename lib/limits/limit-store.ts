@@ -19,13 +19,47 @@ export interface WindowLimit {
   cost: number;
 }
 
+/**
+ * A reservation on a spend counter (a client's budget for one period), admitted with the windows.
+ * Unlike a window the counter never slides: it holds everything reserved or settled in its period.
+ */
+export interface BudgetCharge {
+  /** The counter's name: one per (client, budget, period start). */
+  counter: string;
+  /** Units the counter may reach (integral: nano-USD or tokens). */
+  limit: number;
+  /** Units this admission reserves. */
+  amount: number;
+  /** When the counter may be forgotten (epoch ms, after its period ends); null: never. */
+  expiresAt: number | null;
+  /**
+   * What to start a missing counter from (the durable spend of the period). Without it a missing
+   * counter denies with `deniedBy` "budget_unseeded", so the caller can read the durable spend and
+   * try again: a warm counter costs no database read.
+   */
+  seed?: number;
+}
+
+/** A correction to a budget counter (positive adds, negative refunds); a missing counter stays missing. */
+export interface BudgetSettlement {
+  counter: string;
+  amount: number;
+}
+
 /** Outcome of {@link LimitStore.admit}. */
 export interface Admission {
   allowed: boolean;
   /** When denied: milliseconds until the soonest moment a retry could be admitted. 0 when allowed. */
   retryAfterMs: number;
-  /** When denied: the window name that denied, or "cooldown". */
+  /**
+   * When denied: the window name that denied, "cooldown", "concurrency", "budget" (a charge does
+   * not fit) or "budget_unseeded" (a charge's counter is missing and came without a seed).
+   */
   deniedBy?: string;
+  /** With "budget" or "budget_unseeded": the index of that charge. */
+  deniedCharge?: number;
+  /** Per charge: the counter after this call (the reservation included when allowed); -1 when missing. */
+  budgetSpent?: number[];
   /** Remaining units per window after this call (the reservation included when allowed). */
   remaining: Record<string, number>;
   /** Window resets (epoch ms) per window name. */
@@ -66,8 +100,18 @@ export interface LimitStore {
    * every window (and the concurrency cap, when given) and reserve `cost` in all of them plus a
    * lease, or nothing when any one denies (`deniedBy` "concurrency" for the cap).
    * One round trip to shared state.
+   *
+   * With `charges`, the budget counters are checked first and reserved with the rest: a charge
+   * that does not fit denies the whole admission (`deniedBy` "budget") before anything else is
+   * looked at, because no other key would change that answer.
    */
-  admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit): Promise<Admission>;
+  admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit, charges?: BudgetCharge[]): Promise<Admission>;
+
+  /**
+   * Adds each settlement to its counter when the counter exists and returns the counters after it
+   * (-1 for a missing one). An amount of 0 reads. One round trip.
+   */
+  settleBudgets(settlements: BudgetSettlement[], now: number): Promise<number[]>;
 
   /** Applies corrections (e.g. real TPM usage after the call) where their reservations were made. */
   adjust(subject: string, adjustments: WindowAdjustment[], now: number): Promise<void>;

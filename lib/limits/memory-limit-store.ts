@@ -5,7 +5,8 @@
  * Expired counters, cooldowns and claims are swept on a timer driven by the injected `now`, so
  * memory stays bounded by the traffic of roughly one sweep interval plus the longest window.
  */
-import type { Admission, ConcurrencyLimit, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
+import { chargeFits, normalizeCharges, normalizeSettlements } from "./budget-counter";
+import type { Admission, BudgetCharge, BudgetSettlement, ConcurrencyLimit, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
 import {
   assertConcurrency,
   assertTtlMs,
@@ -49,6 +50,8 @@ export class MemoryLimitStore implements LimitStore {
   /** Subject -> lease id -> expiry (epoch ms). */
   readonly #leases = new Map<string, Map<string, number>>();
   readonly #versions = new Map<string, number>();
+  /** Budget counter -> units and expiry (epoch ms; Infinity: never). */
+  readonly #budgets = new Map<string, { spent: number; expiresAt: number }>();
   readonly #sweepIntervalMs: number;
   #nextSweepAt = Number.NEGATIVE_INFINITY;
 
@@ -60,14 +63,27 @@ export class MemoryLimitStore implements LimitStore {
 
   /** Number of entries held (counters, cooldowns, claims, versions): lets tests see that sweeping works. */
   get entryCount(): number {
-    return this.#windows.size + this.#cooldowns.size + this.#claims.size + this.#leases.size + this.#versions.size;
+    return this.#windows.size + this.#cooldowns.size + this.#claims.size + this.#leases.size + this.#versions.size + this.#budgets.size;
   }
 
-  async admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit): Promise<Admission> {
+  async admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit, charges: BudgetCharge[] = []): Promise<Admission> {
     const at = normalizeNow(now);
     const normalized = normalizeWindows(windows);
+    const budgetCharges = normalizeCharges(charges);
     if (concurrency) assertConcurrency(concurrency);
     this.#sweepIfDue(at);
+
+    // Budgets first: a charge that cannot be decided or does not fit ends the admission.
+    const budgetSpent: number[] = [];
+    for (const [index, charge] of budgetCharges.entries()) {
+      const counter = this.#liveBudget(charge.counter, at);
+      const spent = counter?.spent ?? charge.seed;
+      if (spent === null || spent === undefined) return budgetDenial("budget_unseeded", index, budgetCharges.length);
+      if (!chargeFits(spent, charge.amount, charge.limit)) {
+        return { ...budgetDenial("budget", index, budgetCharges.length), budgetSpent: budgetCharges.map((other) => this.#liveBudget(other.counter, at)?.spent ?? other.seed ?? -1) };
+      }
+      budgetSpent.push(spent);
+    }
 
     const cooldownUntil = this.#cooldowns.get(subject);
     const inCooldown = cooldownUntil !== undefined && cooldownUntil > at;
@@ -77,6 +93,7 @@ export class MemoryLimitStore implements LimitStore {
       ...(inCooldown ? { deniedBy: "cooldown" } : {}),
       remaining: {},
       resetAt: {},
+      ...(budgetCharges.length > 0 ? { budgetSpent } : {}),
     };
     const buckets = normalized.map((window) => this.#buckets(subject, window.name, window.windowMs, at));
     normalized.forEach((window, index) => {
@@ -112,8 +129,23 @@ export class MemoryLimitStore implements LimitStore {
         this.#leases.set(subject, leases);
         admission.remaining.concurrency -= 1;
       }
+      budgetCharges.forEach((charge, index) => {
+        budgetSpent[index] += charge.amount;
+        this.#budgets.set(charge.counter, { spent: budgetSpent[index], expiresAt: charge.expiresAt ?? Number.POSITIVE_INFINITY });
+      });
     }
     return admission;
+  }
+
+  async settleBudgets(settlements: BudgetSettlement[], now: number): Promise<number[]> {
+    const at = normalizeNow(now);
+    return normalizeSettlements(settlements).map(({ counter, amount }) => {
+      const live = this.#liveBudget(counter, at);
+      if (!live) return -1;
+      // Refunds never take a counter below zero.
+      live.spent = Math.max(0, live.spent + amount);
+      return live.spent;
+    });
   }
 
   async adjust(subject: string, adjustments: WindowAdjustment[], now: number): Promise<void> {
@@ -211,6 +243,15 @@ export class MemoryLimitStore implements LimitStore {
     return buckets;
   }
 
+  #liveBudget(counter: string, now: number): { spent: number; expiresAt: number } | undefined {
+    const live = this.#budgets.get(counter);
+    if (live && live.expiresAt <= now) {
+      this.#budgets.delete(counter);
+      return undefined;
+    }
+    return live;
+  }
+
   #liveLeases(subject: string, now: number): Map<string, number> {
     const leases = this.#leases.get(subject) ?? new Map<string, number>();
     for (const [leaseId, expiresAt] of leases) if (expiresAt <= now) leases.delete(leaseId);
@@ -227,11 +268,17 @@ export class MemoryLimitStore implements LimitStore {
     }
     for (const [subject, deadline] of this.#cooldowns) if (deadline <= now) this.#cooldowns.delete(subject);
     for (const [name, expiresAt] of this.#claims) if (expiresAt <= now) this.#claims.delete(name);
+    for (const [counter, { expiresAt }] of this.#budgets) if (expiresAt <= now) this.#budgets.delete(counter);
   }
 }
 
 /** A denied concurrency cap's retry hint, in ms: a slot frees when any call on the subject ends. */
 const CONCURRENCY_RETRY_MS = 1000;
+
+/** An admission denied by budget charge `index`: nothing looked at beyond it, nothing reserved. */
+function budgetDenial(deniedBy: "budget" | "budget_unseeded", index: number, charges: number): Admission {
+  return { allowed: false, retryAfterMs: 0, deniedBy, deniedCharge: index, remaining: {}, resetAt: {}, budgetSpent: new Array<number>(charges).fill(-1) };
+}
 
 /** NUL separates the parts: subjects and window names are printable ids, so keys cannot collide. */
 function windowKey(subject: string, name: string, windowMs: number): string {

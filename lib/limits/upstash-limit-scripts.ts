@@ -9,22 +9,49 @@
  */
 
 /**
- * The admission: cooldown check, every window, then the concurrency cap; reserves in all windows
- * and takes a lease only when all allow.
+ * The admission: budget counters, cooldown check, every window, then the concurrency cap;
+ * reserves in all of them and takes a lease only when all allow.
  *
- * KEYS: [cooldown, leases, window₁, window₂, …] (a window is a hash: bucket index -> units)
- * ARGV: [now, slackMs, concurrencyLimit (-1: none), leaseId, leaseTtlMs,
- *        limit₁, windowMs₁, bucketMs₁, cost₁, limit₂, …]
- * Returns: [allowed (0|1), deniedBy (0 none, -1 cooldown, -2 concurrency, i window), retryAfterMs,
- *           concurrency slots left, remaining₁, resetAt₁, remaining₂, resetAt₂, …]
+ * KEYS: [cooldown, leases, window₁, window₂, …, budget₁, budget₂, …] (a window is a hash:
+ *       bucket index -> units; a budget counter a plain integer)
+ * ARGV: [now, slackMs, concurrencyLimit (-1: none), leaseId, leaseTtlMs, windowCount,
+ *        limit₁, windowMs₁, bucketMs₁, cost₁, limit₂, …,
+ *        budgetLimit₁, amount₁, expiresAt₁ (-1: never), seed₁ (-1: none), budgetLimit₂, …]
+ * Returns: [allowed (0|1), deniedBy (0 none, -1 cooldown, -2 concurrency, -3 budget,
+ *           -4 budget unseeded, i window), retryAfterMs, concurrency slots left,
+ *           denied charge (1-based, 0 none), spent₁, spent₂, …, remaining₁, resetAt₁, remaining₂, …]
+ * (a budget denial returns before the windows: their part is absent).
  *
- * The window arithmetic mirrors `evaluateWindow` in sliding-window.ts.
+ * The window arithmetic mirrors `evaluateWindow` in sliding-window.ts, the budget check
+ * `chargeFits` in budget-counter.ts.
  */
 export const admitScript = `
 local now = tonumber(ARGV[1])
 local slack = tonumber(ARGV[2])
 local concurrencyLimit = tonumber(ARGV[3])
-local count = (#ARGV - 5) / 4
+local count = tonumber(ARGV[6])
+local charges = (#ARGV - 6 - 4 * count) / 4
+local chargeBase = 6 + 4 * count
+
+-- Budgets first: a counter that is missing without a seed, or a charge that does not fit, ends it.
+local spents = {}
+for charge = 1, charges do
+  local spent = tonumber(redis.call('GET', KEYS[2 + count + charge]))
+  local seed = tonumber(ARGV[chargeBase + 4 * charge])
+  if not spent and seed >= 0 then spent = seed end
+  local denied = 0
+  if not spent then
+    denied = -4
+  elseif spent + tonumber(ARGV[chargeBase + 4 * charge - 2]) > tonumber(ARGV[chargeBase + 4 * charge - 3]) then
+    denied = -3
+  end
+  spents[charge] = spent or -1
+  if denied ~= 0 then
+    local reply = {0, denied, 0, 0, charge}
+    for other = 1, charges do reply[5 + other] = spents[other] or -1 end
+    return reply
+  end
+end
 
 local function floorDivide(dividend, divisor)
   return math.floor(dividend / divisor)
@@ -71,7 +98,9 @@ local function evaluate(limit, windowMs, bucketMs, cost, indexes, units)
   return false, windowMs + 2 * bucketMs, available, resetAt
 end
 
-local result = {1, 0, 0, 0}
+local result = {1, 0, 0, 0, 0}
+for charge = 1, charges do result[5 + charge] = spents[charge] end
+local base = 5 + charges
 local cooldownUntil = tonumber(redis.call('GET', KEYS[1]))
 if cooldownUntil and cooldownUntil > now then
   result[1] = 0
@@ -81,10 +110,10 @@ end
 
 local costs, buckets, lifetimes = {}, {}, {}
 for index = 1, count do
-  local limit = tonumber(ARGV[4 * index + 2])
-  local windowMs = tonumber(ARGV[4 * index + 3])
-  local bucketMs = tonumber(ARGV[4 * index + 4])
-  local cost = tonumber(ARGV[4 * index + 5])
+  local limit = tonumber(ARGV[4 * index + 3])
+  local windowMs = tonumber(ARGV[4 * index + 4])
+  local bucketMs = tonumber(ARGV[4 * index + 5])
+  local cost = tonumber(ARGV[4 * index + 6])
   local indexes, units = countedBuckets(KEYS[2 + index], windowMs, bucketMs)
   local allowed, retryAfterMs, available, resetAt = evaluate(limit, windowMs, bucketMs, cost, indexes, units)
   costs[index] = cost
@@ -100,8 +129,8 @@ for index = 1, count do
       end
     end
   end
-  result[3 + 2 * index] = available
-  result[4 + 2 * index] = resetAt
+  result[base - 1 + 2 * index] = available
+  result[base + 2 * index] = resetAt
 end
 
 local leases = 0
@@ -118,7 +147,7 @@ end
 
 if result[1] == 1 then
   for index = 1, count do
-    result[3 + 2 * index] = result[3 + 2 * index] - costs[index]
+    result[base - 1 + 2 * index] = result[base - 1 + 2 * index] - costs[index]
     if costs[index] > 0 then
       redis.call('HINCRBY', KEYS[2 + index], buckets[index], costs[index])
       redis.call('PEXPIRE', KEYS[2 + index], lifetimes[index])
@@ -129,6 +158,44 @@ if result[1] == 1 then
     redis.call('ZADD', KEYS[2], now + ttl, ARGV[4])
     redis.call('PEXPIRE', KEYS[2], ttl + slack)
     result[4] = result[4] - 1
+  end
+  for charge = 1, charges do
+    local key = KEYS[2 + count + charge]
+    local spent = spents[charge] + tonumber(ARGV[chargeBase + 4 * charge - 2])
+    local expiresAt = tonumber(ARGV[chargeBase + 4 * charge - 1])
+    -- %.0f: Lua would print a large number in exponent form, which INCRBY cannot read.
+    if expiresAt >= 0 then
+      redis.call('SET', key, string.format('%.0f', spent), 'PX', math.max(1, expiresAt - now + slack))
+    else
+      redis.call('SET', key, string.format('%.0f', spent))
+    end
+    result[5 + charge] = spent
+  end
+end
+return result
+`;
+
+/**
+ * Corrections to budget counters that exist (a missing one stays missing: its period is over, or
+ * the store was flushed and the next admission seeds it from the durable spend). A refund never
+ * takes a counter below zero; INCRBY keeps the counter's expiry.
+ *
+ * KEYS: [budget₁, budget₂, …]
+ * ARGV: [amount₁, amount₂, …]
+ * Returns: [spent₁, spent₂, …] after the corrections (-1 for a missing counter).
+ */
+export const settleBudgetsScript = `
+local result = {}
+for index = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[index]) == 1 then
+    local spent = redis.call('INCRBY', KEYS[index], ARGV[index])
+    if spent < 0 then
+      redis.call('INCRBY', KEYS[index], -spent)
+      spent = 0
+    end
+    result[index] = spent
+  else
+    result[index] = -1
   end
 end
 return result

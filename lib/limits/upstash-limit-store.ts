@@ -10,12 +10,19 @@
  * - `<prefix>:{<subject>}:window:<name>:<windowMs>` hash of one window's buckets (index -> units)
  * - `<prefix>:{<subject>}:leases` sorted set of concurrency leases (score = expiry, epoch ms)
  * - `<prefix>:{<subject>}:cooldown` cooldown deadline (epoch ms)
+ * - `<prefix>:budget:<counter>` a budget counter (integer units; expires after its period)
+ *
+ * An admission with budget charges touches the key subject's keys and the client's counters in one
+ * script, across hash tags, as `@upstash/ratelimit`'s sliding window does with its two window keys:
+ * an Upstash database runs it; a self-run Redis Cluster would refuse it as cross-slot (a budget
+ * shared by every provider key of a client cannot sit under each key's tag).
  * - `<prefix>:claim:<name>` claim deadline (epoch ms)
  * - `<prefix>:version:<name>` version counter (never expires)
  */
 import { createHash } from "node:crypto";
 import type { Redis } from "@upstash/redis";
-import type { Admission, ConcurrencyLimit, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
+import { normalizeCharges, normalizeSettlements } from "./budget-counter";
+import type { Admission, BudgetCharge, BudgetSettlement, ConcurrencyLimit, LimitStore, WindowAdjustment, WindowLimit } from "./limit-store";
 import { assertConcurrency, assertTtlMs, assertWindowMs, bucketMsOf, bucketOf, normalizeNow, normalizeWindows } from "./sliding-window";
 import {
   activeLeasesScript,
@@ -25,6 +32,7 @@ import {
   extendDeadlineScript,
   releaseLeaseScript,
   renewLeaseScript,
+  settleBudgetsScript,
 } from "./upstash-limit-scripts";
 
 /** The part of `@upstash/redis`'s client the store uses (structural, so a test double fits). */
@@ -71,6 +79,7 @@ const claimOnce = new LuaScript(claimScript);
 const renewLease = new LuaScript(renewLeaseScript);
 const releaseLease = new LuaScript(releaseLeaseScript);
 const activeLeases = new LuaScript(activeLeasesScript);
+const settleBudgets = new LuaScript(settleBudgetsScript);
 
 /** A {@link LimitStore} kept in (Upstash) Redis. */
 export class UpstashLimitStore implements LimitStore {
@@ -96,9 +105,10 @@ export class UpstashLimitStore implements LimitStore {
     return this.#timeoutMs;
   }
 
-  async admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit): Promise<Admission> {
+  async admit(subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit, charges: BudgetCharge[] = []): Promise<Admission> {
     const at = normalizeNow(now);
     const normalized = normalizeWindows(windows);
+    const budgetCharges = normalizeCharges(charges);
     if (concurrency) assertConcurrency(concurrency);
     const keys = [this.#cooldownKey(subject), this.#leasesKey(subject)];
     const args = [
@@ -107,23 +117,47 @@ export class UpstashLimitStore implements LimitStore {
       String(concurrency ? concurrency.limit : -1),
       concurrency?.leaseId ?? "",
       String(concurrency ? Math.ceil(concurrency.ttlMs) : 0),
+      String(normalized.length),
     ];
     for (const window of normalized) {
       keys.push(this.#windowKey(subject, window.name, window.windowMs));
       args.push(String(window.limit), String(window.windowMs), String(bucketMsOf(window.windowMs)), String(window.cost));
     }
-    const reply = await this.#run<number[]>(admit, keys, args);
-    const [allowed, deniedIndex, retryAfterMs, slotsLeft] = reply.map(Number);
+    for (const charge of budgetCharges) {
+      keys.push(this.#budgetKey(charge.counter));
+      args.push(String(charge.limit), String(charge.amount), String(charge.expiresAt ?? -1), String(charge.seed ?? -1));
+    }
+    const reply = (await this.#run<number[]>(admit, keys, args)).map(Number);
+    const [allowed, deniedIndex, retryAfterMs, slotsLeft, deniedCharge] = reply;
     const admission: Admission = { allowed: allowed === 1, retryAfterMs, remaining: {}, resetAt: {} };
+    if (budgetCharges.length > 0) admission.budgetSpent = budgetCharges.map((_charge, index) => reply[5 + index]);
+    if (deniedIndex === -3 || deniedIndex === -4) {
+      admission.deniedBy = deniedIndex === -3 ? "budget" : "budget_unseeded";
+      admission.deniedCharge = deniedCharge - 1;
+      return admission;
+    }
     if (deniedIndex === -1) admission.deniedBy = "cooldown";
     else if (deniedIndex === -2) admission.deniedBy = "concurrency";
     else if (deniedIndex > 0) admission.deniedBy = normalized[deniedIndex - 1].name;
+    const base = 5 + budgetCharges.length;
     normalized.forEach((window, index) => {
-      admission.remaining[window.name] = Number(reply[4 + 2 * index]);
-      admission.resetAt[window.name] = Number(reply[5 + 2 * index]);
+      admission.remaining[window.name] = reply[base + 2 * index];
+      admission.resetAt[window.name] = reply[base + 1 + 2 * index];
     });
     if (concurrency) admission.remaining.concurrency = slotsLeft;
     return admission;
+  }
+
+  async settleBudgets(settlements: BudgetSettlement[], now: number): Promise<number[]> {
+    normalizeNow(now);
+    const normalized = normalizeSettlements(settlements);
+    if (normalized.length === 0) return [];
+    const reply = await this.#run<number[]>(
+      settleBudgets,
+      normalized.map(({ counter }) => this.#budgetKey(counter)),
+      normalized.map(({ amount }) => String(amount)),
+    );
+    return reply.map(Number);
   }
 
   async adjust(subject: string, adjustments: WindowAdjustment[], now: number): Promise<void> {
@@ -222,6 +256,10 @@ export class UpstashLimitStore implements LimitStore {
 
   #cooldownKey(subject: string): string {
     return `${this.#prefix}:{${subject}}:cooldown`;
+  }
+
+  #budgetKey(counter: string): string {
+    return `${this.#prefix}:budget:${counter}`;
   }
 
   #claimKey(name: string): string {

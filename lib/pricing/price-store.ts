@@ -7,17 +7,10 @@ import type { Kysely } from "kysely";
 import type { Database, ModelPriceRow } from "../../db/schema";
 import { ConflictError } from "../errors";
 import { isUniqueViolation } from "../catalogue/database-errors";
+import type { ModelPrice } from "./model-prices";
 
-/** One new schedule entry. */
-export interface NewModelPrice {
-  effectiveFrom: number;
-  inputPricePerM: number;
-  outputPricePerM: number;
-  cacheReadPricePerM: number | null;
-  cacheWritePricePerM: number | null;
-  cacheWrite1hPricePerM: number | null;
-  source: string | null;
-}
+/** One new schedule entry: a price from its effective time on. */
+export type NewModelPrice = ModelPrice;
 
 /** A schedule entry as the admin API shows it. */
 export function priceView(row: ModelPriceRow) {

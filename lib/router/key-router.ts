@@ -16,9 +16,14 @@
  *    tried. Anything else the call throws is the gateway's own failure before the request left
  *    the process: answered at once (400 or 500), no key blamed, no other key tried.
  * 3. When the candidates run out, router-errors.ts says why (429 / 502 / 503, never a bare 500).
+ *
+ * A request under a client budget hands its {@link AdmissionBudget} along: the first admission
+ * reserves the budget in the same atomic call, and a request that ends without a served call
+ * gives the reservation back.
  */
 import type { Clock } from "../deps";
-import type { LimitStore } from "../limits/limit-store";
+import { GatewayError } from "../errors";
+import type { Admission, ConcurrencyLimit, LimitStore, WindowLimit } from "../limits/limit-store";
 import type { ProviderError } from "../providers/provider-error";
 import type { ChatCompletionChunk, ChatRequest, ChatResult, ProviderAdapter, ProviderCallContext, ProviderFormat } from "../providers/provider-spec";
 import type { CatalogueKey, CatalogueSnapshot } from "./catalogue-snapshot";
@@ -65,6 +70,14 @@ export interface AttemptTrace {
   defer(work: Promise<void>): void;
 }
 
+/** A client budget riding on the key admission (lib/budgets/budget-hold.ts implements it). */
+export interface AdmissionBudget {
+  /** `limits.admit`, with the budget's charges until they are reserved; throws the budget's refusal. */
+  admit(limits: LimitStore, subject: string, windows: WindowLimit[], now: number, concurrency?: ConcurrencyLimit): Promise<Admission>;
+  /** No key served the request: give the reservation back (before another route of the request admits). Never rejects. */
+  release(): Promise<void>;
+}
+
 /** One request to route, whatever its protocol. */
 export interface RouteRequest {
   /** The catalogue snapshot `target` was resolved from; its keys of the provider are the candidates. */
@@ -77,6 +90,8 @@ export interface RouteRequest {
   /** Aborts when the client goes away. */
   signal?: AbortSignal;
   trace: AttemptTrace;
+  /** The client's budgets, when it has any. */
+  budget?: AdmissionBudget;
 }
 
 /** One attempt on one key, handed to the call of {@link KeyRouter.route}. */
@@ -266,6 +281,15 @@ export class KeyRouter {
    * whether the next one is tried. `complete`, `openStream` and the byte pass-through use it.
    */
   async route<Result>(route: RouteRequest, call: (attempt: RouteAttempt) => Promise<Result>): Promise<RoutedCall & { result: Result }> {
+    try {
+      return await this.#routeOverKeys(route, call);
+    } catch (error) {
+      await route.budget?.release();
+      throw error;
+    }
+  }
+
+  async #routeOverKeys<Result>(route: RouteRequest, call: (attempt: RouteAttempt) => Promise<Result>): Promise<RoutedCall & { result: Result }> {
     const { snapshot, target } = route;
     route.trace.routed = true;
     const provider = target.provider;
@@ -321,9 +345,14 @@ export class KeyRouter {
     let claimed = false;
     try {
       if (probe && !(claimed = await limits.claim(probe, this.#probeTtlMs, clock.now()))) return { kind: "probe_busy" };
-      admission = await limits.admit(subject, windowsFor(key, reservedTokens), reservedAt, concurrency);
-    } catch {
+      const windows = windowsFor(key, reservedTokens);
+      admission = route.budget
+        ? await route.budget.admit(limits, subject, windows, reservedAt, concurrency)
+        : await limits.admit(subject, windows, reservedAt, concurrency);
+    } catch (error) {
       if (claimed) releaseProbe();
+      // A budget's refusal (or its spend being unreadable) answers for itself.
+      if (error instanceof GatewayError) throw error;
       throw limitStoreDown();
     }
     if (!admission.allowed) {

@@ -1,8 +1,9 @@
 /**
  * Latency histograms that combine across hours, for p50/p95 over any range.
  *
- * A percentile of a range cannot be computed from the percentiles of its hours, so each rollup
- * row keeps a histogram of its latencies (and of its times to first token) on a fixed log scale:
+ * A percentile of a range cannot be computed from the percentiles of its hours, so each row of
+ * the per-client rollup (`t_client_usage_stats`: hour, client, provider, key, model) keeps a
+ * histogram of its latencies (and of its times to first token) on a fixed log scale:
  * bucket 0 holds 0 ms, bucket i (1..80) holds [2^((i-1)/4), 2^(i/4)) ms (four buckets per doubling),
  * bucket 81 everything from 2^20 ms (about 17.5 minutes) on. Histograms of hours add bucket by
  * bucket, and the log tail not yet rolled up is bucketed by the same SQL expression, so a range's

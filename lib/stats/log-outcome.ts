@@ -18,7 +18,7 @@ export const LOG_OUTCOMES = ["served", "failed", "rejected", "budget"] as const;
 export type LogOutcome = (typeof LOG_OUTCOMES)[number];
 
 /** Error codes of budget and quota refusals. */
-export const BUDGET_ERROR_CODES: readonly string[] = ["budget_exceeded", "token_quota_exceeded"];
+const BUDGET_ERROR_CODES: readonly string[] = ["budget_exceeded", "token_quota_exceeded"];
 
 /** What the classifier reads about a finished request. */
 export interface OutcomeFacts {
@@ -51,9 +51,9 @@ export function storedRowOutcome(row: { status: LogStatus; http_status: number; 
 }
 
 /** {@link storedRowOutcome} in SQL, for rows whose `outcome` is null (portable across dialects). */
-export const STORED_ROW_OUTCOME_SQL: RawBuilder<LogOutcome> = sql<LogOutcome>`CASE
+const STORED_ROW_OUTCOME_SQL: RawBuilder<LogOutcome> = sql<LogOutcome>`CASE
   WHEN status <> 'error' THEN 'served'
-  WHEN error_code IN ('budget_exceeded', 'token_quota_exceeded') THEN 'budget'
+  WHEN error_code IN (${sql.join(BUDGET_ERROR_CODES)}) THEN 'budget'
   WHEN http_status >= 400 AND http_status < 500 AND attempts = 0 AND NOT (http_status = 429 AND provider_id IS NOT NULL) THEN 'rejected'
   ELSE 'failed' END`;
 

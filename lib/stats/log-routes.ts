@@ -13,9 +13,9 @@ import { API_LOG_COLUMNS, type ApiLogRow } from "../../db/schema";
 import type { AppDeps } from "../deps";
 import { NotFoundError } from "../errors";
 import type { AppEnv } from "../http/app-env";
+import { csvLine } from "../http/csv-text";
 import { validate } from "../http/validation";
 import { storedRowOutcome } from "./log-outcome";
-import { csvLine } from "./csv-cells";
 import { logFilterQuerySchema, logIdParamSchema, logListQuerySchema, type LogFilterQuery } from "./stats-schemas";
 
 /** A log row as the admin API shows it (no secrets are ever stored in a log row). */
@@ -80,6 +80,7 @@ const CSV_COLUMNS = [
   "keyId",
   "model",
   "requestedModel",
+  "modelsTried",
   "door",
   "upstreamProtocol",
   "isStream",
@@ -96,6 +97,9 @@ const CSV_COLUMNS = [
   "ttftMs",
   "warnings",
 ] as const satisfies ReadonlyArray<keyof ReturnType<typeof logView>>;
+
+/** A view field as a CSV cell: a list (the models tried) as its entries separated by spaces. */
+const cellOf = (value: ReturnType<typeof logView>[(typeof CSV_COLUMNS)[number]]): unknown => (Array.isArray(value) ? value.join(" ") : value);
 
 /** Routes mounted at /api/admin/ai-logs. */
 export function logRoutes(deps: AppDeps) {
@@ -170,7 +174,7 @@ export function logRoutes(deps: AppDeps) {
       const rows = await filteredPage(query, after, pageRows + 1);
       for (const row of rows.slice(0, pageRows)) {
         const view = logView(row);
-        const line = csvLine(CSV_COLUMNS.map((column) => view[column]));
+        const line = csvLine(CSV_COLUMNS.map((column) => cellOf(view[column])));
         bytes += Buffer.byteLength(line);
         if (bytes > MAX_EXPORT_BYTES) {
           truncated = true;

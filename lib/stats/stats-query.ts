@@ -297,9 +297,10 @@ export interface GroupHistograms {
 
 /**
  * Latency and TTFT histograms per group over a range, from the same sources as
- * {@link aggregateUsage}: the rollup rows' stored histograms for whole hours (one short text per
- * hour, provider, key and model: bounded by the rollup's size, not the logs'), the logs bucketed by
- * the same expression for the rest. Keyed like the groups of {@link aggregateUsage}.
+ * {@link aggregateUsage}: for whole hours the histograms stored in the per-client rollup (one
+ * short text per hour, client, provider, key and model: bounded by the rollup's size, not the
+ * logs'), which add up to any group; the logs bucketed by the same expression for the rest.
+ * Keyed like the groups of {@link aggregateUsage}.
  */
 export async function aggregateHistograms(db: Kysely<Database>, dialect: SqlDialect, filter: StatsFilter, groupBy: StatsGroupBy, plan: RangePlan): Promise<Map<number | string | null, GroupHistograms>> {
   const result = new Map<number | string | null, GroupHistograms>();
@@ -323,7 +324,7 @@ export async function aggregateHistograms(db: Kysely<Database>, dialect: SqlDial
       .execute();
   const [statsRowsFound, ...logParts] = await Promise.all([
     plan.stats
-      ? statsRows(db, plan.stats, filter, readsPerClient(filter, groupBy))
+      ? statsRows(db, plan.stats, filter, true)
           .select([(groupBy === "none" ? sql<unknown>`NULL` : sql.ref(STATS_GROUP_COLUMN[groupBy])).as("grp"), "latency_histogram", "ttft_histogram"])
           .execute()
       : Promise.resolve([]),

@@ -6,13 +6,21 @@
  * upstream itself: exactly 60 calls with the primary key, the rest served by the backup key, or,
  * for a provider without a backup, refused with 429 and Retry-After.
  *
+ * A client budget holds across the instances too: one budget driven from all four at once, its
+ * overspend measured from the log rows. The bound: the requests in flight when it runs out exceed
+ * it only by what their real cost exceeds their reservation, so zero when every reservation covers
+ * its call, and at most (requests in flight) x (real − reserved) when the prompt was underestimated.
+ *
  * Runs when MariaDB and Redis answer (skipped with a notice otherwise, required under CI=true).
  * Uses a Redis logical database of its own (claimed, emptied before and after).
  */
+import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisAvailableFor } from "../limits/redis-test-support";
 import { adminCall } from "../support/admin-http-client";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
+import type { ChatRequest } from "../../lib/providers/provider-spec";
+import { estimatePromptTokens } from "../../lib/router/token-estimate";
+import { reply, startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
 import { claimRedisDatabase, type ClaimedRedisDatabase } from "../support/redis-database-claim";
 import { testDatabaseAvailable } from "../support/test-databases";
 import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge";
@@ -51,6 +59,18 @@ const WINDOW_TPM = 600;
 const TOKENS_PER_CALL = 19;
 /** Long enough for many 60 s windows, one minute boundary at least. */
 const WINDOW_RUN_MS = 75_000;
+
+/** The cluster budget runs: a total cost budget, and more demand than it can pay for. */
+const BUDGET_USD = 0.001;
+const BUDGET_DEMAND = 300;
+const BUDGET_BODY = { messages: [{ role: "user", content: "hello" }], max_tokens: 16 };
+/** gpt-4o-mini's seeded prices and the fake upstream's usage per call (12 prompt + 7 completion). */
+const CALL_COST_USD = (12 * 0.15 + 7 * 0.6) / 1e6;
+/** claude-haiku-4-5's seeded prices, USD per million tokens; prompts are reserved at the dearest class (1-hour cache writes). */
+const HAIKU = { input: 1, reservedInput: 2, output: 5 };
+const HAIKU_BUDGET_USD = 0.01;
+/** Prompt tokens the upstream reports in the second run: far above the gateway's estimate for "hello". */
+const UNDERESTIMATED_PROMPT = 400;
 
 /** The most units in any window `(t − windowMs, t]` over `[time, units]` events: a true sliding window. */
 function maxInAnyWindow(events: Array<[number, number]>, windowMs: number): number {
@@ -216,4 +236,59 @@ describe.skipIf(!servicesUp)(SUITE, () => {
     expect(worstRequests).toBeGreaterThanOrEqual(0.9 * WINDOW_RPM);
     expect(worstTokens).toBeGreaterThanOrEqual(0.9 * WINDOW_TPM);
   }, 120_000);
+
+  /** Drives one fresh client's total cost budget from every instance; what the logs say it spent. */
+  async function runBudget(model: string, budgetUsd: number) {
+    const origins = gateways.map((gateway) => gateway.origin);
+    const client = (await adminCall(origins[0], adminToken, "POST", "/api/admin/clients", { name: `cluster-budget-${model}` })) as { id: number; apiKey: string };
+    await adminCall(origins[0], adminToken, "PUT", `/api/admin/clients/${client.id}/budgets`, { budgets: [{ kind: "cost", period: "total", limit: budgetUsd }] });
+    const startedAt = Date.now();
+    const outcomes = await hammer(origins, client.apiKey, { ...BUDGET_BODY, model }, BUDGET_DEMAND, CONCURRENCY);
+    const elapsedMs = Date.now() - startedAt;
+    // The local servers write their log rows behind the response (10 ms queue).
+    await sleep(500);
+    const connection = await createConnection(database!.url);
+    try {
+      const [spentRows] = (await connection.query("SELECT COUNT(*) AS count, COALESCE(SUM(cost), 0) AS spent FROM t_ai_api_logs WHERE client_id = ? AND http_status = 200", [client.id])) as unknown as [Array<{ count: number; spent: number }>];
+      const [refusedRows] = (await connection.query("SELECT DISTINCT error_code FROM t_ai_api_logs WHERE client_id = ? AND http_status = 429", [client.id])) as unknown as [Array<{ error_code: string }>];
+      const spent = Number(spentRows[0].spent);
+      const summary =
+        `${model}, $${budgetUsd} total budget, ${BUDGET_DEMAND} requests (${CONCURRENCY} at a time) over ${INSTANCES} instances in ${elapsedMs} ms -> ` +
+        `${count(outcomes, 200)} served, ${count(outcomes, 429)} refused; spent $${spent.toFixed(9)} (logs), overspend $${Math.max(0, spent - budgetUsd).toFixed(9)}`;
+      return { outcomes, served: Number(spentRows[0].count), spent, overspend: spent - budgetUsd, refusedCodes: refusedRows.map((row) => row.error_code), summary };
+    } finally {
+      await connection.end();
+    }
+  }
+
+  it(`one client budget across ${INSTANCES} instances: no overspend when every reservation covers its call`, async () => {
+    const run = await runBudget("gpt-4o-mini", BUDGET_USD);
+    print(`budget run: ${run.summary} (bound: $0, every call cost less than its reservation); unused $${Math.max(0, -run.overspend).toFixed(9)}`);
+    expect(run.outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 429).map((outcome) => outcome.status)).toEqual([]);
+    expect(run.served).toBe(count(run.outcomes, 200));
+    expect(run.spent).toBeCloseTo(run.served * CALL_COST_USD, 12);
+    expect(run.overspend).toBeLessThanOrEqual(1e-12);
+    expect(run.refusedCodes).toEqual(["budget_exceeded"]);
+    // The budget is used, not starved by reservations: what is left buys fewer than three calls.
+    expect(-run.overspend).toBeLessThan(3 * CALL_COST_USD);
+  }, 60_000);
+
+  it(`one client budget across ${INSTANCES} instances: overspend within the in-flight bound when prompts are underestimated`, async () => {
+    // Every call now reports far more prompt tokens than the gateway estimated (and reserved).
+    for (const key of [keys.anthropicProbe, keys.tpmWindow]) upstream!.always(key, reply.ok({ usage: { promptTokens: UNDERESTIMATED_PROMPT, completionTokens: 7 } }));
+    const reservation = (estimatePromptTokens(BUDGET_BODY as unknown as ChatRequest) * HAIKU.reservedInput + BUDGET_BODY.max_tokens * HAIKU.output) / 1e6;
+    const callCost = (UNDERESTIMATED_PROMPT * HAIKU.input + 7 * HAIKU.output) / 1e6;
+    const bound = CONCURRENCY * (callCost - reservation);
+    const run = await runBudget("claude-haiku-4-5", HAIKU_BUDGET_USD);
+    print(
+      `budget run: ${run.summary}; each call cost $${callCost.toFixed(6)} against a reservation of $${reservation.toFixed(6)}, ` +
+        `bound ${CONCURRENCY} in flight x $${(callCost - reservation).toFixed(6)} = $${bound.toFixed(6)}`,
+    );
+    expect(run.outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 429).map((outcome) => outcome.status)).toEqual([]);
+    expect(run.spent).toBeCloseTo(run.served * callCost, 12);
+    expect(run.overspend).toBeLessThanOrEqual(bound + 1e-12);
+    // Settled to the real cost: once spent, no further request gets through.
+    expect(run.served).toBeLessThanOrEqual(Math.ceil(HAIKU_BUDGET_USD / callCost) + CONCURRENCY);
+    expect(run.refusedCodes).toEqual(["budget_exceeded"]);
+  }, 60_000);
 });

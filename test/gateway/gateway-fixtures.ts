@@ -68,6 +68,8 @@ export interface KeyOptions {
 export interface GatewayFixture extends TestApp {
   upstream: FakeUpstream;
   limits: LimitStore;
+  /** The Upstash store's key prefix (unique per fixture); undefined on the memory store. */
+  limitPrefix: string | undefined;
   /** Fallback api_log lines written instead of failed inserts. */
   apiLogLines: string[];
   /** Adds an active provider key (encrypted like the admin API does) and bumps the catalogue version. */
@@ -131,6 +133,7 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
     ...t,
     upstream,
     limits,
+    limitPrefix: prefix,
     apiLogLines,
     async addKey(providerCode, apiKey, keyOptions = {}) {
       const provider = await db.selectFrom("t_ai_providers").select("id").where("code", "=", providerCode).executeTakeFirstOrThrow();

@@ -208,8 +208,6 @@ export interface ExpectedUsage {
   completion_tokens: number;
   total_tokens: number;
   cost: number;
-  latency_histogram: Histogram;
-  ttft_histogram: Histogram;
   avg_latency_ms: number;
   p95_latency_ms: number;
   max_latency_ms: number;
@@ -228,15 +226,12 @@ export function referenceRollup(rows: NewApiLogRow[], from: number, to: number):
   for (const [id, members] of groups) {
     const latencies = members.map((row) => row.latency_ms ?? 0).sort((a, b) => a - b);
     const counted = (outcome: LogOutcome) => members.filter((row) => rowOutcome(row) === outcome).length;
-    const histograms = referenceHistograms(members);
     result.set(id, {
       request_count: members.length,
       success_count: counted("served"),
       error_count: counted("failed"),
       rejected_count: counted("rejected"),
       budget_refused_count: counted("budget"),
-      latency_histogram: histograms.latency,
-      ttft_histogram: histograms.ttft,
       prompt_tokens: members.reduce((sum, row) => sum + (row.prompt_tokens ?? 0), 0),
       completion_tokens: members.reduce((sum, row) => sum + (row.completion_tokens ?? 0), 0),
       total_tokens: members.reduce((sum, row) => sum + (row.total_tokens ?? 0), 0),
@@ -262,8 +257,6 @@ export async function readUsage(context: JobContext): Promise<Map<string, Expect
         error_count: Number(row.error_count),
         rejected_count: Number(row.rejected_count),
         budget_refused_count: Number(row.budget_refused_count),
-        latency_histogram: addHistogramText(emptyHistogram(), row.latency_histogram),
-        ttft_histogram: addHistogramText(emptyHistogram(), row.ttft_histogram),
         prompt_tokens: Number(row.prompt_tokens),
         completion_tokens: Number(row.completion_tokens),
         total_tokens: Number(row.total_tokens),

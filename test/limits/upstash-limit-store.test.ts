@@ -20,7 +20,7 @@ describe("UpstashLimitStore script fallback", () => {
   it("sends EVAL once when Redis answers NOSCRIPT, then goes back to EVALSHA", async () => {
     const calls: string[] = [];
     let loaded = false;
-    const reply = [1, 0, 0, 0, 4, T0 + MINUTE];
+    const reply = [1, 0, 0, 0, 0, 4, T0 + MINUTE];
     const fake = {
       async evalsha() {
         calls.push("evalsha");

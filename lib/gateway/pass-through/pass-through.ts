@@ -13,7 +13,7 @@ import { formatEntry, servesEndpoint } from "../../providers/provider-registry";
 import { tokensForCharacters } from "../../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "../api-log-middleware";
 import type { ApiLogRecord } from "../api-log-record";
-import type { ChatServiceDependencies, ResolvedTarget } from "../chat-service";
+import { budgetHoldOf, type ChatServiceDependencies, type ResolvedTarget } from "../chat-service";
 import { withinDeadline } from "../request-deadline";
 import { streamingResponse, type StreamRendering } from "../stream-response";
 import { forwardStream, forwardWhole, type ForwardedEvent } from "./pass-through-call";
@@ -59,10 +59,14 @@ function upstreamText(input: PassThroughInput, modelCode: string): string {
   return text;
 }
 
+/** The output maximum the body asks for, if any. */
+function askedOutputTokens(body: Record<string, unknown>): number | undefined {
+  return [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].find((value) => typeof value === "number" && value > 0) as number | undefined;
+}
+
 /** The output budget to reserve against TPM: what the body asks for, else the default, capped by the model. */
 function outputBudgetOf(body: Record<string, unknown>, modelMax: number, fallback: number): number {
-  const asked = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].find((value) => typeof value === "number" && value > 0) as number | undefined;
-  const requested = asked ?? fallback;
+  const requested = askedOutputTokens(body) ?? fallback;
   return Math.max(1, modelMax > 0 ? Math.min(requested, modelMax) : requested);
 }
 
@@ -77,13 +81,19 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   const text = upstreamText(input, target.model.code);
   // Without a tokenizer, about four characters of the body per prompt token (markup included: an overestimate).
   record.estimatedPromptTokens = input.promptTokens ?? tokensForCharacters(text.length);
+  const producesOutput = input.endpoint !== "embeddings" && input.endpoint !== "count_tokens";
   const route = {
     snapshot,
     target,
     promptTokens: record.estimatedPromptTokens,
-    outputTokens: input.endpoint === "embeddings" || input.endpoint === "count_tokens" ? 0 : outputBudgetOf(input.body, target.model.maxOutputTokens, services.defaultOutputTokens),
+    outputTokens: producesOutput ? outputBudgetOf(input.body, target.model.maxOutputTokens, services.defaultOutputTokens) : 0,
     signal: c.req.raw.signal,
     trace: record,
+    // Counting tokens is free upstream, so it is never held against a budget.
+    budget:
+      input.endpoint === "count_tokens"
+        ? undefined
+        : budgetHoldOf(c, services, target, record.estimatedPromptTokens, producesOutput ? askedOutputTokens(input.body) : 0),
   };
   const request = { entry, endpoint: input.endpoint, text, clientHeaders: c.req.raw.headers, observer: input.observer };
 
