@@ -6,6 +6,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "../lib/app";
 import { parseSettings } from "../lib/config/settings";
 import { ApiLogWriter } from "../lib/gateway/api-log-writer";
+import { withDirectResponses } from "../lib/http/direct-node-response";
 import { jobContextFrom } from "../lib/jobs/job-context";
 import { runJob } from "../lib/jobs/job-registry";
 import { startJobScheduler } from "../lib/jobs/job-scheduler";
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   // Request-log rows are written behind the responses, in batches; close() writes the rest at shutdown.
   const logWriter = new ApiLogWriter({ db: deps.database.db, logger: deps.logger, writeBehind: {} });
   const app = createApp(deps, { gateway: { logWriter } });
-  const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
+  const server = serve({ fetch: withDirectResponses(app.fetch), port: settings.port, hostname: settings.host }, (info) => {
     deps.logger.info("modelgate listening", {
       url: `http://${settings.host}:${info.port}`,
       database: deps.database.kind,

@@ -29,6 +29,7 @@ import { createErrorHandler, handleNotFound } from "./http/error-handler";
 import { requestContext } from "./http/request-context";
 import { jobRoutes } from "./jobs/job-routes";
 import { rateLimit } from "./limits/rate-limit-middleware";
+import { createStoreRequestLimiter } from "./limits/request-limiter";
 import { apiReferenceRoutes } from "./openapi/api-reference-routes";
 import { logRoutes } from "./stats/log-routes";
 import { statsRoutes } from "./stats/stats-routes";
@@ -75,17 +76,23 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     );
   });
 
+  // The login and admin limits count in the limit store's exact sliding windows (on Upstash the
+  // same Lua as the key limits), not @upstash/ratelimit's approximate one, which lets calls past a
+  // limit around its window boundaries: a brute-force limit must hold, and a refusal must say
+  // truly when it lifts.
+  const exactLimiter = createStoreRequestLimiter(deps.limits, { now: () => deps.clock.now() });
   // Login, logout and password changes: a window and a maximum per caller IP (beside the
   // per-user lockout after failed logins, which the login route keeps itself).
   app.use(
     "/api/auth/*",
     rateLimit({
-      limiter: deps.requestLimiter,
+      limiter: exactLimiter,
       max: deps.settings.rateLimit.max,
       windowMs: deps.settings.rateLimit.windowMs,
       keyOf: (c) => clientIp(c),
       prefix: "global",
       setting: "RATE_LIMIT_MAX",
+      now: () => deps.clock.now(),
     }),
   );
   // One per app: the admin guard, the session routes and the model routes share its cache.
@@ -105,12 +112,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.use(
     "/api/admin/*",
     rateLimit<AppEnv>({
-      limiter: deps.requestLimiter,
+      limiter: exactLimiter,
       max: deps.settings.adminRateLimit.max,
       windowMs: deps.settings.adminRateLimit.windowMs,
       keyOf: (c) => adminLimitKey(c.get("caller")),
       prefix: "admin",
       setting: "ADMIN_RATE_LIMIT_MAX",
+      now: () => deps.clock.now(),
     }),
   );
 

@@ -1,7 +1,8 @@
 /**
  * `npm run admin:reset-password -- <username>`: sets a new password for an admin user and signs
  * that user out everywhere. The password is `ADMIN_PASSWORD` when set, else a random one printed
- * once. Reads the same database settings as the app (DATABASE_*, DATA_DIR). Prints one line;
+ * once. Reads the same database settings as the app (DATABASE_*, DATA_DIR) and applies pending
+ * migrations first, as `npm run db:init` does, so the audit trail it writes exists. Prints one line;
  * exits non-zero with one line naming the cause (unknown user, bad setting, unreachable database).
  */
 import { randomBytes } from "node:crypto";

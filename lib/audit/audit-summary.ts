@@ -18,7 +18,7 @@ const MAX_TEXT = 200;
 const MAX_ITEMS = 50;
 
 /** True for a field whose value must never be stored. */
-export function isSecretField(name: string): boolean {
+function isSecretField(name: string): boolean {
   return SECRET_FIELD.test(name);
 }
 

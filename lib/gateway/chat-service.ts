@@ -158,6 +158,6 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
     idleTimeoutMs: services.idleTimeoutMs,
     complete: (outcome) => completeRequestLog(services.writer, record, outcome),
     headers: header ? { [WARNINGS_HEADER]: header } : {},
-  });
+  }, c);
 }
 

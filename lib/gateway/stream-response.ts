@@ -9,6 +9,9 @@
  * - the log row (and the key bookkeeping) is written BEFORE the stream closes, so Lambda's
  *   response-streaming handler does not finish (and freeze) with the write still pending.
  */
+import type { ServerResponse } from "node:http";
+import type { Context } from "hono";
+import { directResponse } from "../http/direct-node-response";
 import { isUsageChunk, type ChatCompletionChunk, type ChatCompletionChunkDelta } from "../providers/provider-spec";
 import { normalizeCompletionUsage, type ProviderCompletionUsage } from "../providers/shared/usage-normalize";
 import type { KeyRouter, RoutedStream } from "../router/key-router";
@@ -63,21 +66,88 @@ function observe(record: ApiLogRecord, chunk: ChatCompletionChunk): void {
   else for (const choice of chunk.choices) record.outputCharacters += outputCharacters(choice.delta as ChatCompletionChunkDelta | undefined);
 }
 
-/** The SSE response for a committed stream. */
-export function streamingResponse<Item>({ routed, rendering, record, router, idleTimeoutMs, complete, headers = {} }: StreamingResponseOptions<Item>): Response {
+/** The stream's texts, one per step; `null` once it is over (the log row is written by then). */
+interface StreamPump {
+  next(): Promise<string | null>;
+  /** The client went away. */
+  cancel(): Promise<void>;
+}
+
+/** The response headers of a stream. */
+function streamHeaders(headers: Record<string, string>): Record<string, string> {
+  return { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no", ...headers };
+}
+
+/**
+ * The SSE response for a committed stream: on the local Node server written straight to its
+ * response (lib/http/direct-node-response.ts), elsewhere a pull-based web stream.
+ * @param c the request's context, for the direct write; without it, always the web stream
+ */
+export function streamingResponse<Item>(options: StreamingResponseOptions<Item>, c?: Context): Response {
+  const pump = streamPump(options);
+  const headers = streamHeaders(options.headers ?? {});
+  const direct = c && directResponse(c, { start: (outgoing) => writeToNode(pump, outgoing, headers), abandon: () => void pump.cancel() });
+  return direct ?? new Response(webStream(pump), { status: 200, headers });
+}
+
+/** Pulls the pump as the client reads: a slow client slows the upstream read instead of buffering it. */
+function webStream(pump: StreamPump): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const text = await pump.next();
+      if (cancelled) return;
+      if (text === null) controller.close();
+      else controller.enqueue(encoder.encode(text));
+    },
+    cancel() {
+      cancelled = true;
+      return pump.cancel();
+    },
+  });
+}
+
+/** Writes the pump to a Node response, waiting for the socket to drain when it is full. */
+function writeToNode(pump: StreamPump, outgoing: ServerResponse, headers: Record<string, string>): void {
+  outgoing.once("close", () => {
+    if (!outgoing.writableFinished) void pump.cancel();
+  });
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        outgoing.off("drain", done);
+        outgoing.off("close", done);
+        resolve();
+      };
+      outgoing.on("drain", done);
+      outgoing.on("close", done);
+    });
+  outgoing.writeHead(200, headers);
+  const run = async () => {
+    for (;;) {
+      const text = await pump.next();
+      if (outgoing.destroyed) return;
+      if (text === null) {
+        outgoing.end();
+        return;
+      }
+      if (!outgoing.write(text)) await drained();
+    }
+  };
+  run().catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : undefined));
+}
+
+/** The texts of a committed stream and the end of its request. */
+function streamPump<Item>({ routed, rendering, record, router, idleTimeoutMs, complete }: StreamingResponseOptions<Item>): StreamPump {
   let headSent = false;
   let finished = false;
   let waiting = false;
+  /** The request's end (key bookkeeping, log row) once the last text is out: awaited before the close. */
+  let closing: Promise<void> | undefined;
   // One timer for the whole stream, re-armed with refresh() while we wait on the upstream.
   const idleTimer = setTimeout(() => {
     if (waiting) routed.controller.abort(idleTimeoutError(idleTimeoutMs));
   }, idleTimeoutMs);
-
-  const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string | null): boolean => {
-    if (text === null || text === "") return false;
-    controller.enqueue(encoder.encode(text));
-    return true;
-  };
 
   /** Ends the request once: key bookkeeping, log row, then the caller's close. */
   const finish = async (outcome: RequestOutcome, failure?: unknown): Promise<void> => {
@@ -90,15 +160,28 @@ export function streamingResponse<Item>({ routed, rendering, record, router, idl
     await complete(outcome);
   };
 
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (finished) return;
+  /** The last text, with the request's end started behind it. */
+  const last = async (text: string, outcome: RequestOutcome, failure?: unknown): Promise<string | null> => {
+    closing = finish(outcome, failure);
+    if (text !== "") return text;
+    await closing;
+    return null;
+  };
+
+  return {
+    async next() {
+      if (closing) {
+        await closing;
+        return null;
+      }
+      if (finished) return null;
+      // Texts not sent yet: the held-back head goes out with what follows it when it renders to nothing.
+      let pending = "";
       try {
         if (!headSent) {
           headSent = true;
-          let sent = false;
-          for (const item of routed.head) sent = send(controller, rendering.item(item)) || sent;
-          if (!routed.ended && sent) return;
+          for (const item of routed.head) pending += rendering.item(item) ?? "";
+          if (!routed.ended && pending !== "") return pending;
         }
         for (;;) {
           let step: IteratorResult<Item> = { done: true, value: undefined };
@@ -108,28 +191,23 @@ export function streamingResponse<Item>({ routed, rendering, record, router, idl
             step = await routed.rest.next();
             waiting = false;
           }
-          if (finished) return;
+          if (finished) return null;
           if (step.done) {
             finished = true;
             const tokens = record.tokens("success");
-            send(controller, rendering.end({ promptTokens: tokens.prompt, completionTokens: tokens.completion, estimated: tokens.estimated }));
-            await finish({ status: "success", httpStatus: 200 });
-            controller.close();
-            return;
+            const end = rendering.end({ promptTokens: tokens.prompt, completionTokens: tokens.completion, estimated: tokens.estimated });
+            return await last(pending + end, { status: "success", httpStatus: 200 });
           }
-          if (send(controller, rendering.item(step.value))) return;
+          const text = rendering.item(step.value);
+          if (text) return pending + text;
         }
       } catch (thrown) {
         waiting = false;
-        if (finished) return;
+        if (finished) return null;
         finished = true;
         const error = asProviderError(thrown);
-        send(
-          controller,
-          rendering.error({ message: `The upstream stream failed after it started: ${error.code}: ${error.message}`, type: "api_error", code: error.code }, error),
-        );
-        await finish({ status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error);
-        controller.close();
+        const text = rendering.error({ message: `The upstream stream failed after it started: ${error.code}: ${error.message}`, type: "api_error", code: error.code }, error);
+        return await last(pending + text, { status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error);
       }
     },
     async cancel() {
@@ -140,15 +218,5 @@ export function streamingResponse<Item>({ routed, rendering, record, router, idl
       void routed.rest.return?.().catch(() => undefined);
       await finish({ status: "partial", httpStatus: 499, errorCode: "client_closed_request", errorMessage: "The client closed the stream before it ended" });
     },
-  });
-
-  return new Response(body, {
-    status: 200,
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      "x-accel-buffering": "no",
-      ...headers,
-    },
-  });
+  };
 }

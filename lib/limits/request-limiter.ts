@@ -1,10 +1,11 @@
 /**
- * A per-caller request limiter for HTTP middleware: the login and admin throttle (100 requests
- * per 15 minutes per IP by default) and each client key's own RPM on the chat routes.
+ * A per-caller request limiter for HTTP middleware: the login limit (per IP), the admin limit
+ * (per admin user) and each client key's own RPM on the chat routes.
  *
  * Two implementations: {@link createUpstashRequestLimiter} (`@upstash/ratelimit`, shared by all
- * instances) and {@link createStoreRequestLimiter} (any {@link LimitStore}; the memory store
- * locally).
+ * instances; its sliding window is approximate around window boundaries) and
+ * {@link createStoreRequestLimiter} (any {@link LimitStore}'s exact sliding window: the memory
+ * store locally, the Upstash store's Lua when deployed; the login and admin limits use it).
  *
  * Failure policy, the same for both: when the shared state does not answer (error or timeout)
  * the limiter FAILS CLOSED by throwing {@link RequestLimiterUnavailableError}, which the

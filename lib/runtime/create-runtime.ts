@@ -3,7 +3,6 @@
  * the local default), loads the master keyring, the JWT secret and the shared-state store.
  * Used by every front door: the local server, the Lambda handlers, the job runners and tests.
  */
-import { randomUUID } from "node:crypto";
 import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import { createDatabase, type DatabaseHandle } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
@@ -19,6 +18,7 @@ import { systemClock, type AppDeps, type Clock } from "../deps";
 import { createLimitStore } from "../limits/create-limit-store";
 import { createLogger, type Logger } from "../logging/logger";
 import { createUpstreamFetch } from "../providers/shared/upstream-fetch";
+import { timeOrderedId } from "./time-ordered-id";
 
 /** Options for {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -102,7 +102,7 @@ export async function createRuntime(settings: Readonly<Settings>, options: Runti
       cipher,
       jwtSecret,
       clock,
-      newId: randomUUID,
+      newId: () => timeOrderedId(),
       // Webhooks go to admin-set URLs: held to the same destination policy as provider calls.
       fetch: options.fetch ?? createUpstreamFetch({ destinations: settings.destinations }),
       logger,

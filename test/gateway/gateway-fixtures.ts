@@ -21,6 +21,7 @@ import { clientKeyHint, generateClientKey, hashClientKey } from "../../lib/auth/
 import { catalogueChanged } from "../../lib/catalogue/catalogue-version";
 import { keyHint } from "../../lib/crypto/key-cipher";
 import type { GatewayOptions } from "../../lib/gateway/gateway";
+import { withDirectResponses } from "../../lib/http/direct-node-response";
 import type { LimitStore } from "../../lib/limits/limit-store";
 import { MemoryLimitStore } from "../../lib/limits/memory-limit-store";
 import { createUpstashRequestLimiter, type RequestLimiter } from "../../lib/limits/request-limiter";
@@ -189,7 +190,7 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
     logRows: () => db.selectFrom("t_ai_api_logs").selectAll().orderBy("id").execute(),
     async listen() {
       server ??= await new Promise<ServerType>((resolve) => {
-        const started = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+        const started = serve({ fetch: withDirectResponses(t.app.fetch), port: 0, hostname: "127.0.0.1" }, () => resolve(started));
       });
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     },

@@ -5,6 +5,7 @@
  * protocol's answer fails over like any upstream failure.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { catalogueChanged } from "../../lib/catalogue/catalogue-version";
 import { reply } from "../support/fake-upstream";
 import { startGatewayFixture, type GatewayFixture } from "./gateway-fixtures";
 
@@ -93,6 +94,32 @@ describe("pass-through", () => {
     expect(text).not.toContain(PRIMARY);
     expect(text).not.toContain(BACKUP);
     expect(text).toContain("Invalid request for key");
+  });
+});
+
+describe("pass-through attempt timeout", () => {
+  let g: GatewayFixture;
+  beforeAll(async () => {
+    g = await startGatewayFixture();
+    await g.addKey("openai", PRIMARY, { priority: 10 });
+    await g.addKey("openai", BACKUP, { priority: 1 });
+    await g.database.handle.db.updateTable("t_ai_providers").set({ timeout_ms: 300 }).where("api_format", "=", "openai").execute();
+    await catalogueChanged(g.deps);
+  });
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  it("a non-streamed attempt that outlives the provider's timeout fails over, blamed on the key as a timeout", async () => {
+    g.upstream.script(PRIMARY, reply.hang());
+    const response = await g.chat({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content).toBe("Echo: Hi");
+    expect(g.upstream.requests.map((request) => request.apiKey)).toEqual([PRIMARY, BACKUP]);
+    const log = (await g.logRows()).at(-1)!;
+    expect(log).toMatchObject({ status: "success", attempts: 2 });
+    expect(JSON.parse(log.attempt_errors!)).toEqual([expect.objectContaining({ keyId: 1, kind: "transient", code: "upstream_timeout", status: 0 })]);
+    await expect.poll(() => g.upstream.requestsFor(PRIMARY)[0].clientClosed, { timeout: 3000 }).toBe(true);
   });
 });
 

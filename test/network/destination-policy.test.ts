@@ -108,10 +108,11 @@ describe("connect-time checks", () => {
     callback(null, addresses.map((address) => ({ address, family: 4 })));
   };
 
-  it("refuses an IP literal before connecting, whatever its spelling", async () => {
+  it("refuses an IP literal before connecting, whatever its spelling, on every call", async () => {
     const guarded = createUpstreamFetch();
     const before = calls;
-    for (const host of ["127.0.0.1", "2130706433", "0x7f000001", "[::ffff:127.0.0.1]"]) {
+    // Twice each: the judgement is remembered per host name and must stay a refusal.
+    for (const host of ["127.0.0.1", "2130706433", "0x7f000001", "[::ffff:127.0.0.1]", "127.0.0.1"]) {
       const failure = await guarded(`http://${host}:${port}/json`).catch((error: unknown) => error);
       expect(failure).toMatchObject({ name: "TypeError", message: "fetch failed", cause: { code: "EDESTINATION_REFUSED" } });
     }

@@ -7,15 +7,15 @@
  */
 import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
 import { ProviderError } from "../../providers/provider-error";
-import { fetchCallFailure, openCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
-import { upstreamFetch } from "../../providers/shared/upstream-fetch";
+import { fetchCallFailure, openCallScope, openOwnedCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
+import { nodeBodyOf, upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
 import { openStreamHead } from "../../router/stream-opening";
 import type { StreamHead } from "../../router/stream-opening";
 import { redactSecrets } from "../../logging/logger";
 import { errorFactsOf, type EventRole, type PassThroughObserver } from "./pass-through-observer";
-import { readServerSentEvents } from "./sse-event-reader";
+import { readerChunks, ServerSentEventParser, type BodyChunks } from "./sse-event-reader";
 
 /** What one forwarded call sends. */
 export interface ForwardedRequest {
@@ -86,7 +86,7 @@ function malformedAnswer(entry: ProviderFormatEntry, what: string): ProviderErro
 /** Forwards a non-streamed request; resolves with the answer's bytes once the observer accepted them. */
 export async function forwardWhole(request: ForwardedRequest, attempt: RouteAttempt): Promise<ForwardedAnswer> {
   const { entry, observer } = request;
-  const scope = openCallScope(entry.format, { ...attempt.context, signal: attempt.controller.signal }, attempt.context.timeoutMs);
+  const scope = openOwnedCallScope(entry.format, attempt.context.apiKey, attempt.controller, attempt.context.timeoutMs);
   try {
     const response = await send(request, attempt, scope.signal);
     if (response.status < 200 || response.status >= 300) throw await errorOfResponse(response, scope, entry);
@@ -114,6 +114,69 @@ export interface ForwardedEvent {
 }
 
 /**
+ * The events of a forwarded stream, read and judged one by one: a plain iterator over the
+ * parser rather than generators stacked on the body, so an event costs one promise, not one per
+ * layer. Ends after the protocol's terminal event; throws a `ProviderError` after yielding an
+ * in-stream error event, for a stream that ends without its terminal event, or when reading fails.
+ */
+function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: CallScope): AsyncIterator<ForwardedEvent> {
+  const { entry, observer } = request;
+  const parser = new ServerSentEventParser();
+  let closed = false;
+  let terminal = false;
+  let failure: ProviderError | undefined;
+  /** Stops reading; a body that has not ended is cancelled, which releases the connection. */
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    if (!parser.ended) void body.cancel();
+  };
+  const read = async (): Promise<IteratorResult<ForwardedEvent, undefined>> => {
+    for (;;) {
+      const event = parser.take();
+      if (event) {
+        const role = observer.readEvent(event);
+        if (role === "drop") continue;
+        if (role === "terminal") terminal = true;
+        if (role === "error") {
+          const facts = observer.streamError() ?? {};
+          failure = providerErrorFromFacts(
+            { provider: entry.format, status: 0, upstreamType: facts.type, upstreamCode: facts.code, message: facts.message, apiKey: scope.apiKey },
+            entry.errorRule,
+          );
+        }
+        return { done: false, value: { raw: withoutSecret(event.raw, scope.apiKey, role === "error"), role } };
+      }
+      if (parser.ended) throw truncatedStreamError(scope);
+      const step = await body.next();
+      if (step.done) parser.end();
+      else parser.push(step.value);
+    }
+  };
+  return {
+    async next() {
+      if (closed) return { done: true, value: undefined };
+      // What follows the terminal event (or an error event) is not read.
+      if (terminal || failure) {
+        close();
+        if (failure) throw failure;
+        return { done: true, value: undefined };
+      }
+      try {
+        return await read();
+      } catch (error) {
+        close();
+        throw failureOf(error, scope, true);
+      }
+    },
+    async return() {
+      close();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+/**
  * Forwards a streamed request and reads it up to its first content event (held back with the
  * preamble so a failure up to there can still fail over), within `ttftTimeoutMs`. The rest is
  * read by the caller; it ends after the protocol's terminal event and throws a `ProviderError`
@@ -121,7 +184,7 @@ export interface ForwardedEvent {
  * ends without its terminal event.
  */
 export async function forwardStream(request: ForwardedRequest, attempt: RouteAttempt, ttftTimeoutMs: number): Promise<StreamHead<ForwardedEvent>> {
-  const { entry, observer } = request;
+  const { entry } = request;
   const { controller } = attempt;
   const scope = openCallScope(entry.format, { ...attempt.context, signal: controller.signal });
 
@@ -137,29 +200,8 @@ export async function forwardStream(request: ForwardedRequest, attempt: RouteAtt
       await response.body?.cancel().catch(() => undefined);
       throw malformedAnswer(entry, "a body that is not an event stream");
     }
-    return events(response.body);
+    return forwardedEvents(nodeBodyOf(response) ?? readerChunks(response.body), request, scope);
   };
-
-  async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<ForwardedEvent, void, undefined> {
-    try {
-      for await (const event of readServerSentEvents(body)) {
-        const role = observer.readEvent(event);
-        if (role === "drop") continue;
-        yield { raw: withoutSecret(event.raw, scope.apiKey, role === "error"), role };
-        if (role === "terminal") return;
-        if (role === "error") {
-          const facts = observer.streamError() ?? {};
-          throw providerErrorFromFacts(
-            { provider: entry.format, status: 0, upstreamType: facts.type, upstreamCode: facts.code, message: facts.message, apiKey: scope.apiKey },
-            entry.errorRule,
-          );
-        }
-      }
-    } catch (error) {
-      throw failureOf(error, scope, true);
-    }
-    throw truncatedStreamError(scope);
-  }
 
   const head = await openStreamHead(open, (event) => event.role === "content", controller, ttftTimeoutMs);
   return { ...head, warnings: [] };

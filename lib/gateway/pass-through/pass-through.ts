@@ -133,7 +133,7 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
       if (outcome.status === "success" && input.onComplete) record.defer(input.onComplete(input.observer.finalAnswer()));
       await completeRequestLog(services.writer, record, outcome);
     },
-  });
+  }, c);
 }
 
 /** The warnings header for what the door had to change in a forwarded body, if anything. */

@@ -20,6 +20,11 @@ const TERMINATORS = ["\n\n", "\r\n\r\n", "\r\r"];
 
 /** Finds the end of the next event block: the index after its blank line, or -1. */
 function blockEnd(text: string, from: number): number {
+  // Most upstreams end lines with "\n" only: one search then.
+  if (text.indexOf("\r", from) === -1) {
+    const at = text.indexOf("\n\n", from);
+    return at === -1 ? -1 : at + 2;
+  }
   let earliest = -1;
   for (const terminator of TERMINATORS) {
     const at = text.indexOf(terminator, from);
@@ -32,7 +37,7 @@ function blockEnd(text: string, from: number): number {
 function parseBlock(raw: string): RawServerSentEvent | null {
   let event: string | null = null;
   let data: string | null = null;
-  for (const line of raw.split(/\r\n|\r|\n/)) {
+  for (const line of raw.includes("\r") ? raw.split(/\r\n|\r|\n/) : raw.split("\n")) {
     if (line === "" || line.startsWith(":")) continue;
     const colon = line.indexOf(":");
     const field = colon === -1 ? line : line.slice(0, colon);
@@ -44,36 +49,57 @@ function parseBlock(raw: string): RawServerSentEvent | null {
   return data === null ? null : { raw, event, data };
 }
 
-/**
- * Yields the events of a byte stream. A block cut off by the end of the stream (no blank line
- * after it) is not yielded: half an event is never forwarded.
- */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<RawServerSentEvent, void, undefined> {
+/** A body chunk by chunk: a web stream's reader, or the upstream fetch's own chunks (`nodeBodyOf`). */
+export interface BodyChunks {
+  next(): Promise<IteratorResult<Uint8Array, undefined>>;
+  /** Stops reading before the end (releases the connection). */
+  cancel(): unknown;
+}
+
+/** The chunks of a web stream, through a reader of its own. */
+export function readerChunks(body: ReadableStream<Uint8Array>): BodyChunks {
   const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let pending = "";
-  let finished = false;
-  try {
+  return {
+    next: () => reader.read() as Promise<IteratorResult<Uint8Array, undefined>>,
+    cancel: () => reader.cancel().catch(() => undefined),
+  };
+}
+
+/**
+ * Splits bytes into events as they arrive, synchronously: `push` the chunks, `end` at the end of
+ * the body, `take` the complete events. A block cut off by the end of the body (no blank line
+ * after it) is never taken: half an event is never forwarded.
+ */
+export class ServerSentEventParser {
+  readonly #decoder = new TextDecoder();
+  #pending = "";
+  #start = 0;
+  #ended = false;
+
+  push(bytes: Uint8Array): void {
+    this.#pending = this.#pending.slice(this.#start) + this.#decoder.decode(bytes, { stream: true });
+    this.#start = 0;
+  }
+
+  end(): void {
+    this.#pending = this.#pending.slice(this.#start) + this.#decoder.decode();
+    this.#start = 0;
+    this.#ended = true;
+  }
+
+  /** True once the body ended (what `take` still holds is all there is). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The next complete event, or `undefined` until more bytes come. */
+  take(): RawServerSentEvent | undefined {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        finished = true;
-        pending += decoder.decode();
-      } else pending += decoder.decode(value, { stream: true });
-      let start = 0;
-      for (;;) {
-        const end = blockEnd(pending, start);
-        if (end === -1) break;
-        const event = parseBlock(pending.slice(start, end));
-        start = end;
-        if (event) yield event;
-      }
-      pending = pending.slice(start);
-      if (done) return;
+      const end = blockEnd(this.#pending, this.#start);
+      if (end === -1) return undefined;
+      const event = parseBlock(this.#pending.slice(this.#start, end));
+      this.#start = end;
+      if (event) return event;
     }
-  } finally {
-    // Stopping early (a terminal event, an abort) must release the upstream connection.
-    if (!finished) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
   }
 }

@@ -55,6 +55,8 @@ export interface UpstreamFetchOptions {
 /** Statuses whose responses never have a body (fetch spec "null body status"). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Host names whose destination judgement is remembered per fetch instance. */
+const REFUSAL_CACHE_SIZE = 256;
 /** Same-origin redirects followed before giving up, as browsers cap them too. */
 const MAX_REDIRECTS = 5;
 
@@ -154,33 +156,123 @@ function readWhole(source: NodeJS.ReadableStream, message: IncomingMessage): Pro
   });
 }
 
-/** A pull-based web stream over a Node body; cancelling it closes the connection. */
-function webStream(source: NodeJS.ReadableStream & AsyncIterable<Buffer>, message: IncomingMessage, done: () => void): ReadableStream<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
+/** A streamed body, chunk by chunk, straight from the connection. */
+export interface NodeBodyChunks {
+  /** The next chunk; rejects when the connection breaks off. */
+  next(): Promise<IteratorResult<Buffer, undefined>>;
+  /** Stops reading: the connection goes back to the pool when the body had in fact fully arrived, else it is closed. */
+  cancel(): void;
+}
+
+/** Chunks queued before the connection is paused (backpressure on a reader that falls behind). */
+const QUEUED_CHUNKS = 16;
+
+/**
+ * The chunks of an event-stream body as they come off the connection; `done` runs once reading
+ * ends. Read with `data` events into a small queue: the stream's own async iterator is a
+ * generator over `readable` events, which cost several promises per chunk.
+ */
+function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, done: () => void): NodeBodyChunks {
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: unknown;
+  let waiting: { resolve(step: IteratorResult<Buffer, undefined>): void; reject(error: unknown): void } | undefined;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    done();
+  };
+  const wake = () => {
+    const waiter = waiting;
+    if (!waiter) return;
+    if (queue.length > 0) waiter.resolve({ done: false, value: queue.shift()! });
+    else if (failure !== undefined) waiter.reject(failure);
+    else if (ended) waiter.resolve({ done: true, value: undefined });
+    else return;
+    waiting = undefined;
+  };
+  source.on("data", (chunk: Buffer) => {
+    queue.push(chunk);
+    if (queue.length >= QUEUED_CHUNKS) source.pause();
+    wake();
+  });
+  source.once("end", () => {
+    ended = true;
+    wake();
+  });
+  source.once("error", (error) => {
+    failure ??= error;
+    wake();
+  });
+  // A connection that closes before the end of the body, without an error of its own.
+  message.once("close", () => {
+    if (!message.complete) failure ??= new Error("the connection closed before the end of the body");
+    wake();
+  });
+  return {
+    next() {
+      if (queue.length > 0) {
+        const value = queue.shift()!;
+        if (queue.length < QUEUED_CHUNKS / 2 && source.isPaused()) source.resume();
+        return Promise.resolve({ done: false, value });
+      }
+      if (failure !== undefined || ended) {
+        release();
+        return failure !== undefined ? Promise.reject(failure) : Promise.resolve({ done: true, value: undefined });
+      }
+      return new Promise((resolve, reject) => {
+        waiting = {
+          resolve: (step) => {
+            if (step.done) release();
+            resolve(step);
+          },
+          reject: (error) => {
+            release();
+            reject(error);
+          },
+        };
+      });
+    },
+    cancel() {
+      release();
+      // A reader that stops at the terminal event (`[DONE]`) cancels a body that has in fact
+      // fully arrived: drain it so the connection goes back to the pool instead of closing.
+      if (message.complete) message.resume();
+      else message.destroy();
+    },
+  };
+}
+
+/** A pull-based web stream over the chunks; cancelling it closes the connection. */
+function webStream(chunks: NodeBodyChunks): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
-          const step = await iterator.next();
-          if (step.done) {
-            done();
-            controller.close();
-          } else controller.enqueue(step.value as Buffer);
+          const step = await chunks.next();
+          if (step.done) controller.close();
+          else controller.enqueue(step.value);
         } catch (error) {
-          done();
           controller.error(error);
         }
       },
-      cancel() {
-        done();
-        // A reader that stops at the terminal event (`[DONE]`) cancels a body that has in fact
-        // fully arrived: drain it so the connection goes back to the pool instead of closing.
-        if (message.complete) message.resume();
-        else message.destroy();
-      },
+      cancel: () => chunks.cancel(),
     },
     { highWaterMark: 0 },
   );
+}
+
+/**
+ * Event-stream bodies of this module's responses, for readers that take the chunks without the
+ * web stream around them (the pass-through reads every event of every stream; the web stream
+ * cost a promise chain and a copy per chunk). Whoever takes the chunks must not read the body.
+ */
+const nodeBodies = new WeakMap<Response, NodeBodyChunks>();
+
+/** The chunks behind an event-stream response of an upstream fetch; `undefined` for any other response. */
+export function nodeBodyOf(response: Response): NodeBodyChunks | undefined {
+  return nodeBodies.get(response);
 }
 
 /** Response headers in arrival order, repeated names kept. */
@@ -199,13 +291,25 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const lookup = guardedLookup(destinations, resolver);
+  // The judgement depends on the host name alone; classifying the same address on every call
+  // was a few percent of a pass-through request.
+  const refusals = new Map<string, string | null>();
+  const refusalOfHost = (url: URL): string | null => {
+    let refusal = refusals.get(url.hostname);
+    if (refusal === undefined) {
+      refusal = urlRefusal(url, destinations);
+      if (refusals.size >= REFUSAL_CACHE_SIZE) refusals.clear();
+      refusals.set(url.hostname, refusal);
+    }
+    return refusal;
+  };
 
   function send(outgoing: Outgoing, redirectsLeft: number): Promise<Response> {
     const { url, method, body, signal } = outgoing;
     const secure = url.protocol === "https:";
     if (!secure && url.protocol !== "http:") return Promise.reject(fetchFailed(new Error(`unsupported scheme ${url.protocol}`)));
     // IP literals never reach `lookup`, so they are judged here.
-    const refusal = urlRefusal(url, destinations);
+    const refusal = refusalOfHost(url);
     if (refusal) return Promise.reject(fetchFailed(new DestinationRefusedError(url.hostname, refusal.replace(/^points at/, "it is"))));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
 
@@ -261,7 +365,10 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
         const source = decodedBody(response);
         if (String(response.headers["content-type"] ?? "").startsWith("text/event-stream")) {
           settled = true;
-          resolve(new PlatformResponse(webStream(source, response, release), responseInit));
+          const chunks = bodyChunks(source, response, release);
+          const streamed = new PlatformResponse(webStream(chunks), responseInit);
+          nodeBodies.set(streamed, chunks);
+          resolve(streamed);
           return;
         }
         readWhole(source, response).then(
