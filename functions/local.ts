@@ -10,6 +10,7 @@ import { withDirectResponses } from "../lib/http/direct-node-response";
 import { jobContextFrom } from "../lib/jobs/job-context";
 import { runJob } from "../lib/jobs/job-registry";
 import { startJobScheduler } from "../lib/jobs/job-scheduler";
+import { prepareDatabase } from "../db/prepare-database";
 import { createRuntime } from "../lib/runtime/create-runtime";
 import { exitWithFatalError } from "../lib/runtime/fatal-error";
 
@@ -18,7 +19,7 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 async function main(): Promise<void> {
   const settings = parseSettings(process.env);
-  const runtime = await createRuntime(settings);
+  const runtime = await createRuntime(settings, { prepareDatabase });
   const { deps } = runtime;
   if (runtime.bootstrap.created && runtime.bootstrap.generatedPassword) {
     // Printed once, straight to the terminal (not the log stream): there is no default password.

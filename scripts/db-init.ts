@@ -3,8 +3,7 @@
  * against whatever database the environment names. Idempotent: run twice, same rows.
  */
 import { createDatabase } from "../db/connection";
-import { migrateToLatest } from "../db/migrate";
-import { seedCatalogue } from "../db/seed";
+import { prepareDatabase } from "../db/prepare-database";
 import { ensureBootstrapAdmin } from "../lib/auth/bootstrap-admin";
 import { parseSettings } from "../lib/config/settings";
 import { createLogger } from "../lib/logging/logger";
@@ -15,15 +14,14 @@ runScript("db:init failed", async () => {
   const logger = createLogger();
   const database = await createDatabase(settings.database);
   try {
-    const applied = await migrateToLatest(database);
-    const seeded = await seedCatalogue(database.db, Date.now());
+    const prepared = await prepareDatabase(database, Date.now());
     const bootstrap = await ensureBootstrapAdmin(database.db, {
       credentials: settings.bootstrapAdmin,
       allowGenerated: settings.database.kind === "sqlite",
       now: Date.now(),
       logger,
     });
-    logger.info("database initialized", { database: database.kind, migrationsApplied: applied, ...seeded, adminCreated: bootstrap.created });
+    logger.info("database initialized", { database: database.kind, ...prepared, adminCreated: bootstrap.created });
     if (bootstrap.created && bootstrap.generatedPassword) {
       process.stderr.write(`Admin '${bootstrap.username}' created with password: ${bootstrap.generatedPassword} (shown once)\n`);
     }

@@ -7,6 +7,7 @@
 import { parseSettings } from "../lib/config/settings";
 import { jobContextFrom } from "../lib/jobs/job-context";
 import { isJobName, JOB_NAMES, runJob, type JobName } from "../lib/jobs/job-registry";
+import { prepareDatabase } from "../db/prepare-database";
 import { createRuntime } from "../lib/runtime/create-runtime";
 import { exitWithFatalError } from "../lib/runtime/fatal-error";
 
@@ -17,7 +18,7 @@ if (!isJobName(name)) {
 }
 
 async function main(jobName: JobName): Promise<boolean> {
-  const runtime = await createRuntime(parseSettings(process.env));
+  const runtime = await createRuntime(parseSettings(process.env), { prepareDatabase });
   if (runtime.bootstrap.created && runtime.bootstrap.generatedPassword) {
     // A first run on a fresh local database creates the admin; like `npm start`, show its password once.
     process.stderr.write(`Admin '${runtime.bootstrap.username}' created with password: ${runtime.bootstrap.generatedPassword} (shown once)\n`);

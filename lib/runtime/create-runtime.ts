@@ -1,12 +1,10 @@
 /**
- * Builds the app's dependencies from settings: opens the database (migrating and seeding it on
- * the local default), loads the master keyring, the JWT secret and the shared-state store.
+ * Builds the app's dependencies from settings: opens the database (prepared by the caller's
+ * `prepareDatabase` where one is given), loads the master keyring, the JWT secret and the shared-state store.
  * Used by every front door: the local server, the Lambda handlers, the job runners and tests.
  */
 import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import { createDatabase, type DatabaseHandle } from "../../db/connection";
-import { migrateToLatest } from "../../db/migrate";
-import { seedCatalogue } from "../../db/seed";
 import { ensureBootstrapAdmin, type BootstrapResult } from "../auth/bootstrap-admin";
 import type { Settings } from "../config/settings";
 import { KeyCipher } from "../crypto/key-cipher";
@@ -22,8 +20,12 @@ import { timeOrderedId } from "./time-ordered-id";
 
 /** Options for {@link createRuntime}. */
 export interface RuntimeOptions {
-  /** Run migrations, the seed and the bootstrap admin. @default true unless deployed */
-  initializeDatabase?: boolean;
+  /**
+   * Migrates and seeds the database before anything reads it, then the bootstrap admin is ensured
+   * (db/prepare-database.ts for the local server and scripts). Deployed functions pass none: their
+   * database is prepared once by `npm run db:init`, and the migrations stay out of their bundles.
+   */
+  prepareDatabase?: (database: DatabaseHandle, now: number) => Promise<unknown>;
   clock?: Clock;
   logger?: Logger;
   /** `fetch` for webhooks. @default a keep-alive fetch held to `settings.destinations` */
@@ -49,9 +51,8 @@ export async function createRuntime(settings: Readonly<Settings>, options: Runti
   const database = options.database ?? (await createDatabase(settings.database));
   try {
     let bootstrap: BootstrapResult = { created: false };
-    if (options.initializeDatabase ?? !settings.deployed) {
-      await migrateToLatest(database);
-      await seedCatalogue(database.db, clock.now());
+    if (options.prepareDatabase) {
+      await options.prepareDatabase(database, clock.now());
       bootstrap = await ensureBootstrapAdmin(database.db, {
         credentials: settings.bootstrapAdmin,
         allowGenerated: !settings.deployed,
