@@ -89,7 +89,7 @@ export function alertRoutes(deps: AppDeps) {
   /**
    * GET /api/admin/alerts/config
    * data: { environmentWebhook: { format, urlHint } | null (ALERT_WEBHOOK_URL), successRateThreshold (0..1),
-   *   minRequests, formats: string[] }
+   *   minRequests, rejectionAlerts (ALERT_ON_REJECTIONS: whether refusals before routing alert), formats: string[] }
    */
   app.get("/config", (c) => {
     const url = deps.settings.alertWebhookUrl;
@@ -99,6 +99,7 @@ export function alertRoutes(deps: AppDeps) {
         environmentWebhook: url ? { format: inferAlertFormat(url), urlHint: webhookUrlHint(url) } : null,
         successRateThreshold: deps.settings.alerts.successRateThreshold,
         minRequests: deps.settings.alerts.minRequests,
+        rejectionAlerts: deps.settings.alerts.onRejections,
         formats: ALERT_FORMATS,
       },
     });

@@ -60,6 +60,7 @@ for (const kind of TEST_DATABASE_KINDS) {
         environmentWebhook: { format: "dingtalk", urlHint: "https://oapi.dingtalk.com/…9876" },
         successRateThreshold: 0.95,
         minRequests: 20,
+        rejectionAlerts: false,
         formats: ["generic", "slack", "feishu", "dingtalk", "wecom"],
       });
     });

@@ -404,7 +404,9 @@ export const en = {
   "audit.api": "the audit trail",
 
   "alerts.title": "Alerts",
-  "alerts.config": "An alert fires when the success rate over 5 minutes drops below {threshold} with at least {min} requests, and when an active key leaves the normal status. Also sent to: {target}. Requests refused before routing count only when ALERT_ON_REJECTIONS is on.",
+  "alerts.config": "An alert fires when the success rate over 5 minutes drops below {threshold} with at least {min} requests, and when an active key leaves the normal status. Also sent to: {target}.",
+  "alerts.rejectionsOn": "Requests refused before routing also alert (ALERT_ON_REJECTIONS is on).",
+  "alerts.rejectionsOff": "Requests refused before routing never alert (set ALERT_ON_REJECTIONS=true to alert on them).",
   "alerts.envWebhook": "ALERT_WEBHOOK_URL ({format}, {hint})",
   "alerts.noEnvWebhook": "no ALERT_WEBHOOK_URL",
   "alerts.webhooks": "Webhooks",

@@ -405,7 +405,9 @@ export const zhCN: Record<MessageKey, string> = {
   "audit.api": "审计记录",
 
   "alerts.title": "告警",
-  "alerts.config": "当 5 分钟内成功率低于 {threshold} 且请求数至少为 {min} 时，或启用的密钥状态不再正常时，发出告警。同时发送到：{target}。路由前拒绝的请求仅在开启 ALERT_ON_REJECTIONS 时计入。",
+  "alerts.config": "当 5 分钟内成功率低于 {threshold} 且请求数至少为 {min} 时，或启用的密钥状态不再正常时，发出告警。同时发送到：{target}。",
+  "alerts.rejectionsOn": "路由前拒绝的请求也会告警（已开启 ALERT_ON_REJECTIONS）。",
+  "alerts.rejectionsOff": "路由前拒绝的请求不会告警（开启 ALERT_ON_REJECTIONS 可对其告警）。",
   "alerts.envWebhook": "ALERT_WEBHOOK_URL（{format}，{hint}）",
   "alerts.noEnvWebhook": "未设置 ALERT_WEBHOOK_URL",
   "alerts.webhooks": "Webhook",

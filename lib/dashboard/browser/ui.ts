@@ -292,7 +292,9 @@ export function unavailable(what: string): HTMLElement {
 
 /** A labelled number in a card. */
 export function card(id: string, label: string, value: string, hint?: string): HTMLElement {
-  return h("div", { className: "card", id }, [h("div", { className: "label" }, label), h("div", { className: "value" }, value), hint ? h("div", { className: "hint" }, hint) : null]);
+  // Long values (fractions of a cent, p50 / p95 pairs) get a smaller font rather than an ellipsis.
+  const valueBox = h("div", { className: value.length > 9 ? "value long" : "value", title: value }, value);
+  return h("div", { className: "card", id }, [h("div", { className: "label" }, label), valueBox, hint ? h("div", { className: "hint" }, hint) : null]);
 }
 
 /** Puts a form into a box, focuses its first input and brings it into view. */

@@ -153,9 +153,13 @@ async function renderAlertsView(root: HTMLElement): Promise<void> {
   }
 
   async function showConfig(): Promise<void> {
-    const config = await api<{ successRateThreshold: number; minRequests: number; environmentWebhook: { format: string; urlHint: string } | null }>("GET", "admin/alerts/config");
+    const config = await api<{ successRateThreshold: number; minRequests: number; rejectionAlerts: boolean; environmentWebhook: { format: string; urlHint: string } | null }>(
+      "GET",
+      "admin/alerts/config",
+    );
     const target = config.environmentWebhook ? t("alerts.envWebhook", { format: config.environmentWebhook.format, hint: config.environmentWebhook.urlHint }) : t("alerts.noEnvWebhook");
-    replace(configBox, t("alerts.config", { threshold: formatPercent(config.successRateThreshold), min: formatNumber(config.minRequests), target }));
+    const summary = t("alerts.config", { threshold: formatPercent(config.successRateThreshold), min: formatNumber(config.minRequests), target });
+    replace(configBox, `${summary} ${t(config.rejectionAlerts ? "alerts.rejectionsOn" : "alerts.rejectionsOff")}`);
   }
 
   await Promise.all([showConfig(), refreshHooks(), loadHistory()]);
