@@ -5,6 +5,7 @@
  * filters and pages by keyset; the CSV export holds the same rows, safe against formula injection.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { auditView } from "../../lib/audit/audit-log";
 import { createTestApp, TEST_ADMIN, type TestApp } from "../support/test-app";
 import { testDatabaseAvailable, TEST_DATABASE_KINDS } from "../support/test-databases";
 
@@ -14,18 +15,8 @@ const USER_PASSWORD = "a long password for the audit user";
 const NEW_ADMIN_PASSWORD = "the admin's own new password";
 const WEBHOOK_URL = "http://127.0.0.1:9/hooks/T0SECRETPATH";
 
-interface Entry {
-  id: number;
-  createdAt: string;
-  adminUserId: number | null;
-  adminUsername: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  summary: Record<string, unknown>;
-  ip: string | null;
-  requestId: string | null;
-}
+/** An entry as GET /api/admin/audit shows it. */
+type Entry = ReturnType<typeof auditView>;
 
 /** Ids the cases create and use, filled in as they run. */
 interface Ids {
