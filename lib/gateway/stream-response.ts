@@ -16,7 +16,7 @@ import { isUsageChunk, type ChatCompletionChunk, type ChatCompletionChunkDelta }
 import { normalizeCompletionUsage, type ProviderCompletionUsage } from "../providers/shared/usage-normalize";
 import type { KeyRouter, RoutedStream } from "../router/key-router";
 import { asProviderError, clientGoneReason } from "../router/router-errors";
-import { idleTimeoutError } from "../router/stream-opening";
+import { idleTimeoutError, isPushable, type PushableIterator, type PushControl } from "../router/stream-opening";
 import { outputCharacters } from "../router/token-estimate";
 import type { ApiLogRecord, RequestOutcome } from "./api-log-record";
 import type { ProviderError } from "../providers/provider-error";
@@ -84,10 +84,15 @@ function streamHeaders(headers: Record<string, string>): Record<string, string> 
  * @param c the request's context, for the direct write; without it, always the web stream
  */
 export function streamingResponse<Item>(options: StreamingResponseOptions<Item>, c?: Context): Response {
-  const pump = streamPump(options);
   const headers = streamHeaders(options.headers ?? {});
-  const direct = c && directResponse(c, { start: (outgoing) => writeToNode(pump, outgoing, headers), abandon: () => void pump.cancel() });
-  return direct ?? new Response(webStream(pump), { status: 200, headers });
+  const { rest } = options.routed;
+  const direct =
+    c &&
+    directResponse(c, {
+      start: (outgoing) => (isPushable(rest) ? flowToNode(options, rest, outgoing, headers) : writeToNode(streamPump(options), outgoing, headers)),
+      abandon: () => void streamPump(options).cancel(),
+    });
+  return direct ?? new Response(webStream(streamPump(options)), { status: 200, headers });
 }
 
 /** Pulls the pump as the client reads: a slow client slows the upstream read instead of buffering it. */
@@ -137,8 +142,117 @@ function writeToNode(pump: StreamPump, outgoing: ServerResponse, headers: Record
   run().catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : undefined));
 }
 
+/**
+ * Writes a stream whose rest is pushed (the pass-through's forwarded events over the upstream
+ * fetch) to a Node response: each event is rendered and written as it arrives, with no promise
+ * per event; a full socket pauses the upstream connection until it drains. The same ends as
+ * {@link streamPump}: the closing or in-band error text, the log row before the close, a client
+ * that goes away aborting the upstream, the idle bound while we wait on the upstream.
+ */
+function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: PushableIterator<Item>, outgoing: ServerResponse, headers: Record<string, string>): void {
+  const { routed, rendering, record, idleTimeoutMs } = options;
+  const finish = requestEnd(options);
+  let finished = false;
+  /** Waiting for the socket to drain: the upstream is paused, and its silence is not idleness. */
+  let held = false;
+  let control: PushControl | undefined;
+  const idleTimer = setTimeout(() => {
+    if (!held && !finished) routed.controller.abort(idleTimeoutError(idleTimeoutMs));
+  }, idleTimeoutMs);
+  const resume = () => {
+    held = false;
+    idleTimer.refresh();
+    control?.resume();
+  };
+  const write = (text: string) => {
+    if (text === "" || outgoing.destroyed) return;
+    if (!outgoing.write(text) && !held) {
+      held = true;
+      control?.pause();
+      outgoing.once("drain", resume);
+    }
+  };
+  /** Writes the last text, then the log row, then closes. */
+  const close = (text: string, outcome: RequestOutcome, failure?: unknown) => {
+    finished = true;
+    clearTimeout(idleTimer);
+    write(text);
+    void finish(outcome, failure).finally(() => {
+      if (!outgoing.destroyed) outgoing.end();
+    });
+  };
+  const succeed = (pending: string) => {
+    const tokens = record.tokens("success");
+    close(pending + rendering.end({ promptTokens: tokens.prompt, completionTokens: tokens.completion, estimated: tokens.estimated }), { status: "success", httpStatus: 200 });
+  };
+  const fail = (thrown: unknown, pending = "") => {
+    const error = asProviderError(thrown);
+    const text = rendering.error({ message: `The upstream stream failed after it started: ${error.code}: ${error.message}`, type: "api_error", code: error.code }, error);
+    close(pending + text, { status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error);
+  };
+
+  outgoing.once("close", () => {
+    // The client went away: stop the upstream and log what it got.
+    if (finished || outgoing.writableFinished) return;
+    finished = true;
+    clearTimeout(idleTimer);
+    routed.controller.abort(clientGoneReason());
+    void rest.return?.().catch(() => undefined);
+    void finish({ status: "partial", httpStatus: 499, errorCode: "client_closed_request", errorMessage: "The client closed the stream before it ended" });
+  });
+  outgoing.writeHead(200, headers);
+  let pending = "";
+  try {
+    for (const item of routed.head) pending += rendering.item(item) ?? "";
+  } catch (thrown) {
+    fail(thrown, pending);
+    return;
+  }
+  if (routed.ended) {
+    succeed(pending);
+    return;
+  }
+  write(pending);
+  control = rest.flow({
+    item(item) {
+      if (finished) return;
+      idleTimer.refresh();
+      try {
+        const text = rendering.item(item);
+        if (text) write(text);
+      } catch (thrown) {
+        routed.controller.abort(thrown);
+        void rest.return?.().catch(() => undefined);
+        fail(thrown);
+      }
+    },
+    end() {
+      if (!finished) succeed("");
+    },
+    fail(thrown) {
+      if (!finished) fail(thrown);
+    },
+  });
+  // Written full before the flow could be paused: pause it now.
+  if (held) control.pause();
+}
+
+/** The end of a committed stream's request: key bookkeeping, then the log row (the caller's `complete`). */
+function requestEnd<Item>({ routed, record, router, complete }: StreamingResponseOptions<Item>): (outcome: RequestOutcome, failure?: unknown) => Promise<void> {
+  return async (outcome, failure) => {
+    routed.release();
+    const tokens = record.tokens(outcome.status);
+    record.defer(router.settleTokens(routed.key, routed.reservedTokens, tokens.prompt + tokens.completion, routed.reservedAt));
+    if (outcome.status === "success") record.defer(router.recordSuccess(routed.key));
+    else if (failure !== undefined && outcome.status === "error") record.defer(router.recordFailure(routed.key, asProviderError(failure)));
+    await complete(outcome);
+  };
+}
+
 /** The texts of a committed stream and the end of its request. */
-function streamPump<Item>({ routed, rendering, record, router, idleTimeoutMs, complete }: StreamingResponseOptions<Item>): StreamPump {
+function streamPump<Item>(options: StreamingResponseOptions<Item>): StreamPump {
+  const { routed, rendering, record, idleTimeoutMs } = options;
+  const end = requestEnd(options);
   let headSent = false;
   let finished = false;
   let waiting = false;
@@ -150,14 +264,9 @@ function streamPump<Item>({ routed, rendering, record, router, idleTimeoutMs, co
   }, idleTimeoutMs);
 
   /** Ends the request once: key bookkeeping, log row, then the caller's close. */
-  const finish = async (outcome: RequestOutcome, failure?: unknown): Promise<void> => {
+  const finish = (outcome: RequestOutcome, failure?: unknown): Promise<void> => {
     clearTimeout(idleTimer);
-    routed.release();
-    const tokens = record.tokens(outcome.status);
-    record.defer(router.settleTokens(routed.key, routed.reservedTokens, tokens.prompt + tokens.completion, routed.reservedAt));
-    if (outcome.status === "success") record.defer(router.recordSuccess(routed.key));
-    else if (failure !== undefined && outcome.status === "error") record.defer(router.recordFailure(routed.key, asProviderError(failure)));
-    await complete(outcome);
+    return end(outcome, failure);
   };
 
   /** The last text, with the request's end started behind it. */

@@ -26,6 +26,32 @@ export interface StreamHead<Item = ChatCompletionChunk> {
   warnings: readonly TranslationWarning[];
 }
 
+/** Receives the rest of a stream pushed as it arrives: items, then `end` or `fail`, once. */
+export interface ItemSink<Item> {
+  item(item: Item): void;
+  end(): void;
+  fail(error: unknown): void;
+}
+
+/** Backpressure of a pushed stream: a sink that cannot keep up pauses the upstream connection. */
+export interface PushControl {
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * A stream's rest that can also be pushed: `flow` hands every later item to the sink
+ * synchronously, with no promise per item. Called at most once, and never together with `next`.
+ */
+export interface PushableIterator<Item> extends AsyncIterator<Item> {
+  flow(sink: ItemSink<Item>): PushControl;
+}
+
+/** True when a stream's rest can be pushed. */
+export function isPushable<Item>(rest: AsyncIterator<Item>): rest is PushableIterator<Item> {
+  return typeof (rest as Partial<PushableIterator<Item>>).flow === "function";
+}
+
 /** The error a time-to-first-token timeout aborts the attempt with (transient: fail over). */
 export function ttftTimeoutError(timeoutMs: number): ProviderError {
   return new ProviderError({ kind: "transient", status: 0, code: "ttft_timeout", message: `no content within ${timeoutMs} ms` });

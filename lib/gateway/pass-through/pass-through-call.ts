@@ -11,8 +11,7 @@ import { fetchCallFailure, openCallScope, openOwnedCallScope, timeoutError, trun
 import { nodeBodyOf, upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
-import { openStreamHead } from "../../router/stream-opening";
-import type { StreamHead } from "../../router/stream-opening";
+import { openStreamHead, type ItemSink, type PushableIterator, type PushControl, type StreamHead } from "../../router/stream-opening";
 import { redactSecrets } from "../../logging/logger";
 import { errorFactsOf, type EventRole, type PassThroughObserver } from "./pass-through-observer";
 import { readerChunks, ServerSentEventParser, type BodyChunks } from "./sse-event-reader";
@@ -118,42 +117,52 @@ export interface ForwardedEvent {
  * parser rather than generators stacked on the body, so an event costs one promise, not one per
  * layer. Ends after the protocol's terminal event; throws a `ProviderError` after yielding an
  * in-stream error event, for a stream that ends without its terminal event, or when reading fails.
+ * Over the upstream fetch's own chunks it can also be pushed (`flow`): the same events and
+ * failures, handed on as the bytes arrive, with no promise per event.
  */
-function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: CallScope): AsyncIterator<ForwardedEvent> {
+function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: CallScope): AsyncIterator<ForwardedEvent> | PushableIterator<ForwardedEvent> {
   const { entry, observer } = request;
   const parser = new ServerSentEventParser();
   let closed = false;
   let terminal = false;
   let failure: ProviderError | undefined;
-  /** Stops reading; a body that has not ended is cancelled, which releases the connection. */
+  /** Stops reading; a body that has not ended is cancelled (or, after the terminal event, finished), which releases the connection. */
   const close = () => {
     if (closed) return;
     closed = true;
-    if (!parser.ended) void body.cancel();
+    if (parser.ended) return;
+    if (terminal && !failure && body.finish) body.finish();
+    else void body.cancel();
+  };
+  /** The next complete event the client gets, judged by the observer; `undefined` until more bytes come. */
+  const take = (): ForwardedEvent | undefined => {
+    for (;;) {
+      const event = parser.take();
+      if (!event) return undefined;
+      const role = observer.readEvent(event);
+      if (role === "drop") continue;
+      if (role === "terminal") terminal = true;
+      if (role === "error") {
+        const facts = observer.streamError() ?? {};
+        failure = providerErrorFromFacts(
+          { provider: entry.format, status: 0, upstreamType: facts.type, upstreamCode: facts.code, message: facts.message, apiKey: scope.apiKey },
+          entry.errorRule,
+        );
+      }
+      return { raw: withoutSecret(event.raw, scope.apiKey, role === "error"), role };
+    }
   };
   const read = async (): Promise<IteratorResult<ForwardedEvent, undefined>> => {
     for (;;) {
-      const event = parser.take();
-      if (event) {
-        const role = observer.readEvent(event);
-        if (role === "drop") continue;
-        if (role === "terminal") terminal = true;
-        if (role === "error") {
-          const facts = observer.streamError() ?? {};
-          failure = providerErrorFromFacts(
-            { provider: entry.format, status: 0, upstreamType: facts.type, upstreamCode: facts.code, message: facts.message, apiKey: scope.apiKey },
-            entry.errorRule,
-          );
-        }
-        return { done: false, value: { raw: withoutSecret(event.raw, scope.apiKey, role === "error"), role } };
-      }
+      const event = take();
+      if (event) return { done: false, value: event };
       if (parser.ended) throw truncatedStreamError(scope);
       const step = await body.next();
       if (step.done) parser.end();
       else parser.push(step.value);
     }
   };
-  return {
+  const iterator: AsyncIterator<ForwardedEvent> = {
     async next() {
       if (closed) return { done: true, value: undefined };
       // What follows the terminal event (or an error event) is not read.
@@ -172,6 +181,55 @@ function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: Cal
     async return() {
       close();
       return { done: true, value: undefined };
+    },
+  };
+  const chunks = body.flow?.bind(body);
+  if (!chunks) return iterator;
+  return {
+    ...iterator,
+    flow(sink: ItemSink<ForwardedEvent>): PushControl {
+      let over = false;
+      const stop = (error?: unknown) => {
+        if (over) return;
+        over = true;
+        close();
+        if (error === undefined) sink.end();
+        else sink.fail(error);
+      };
+      /** Hands on every complete event; true once the stream is over. */
+      const pass = (): boolean => {
+        for (;;) {
+          if (over) return true;
+          if (terminal || failure) {
+            stop(failure);
+            return true;
+          }
+          const event = take();
+          if (!event) return false;
+          sink.item(event);
+        }
+      };
+      if (closed) {
+        over = true;
+        sink.end();
+        return { pause() {}, resume() {} };
+      }
+      if (pass()) return { pause() {}, resume() {} };
+      return chunks({
+        chunk(bytes) {
+          if (over) return;
+          parser.push(bytes);
+          pass();
+        },
+        end() {
+          if (over) return;
+          parser.end();
+          if (!pass()) stop(failureOf(truncatedStreamError(scope), scope, true));
+        },
+        fail(error) {
+          stop(failureOf(error, scope, true));
+        },
+      });
     },
   };
 }

@@ -54,6 +54,10 @@ export interface BodyChunks {
   next(): Promise<IteratorResult<Uint8Array, undefined>>;
   /** Stops reading before the end (releases the connection). */
   cancel(): unknown;
+  /** Stops reading after the protocol's end: the connection may be reused (the upstream fetch's own chunks can). */
+  finish?(): void;
+  /** Pushes every later chunk to `sink` instead (the upstream fetch's own chunks can). */
+  flow?(sink: { chunk(bytes: Uint8Array): void; end(): void; fail(error: unknown): void }): { pause(): void; resume(): void };
 }
 
 /** The chunks of a web stream, through a reader of its own. */

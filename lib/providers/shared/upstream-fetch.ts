@@ -162,7 +162,33 @@ export interface NodeBodyChunks {
   next(): Promise<IteratorResult<Buffer, undefined>>;
   /** Stops reading: the connection goes back to the pool when the body had in fact fully arrived, else it is closed. */
   cancel(): void;
+  /**
+   * Stops reading a body whose protocol-level end was read: what still arrives is dropped and
+   * the connection goes back to the pool, unless the body goes on for longer than a moment.
+   */
+  finish(): void;
+  /**
+   * Hands every later chunk to `sink` as it comes off the connection, with no promise per chunk
+   * (what is queued goes first); `next` must not be called again.
+   */
+  flow(sink: ChunkSink): FlowControl;
 }
+
+/** Receives a flowing body: chunks, then `end` or `fail`, once. */
+export interface ChunkSink {
+  chunk(bytes: Buffer): void;
+  end(): void;
+  fail(error: unknown): void;
+}
+
+/** Backpressure of a flowing body: a sink that cannot keep up pauses the connection. */
+export interface FlowControl {
+  pause(): void;
+  resume(): void;
+}
+
+/** How long a finished body may still take to end before its connection is closed, in ms. */
+const FINISH_GRACE_MS = 1000;
 
 /** Chunks queued before the connection is paused (backpressure on a reader that falls behind). */
 const QUEUED_CHUNKS = 16;
@@ -177,6 +203,7 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
   let ended = false;
   let failure: unknown;
   let waiting: { resolve(step: IteratorResult<Buffer, undefined>): void; reject(error: unknown): void } | undefined;
+  let sink: ChunkSink | undefined;
   let released = false;
   const release = () => {
     if (released) return;
@@ -184,6 +211,19 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
     done();
   };
   const wake = () => {
+    if (sink) {
+      const flowing = sink;
+      if (failure !== undefined) {
+        sink = undefined;
+        release();
+        flowing.fail(failure);
+      } else if (ended) {
+        sink = undefined;
+        release();
+        flowing.end();
+      }
+      return;
+    }
     const waiter = waiting;
     if (!waiter) return;
     if (queue.length > 0) waiter.resolve({ done: false, value: queue.shift()! });
@@ -193,6 +233,10 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
     waiting = undefined;
   };
   source.on("data", (chunk: Buffer) => {
+    if (sink) {
+      sink.chunk(chunk);
+      return;
+    }
     queue.push(chunk);
     if (queue.length >= QUEUED_CHUNKS) source.pause();
     wake();
@@ -235,11 +279,36 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
       });
     },
     cancel() {
+      sink = undefined;
       release();
       // A reader that stops at the terminal event (`[DONE]`) cancels a body that has in fact
       // fully arrived: drain it so the connection goes back to the pool instead of closing.
       if (message.complete) message.resume();
       else message.destroy();
+    },
+    finish() {
+      sink = undefined;
+      release();
+      if (message.complete) {
+        message.resume();
+        return;
+      }
+      // The terminal event usually arrives a moment before the end of the chunked body: read
+      // the rest and drop it, so the connection is reused rather than closed and opened again.
+      const stop = setTimeout(() => message.destroy(), FINISH_GRACE_MS);
+      stop.unref();
+      message.once("end", () => clearTimeout(stop));
+      message.once("close", () => clearTimeout(stop));
+      source.resume();
+    },
+    flow(flowing) {
+      sink = flowing;
+      // A sink may stop the flow from inside `chunk` (cancel), which clears `sink`.
+      while (queue.length > 0 && sink === flowing) flowing.chunk(queue.shift()!);
+      if (sink === flowing) wake();
+      // Paused by a full queue: flowing from now on (the sink has no control before this returns).
+      if (sink === flowing && source.isPaused()) source.resume();
+      return { pause: () => source.pause(), resume: () => source.resume() };
     },
   };
 }
