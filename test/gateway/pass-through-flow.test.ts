@@ -55,6 +55,24 @@ describe("forwarded streams on the Node server", () => {
     expect((await g.logRows()).at(-1)).toMatchObject({ status: "success", is_stream: 1, prompt_tokens: 4, completion_tokens: 400, tokens_estimated: 0 });
   });
 
+  it("a stream read to its end leaves its upstream connection for the next request", async () => {
+    g = await startGatewayFixture();
+    await g.addKey("openai", KEY);
+    const baseUrl = await g.listen();
+    for (let round = 0; round < 3; round++) {
+      // The body's end comes 20 ms after its terminal event, as a separate write.
+      g.upstream.script(KEY, reply.raw({ body: [chunk(`answer ${round}`), usageChunk, "data: [DONE]\n\n"], chunkDelayMs: 20 }));
+      const response = await postStream(baseUrl, await g.adminToken());
+      response.resume();
+      await new Promise((resolve) => response.once("end", resolve));
+      // Time for the body's end to arrive, which frees the connection.
+      await pause(80);
+    }
+    const ports = g.upstream.requestsFor(KEY).map((request) => request.clientPort);
+    expect(ports).toHaveLength(3);
+    expect(new Set(ports).size).toBe(1);
+  });
+
   it("an idle gap after content ends the stream with the in-band idle_timeout error", async () => {
     g = await startGatewayFixture({ gateway: { ttftTimeoutMs: 5000, idleTimeoutMs: 300 } });
     await g.addKey("openai", KEY);

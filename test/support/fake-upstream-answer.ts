@@ -29,6 +29,8 @@ export interface RecordedUpstreamRequest {
   receivedAt: number;
   /** Set when the client closed the connection before the answer was complete. */
   clientClosed: boolean;
+  /** The client's port: requests with the same one came over the same connection. */
+  clientPort: number;
 }
 
 /** A step's answer with every default filled in. */

@@ -131,6 +131,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       stream: body?.stream === true,
       receivedAt: Date.now(),
       clientClosed: false,
+      clientPort: request.socket.remotePort ?? 0,
     };
     requests.push(recorded);
     for (const waiter of arrivalWaiters) waiter();
