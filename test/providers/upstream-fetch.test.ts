@@ -110,6 +110,16 @@ describe("upstream fetch", () => {
     expect(connections).toBe(before);
   });
 
+  it("an event stream read whole reads once, like a platform response's body", async () => {
+    const response = await upstreamFetch(`${origin}/sse`, { method: "POST", body: "{}" });
+    expect([response.ok, response.status, response.headers.get("content-type"), response.bodyUsed]).toEqual([true, 200, "text/event-stream", false]);
+    const copy = response.clone();
+    expect(await response.text()).toBe("data: one\n\ndata: [DONE]\n\n");
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    expect(await copy.text()).toBe("data: one\n\ndata: [DONE]\n\n");
+  });
+
   it("rejects with the signal's reason when aborted before or while waiting, and errors a stream aborted mid-way", async () => {
     const aborted = new AbortController();
     aborted.abort(new Error("gone already"));

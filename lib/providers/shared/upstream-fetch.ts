@@ -31,6 +31,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { guardedLookup, DestinationRefusedError, type Resolver } from "../../network/destination-lookup";
 import { PUBLIC_ONLY, urlRefusal, type DestinationPolicy } from "../../network/destination-policy";
 import { BufferedResponse } from "./buffered-response";
+import { StreamedResponse } from "./streamed-response";
 
 /** Options of {@link createUpstreamFetch}. */
 export interface UpstreamFetchOptions {
@@ -435,7 +436,7 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
         if (String(response.headers["content-type"] ?? "").startsWith("text/event-stream")) {
           settled = true;
           const chunks = bodyChunks(source, response, release);
-          const streamed = new PlatformResponse(webStream(chunks), responseInit);
+          const streamed = new StreamedResponse(() => webStream(chunks), responseInit, url.href) as unknown as Response;
           nodeBodies.set(streamed, chunks);
           resolve(streamed);
           return;
