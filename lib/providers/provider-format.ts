@@ -38,7 +38,13 @@ export interface ProviderFormatEntry {
   errorRule?: ProviderErrorRule;
 }
 
-/** Joins a base URL and a path without doubling or losing the slash. */
+/** Joins a base URL and a path without doubling or losing the slash (a scan, not a regex: it runs on every forwarded call). */
 export function joinUrl(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  let end = baseUrl.length;
+  while (end > 0 && baseUrl.charCodeAt(end - 1) === SLASH) end--;
+  let start = 0;
+  while (start < path.length && path.charCodeAt(start) === SLASH) start++;
+  return `${baseUrl.slice(0, end)}/${path.slice(start)}`;
 }
+
+const SLASH = 47;

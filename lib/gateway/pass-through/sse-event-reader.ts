@@ -35,6 +35,8 @@ function blockEnd(text: string, from: number): number {
 
 /** Parses one block's fields; `null` when it holds no data (comments only, or empty). */
 function parseBlock(raw: string): RawServerSentEvent | null {
+  // The usual block, one `data: ` line and its blank line, is read without splitting it.
+  if (raw.startsWith("data: ") && raw.indexOf("\n") === raw.length - 2 && raw.endsWith("\n\n")) return { raw, event: null, data: raw.slice(6, -2) };
   let event: string | null = null;
   let data: string | null = null;
   for (const line of raw.includes("\r") ? raw.split(/\r\n|\r|\n/) : raw.split("\n")) {
