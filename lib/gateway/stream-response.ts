@@ -117,6 +117,11 @@ function writeToNode(pump: StreamPump, outgoing: ServerResponse, headers: Record
   outgoing.once("close", () => {
     if (!outgoing.writableFinished) void pump.cancel();
   });
+  // Gone already while the middleware chain finished: its close event has passed.
+  if (outgoing.destroyed) {
+    void pump.cancel();
+    return;
+  }
   const drained = () =>
     new Promise<void>((resolve) => {
       const done = () => {
@@ -191,7 +196,7 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
     close(pending + text, { status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error);
   };
 
-  outgoing.once("close", () => {
+  const clientGone = () => {
     // The client went away: stop the upstream and log what it got.
     if (finished || outgoing.writableFinished) return;
     finished = true;
@@ -199,7 +204,13 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
     routed.controller.abort(clientGoneReason());
     void rest.return?.().catch(() => undefined);
     void finish({ status: "partial", httpStatus: 499, errorCode: "client_closed_request", errorMessage: "The client closed the stream before it ended" });
-  });
+  };
+  outgoing.once("close", clientGone);
+  // Gone already while the middleware chain finished: its close event has passed.
+  if (outgoing.destroyed) {
+    clientGone();
+    return;
+  }
   outgoing.writeHead(200, headers);
   let pending = "";
   try {
