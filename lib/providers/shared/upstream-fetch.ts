@@ -205,6 +205,8 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
   let failure: unknown;
   let waiting: { resolve(step: IteratorResult<Buffer, undefined>): void; reject(error: unknown): void } | undefined;
   let sink: ChunkSink | undefined;
+  /** Reading is over (cancelled or finished): what still arrives is dropped. */
+  let dropping = false;
   let released = false;
   const release = () => {
     if (released) return;
@@ -234,6 +236,7 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
     waiting = undefined;
   };
   source.on("data", (chunk: Buffer) => {
+    if (dropping) return;
     if (sink) {
       sink.chunk(chunk);
       return;
@@ -281,6 +284,7 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
     },
     cancel() {
       sink = undefined;
+      dropping = true;
       release();
       // A reader that stops at the terminal event (`[DONE]`) cancels a body that has in fact
       // fully arrived: drain it so the connection goes back to the pool instead of closing.
@@ -289,6 +293,7 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
     },
     finish() {
       sink = undefined;
+      dropping = true;
       release();
       if (message.complete) {
         message.resume();
