@@ -8,16 +8,12 @@
  * itself (`formData`) are answered by a platform `Response` built on demand.
  */
 
+import { ResponseHead, type ResponseHeadInit } from "./response-head";
+
 const decoder = new TextDecoder();
 
 /** A platform-compatible response whose body is in memory. */
-export class BufferedResponse {
-  readonly type = "basic";
-  readonly redirected = false;
-  readonly url: string;
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: Headers;
+export class BufferedResponse extends ResponseHead {
   readonly #bytes: Uint8Array;
   #used = false;
   #stream: ReadableStream<Uint8Array> | undefined;
@@ -27,17 +23,9 @@ export class BufferedResponse {
    * @param init status, status text and headers as received
    * @param url the URL the response came from
    */
-  constructor(bytes: Uint8Array, init: { status: number; statusText: string; headers: Headers }, url: string) {
+  constructor(bytes: Uint8Array, init: ResponseHeadInit, url: string) {
+    super(init, url);
     this.#bytes = bytes;
-    this.status = init.status;
-    this.statusText = init.statusText;
-    this.headers = init.headers;
-    this.url = url;
-  }
-
-  /** True for a 2xx status. */
-  get ok(): boolean {
-    return this.status >= 200 && this.status <= 299;
   }
 
   /** The body as a stream (built on first access; reading it uses the body up). */

@@ -7,17 +7,13 @@
  * body (`text`, `json`, …) and `clone` are answered by a platform `Response` over that stream.
  */
 
+import { ResponseHead, type ResponseHeadInit } from "./response-head";
+
 // Captured at load: @hono/node-server replaces the global Response with a lightweight one.
 const PlatformResponse = globalThis.Response;
 
 /** A platform-compatible response whose body stream is made when first asked for. */
-export class StreamedResponse {
-  readonly type = "basic";
-  readonly redirected = false;
-  readonly url: string;
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: Headers;
+export class StreamedResponse extends ResponseHead {
   readonly #open: () => ReadableStream<Uint8Array>;
   #stream: ReadableStream<Uint8Array> | undefined;
   #platform: Response | undefined;
@@ -27,17 +23,9 @@ export class StreamedResponse {
    * @param init status, status text and headers as received
    * @param url the URL the response came from
    */
-  constructor(open: () => ReadableStream<Uint8Array>, init: { status: number; statusText: string; headers: Headers }, url: string) {
+  constructor(open: () => ReadableStream<Uint8Array>, init: ResponseHeadInit, url: string) {
+    super(init, url);
     this.#open = open;
-    this.status = init.status;
-    this.statusText = init.statusText;
-    this.headers = init.headers;
-    this.url = url;
-  }
-
-  /** True for a 2xx status. */
-  get ok(): boolean {
-    return this.status >= 200 && this.status <= 299;
   }
 
   /** The body as a stream (made on first access). */
