@@ -254,11 +254,14 @@ export async function forwardStream(request: ForwardedRequest, attempt: RouteAtt
       throw failureOf(error, scope, false);
     }
     if (response.status < 200 || response.status >= 300) throw await errorOfResponse(response, scope, entry);
-    if (!response.body || !(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
-      await response.body?.cancel().catch(() => undefined);
+    // The upstream fetch's own chunks when it has them: asking for `body` would build a web stream.
+    const chunks = nodeBodyOf(response);
+    if ((!chunks && !response.body) || !(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+      if (chunks) chunks.cancel();
+      else await response.body?.cancel().catch(() => undefined);
       throw malformedAnswer(entry, "a body that is not an event stream");
     }
-    return forwardedEvents(nodeBodyOf(response) ?? readerChunks(response.body), request, scope);
+    return forwardedEvents(chunks ?? readerChunks(response.body!), request, scope);
   };
 
   const head = await openStreamHead(open, (event) => event.role === "content", controller, ttftTimeoutMs);
