@@ -27,6 +27,8 @@ export interface SideSummary {
   firstError?: string;
   /** CPU µs per completed request of the measured process; NaN when none is measured. */
   cpuPerRequest: number;
+  /** The lowest and highest CPU µs per request of a single round: how steady the figure was. */
+  cpuPerRequestRounds: [number, number];
   firstChunkP50: number;
   firstChunkP99: number;
   chunksLost: number;
@@ -35,6 +37,12 @@ export interface SideSummary {
   clientCoreBusy: number;
   /** Highest CPU share of the load generator alone in any round. */
   loadGeneratorBusy: number;
+}
+
+/** The lowest and highest CPU per request among the rounds that completed requests. */
+function cpuRange(rounds: SideRound[]): [number, number] {
+  const perRound = rounds.filter((round) => round.result.requests > 0).map((round) => round.cpuMicroseconds / round.result.requests);
+  return perRound.length === 0 ? [Number.NaN, Number.NaN] : [Math.min(...perRound), Math.max(...perRound)];
 }
 
 /** Sums and medians over the rounds of one side. */
@@ -53,6 +61,7 @@ export function summarizeSide(name: string, rounds: SideRound[]): SideSummary {
     errors: results.reduce((sum, result) => sum + result.errors, 0),
     firstError: results.find((result) => result.firstError)?.firstError,
     cpuPerRequest: requests === 0 ? Number.NaN : cpu / requests,
+    cpuPerRequestRounds: cpuRange(rounds),
     firstChunkP50: pick((result) => result.firstChunk?.p50 ?? Number.NaN),
     firstChunkP99: pick((result) => result.firstChunk?.p99 ?? Number.NaN),
     chunksLost: results.reduce((sum, result) => sum + (result.chunks?.lost ?? 0), 0),
@@ -86,7 +95,7 @@ const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).to
 export function renderSideTable(sides: SideSummary[], options: { baseline?: string; latencyLabel: string; streams?: boolean }): string {
   const direct = sides.find((side) => side.name === "direct");
   const baseline = sides.find((side) => side.name === options.baseline);
-  const header = ["side", "rps", `${options.latencyLabel} p50`, `${options.latencyLabel} p99`, "added p50", "added p99", "CPU µs/req", "× baseline"];
+  const header = ["side", "rps", `${options.latencyLabel} p50`, `${options.latencyLabel} p99`, "added p50", "added p99", "CPU µs/req", "rounds", "× baseline"];
   if (options.streams) header.push("first chunk p50", "added", "first chunk p99", "added", "chunks lost");
   header.push("CPU 0 busy", "errors");
   const rows = sides.map((side) => {
@@ -98,6 +107,7 @@ export function renderSideTable(sides: SideSummary[], options: { baseline?: stri
       direct && side !== direct ? signed(side.p50 - direct.p50) : "-",
       direct && side !== direct ? signed(side.p99 - direct.p99) : "-",
       fixed(side.cpuPerRequest, 0),
+      Number.isFinite(side.cpuPerRequestRounds[0]) ? `${fixed(side.cpuPerRequestRounds[0], 0)}–${fixed(side.cpuPerRequestRounds[1], 0)}` : "-",
       baseline && Number.isFinite(side.cpuPerRequest) ? fixed(side.cpuPerRequest / baseline.cpuPerRequest) : "-",
     ];
     if (options.streams) {
