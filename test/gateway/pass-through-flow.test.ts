@@ -73,6 +73,20 @@ describe("forwarded streams on the Node server", () => {
     expect(new Set(ports).size).toBe(1);
   });
 
+  it("an error event after content reaches the client as the upstream sent it, and ends the stream", async () => {
+    g = await startGatewayFixture();
+    await g.addKey("openai", KEY);
+    const errorEvent = `data: ${JSON.stringify({ error: { message: "The server had an error while processing your request", type: "server_error", code: "server_error" } })}\n\n`;
+    // What follows the error event is never read.
+    const sent = [chunk("partial "), chunk("answer"), errorEvent, chunk("never"), "data: [DONE]\n\n"];
+    g.upstream.script(KEY, reply.raw({ body: sent, chunkDelayMs: 10 }));
+    const response = await postStream(await g.listen(), await g.adminToken());
+    const parts: Buffer[] = [];
+    for await (const part of response) parts.push(part as Buffer);
+    expect(Buffer.concat(parts).toString()).toBe(sent.slice(0, 3).join(""));
+    expect((await g.logRows()).at(-1)).toMatchObject({ status: "error", is_stream: 1, error_message: "The server had an error while processing your request" });
+  });
+
   it("an idle gap after content ends the stream with the in-band idle_timeout error", async () => {
     g = await startGatewayFixture({ gateway: { ttftTimeoutMs: 5000, idleTimeoutMs: 300 } });
     await g.addKey("openai", KEY);
