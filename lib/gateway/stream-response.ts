@@ -16,7 +16,8 @@ import { isUsageChunk, type ChatCompletionChunk, type ChatCompletionChunkDelta }
 import { normalizeCompletionUsage, type ProviderCompletionUsage } from "../providers/shared/usage-normalize";
 import type { KeyRouter, RoutedStream } from "../router/key-router";
 import { asProviderError, clientGoneReason } from "../router/router-errors";
-import { idleTimeoutError, isPushable, type PushableIterator, type PushControl } from "../router/stream-opening";
+import { idleTimeoutError, isPushable, type PushableIterator } from "../router/stream-opening";
+import type { PushControl } from "../providers/shared/push-stream";
 import { outputCharacters } from "../router/token-estimate";
 import type { ApiLogRecord, RequestOutcome } from "./api-log-record";
 import type { ProviderError } from "../providers/provider-error";

@@ -5,6 +5,7 @@
  * the preamble goes out first). What is read is handed on together with the rest of the stream.
  */
 import { ProviderError } from "../providers/provider-error";
+import type { PushControl, PushSink } from "../providers/shared/push-stream";
 import {
   chunkHasContent,
   type ChatCompletionChunk,
@@ -26,25 +27,12 @@ export interface StreamHead<Item = ChatCompletionChunk> {
   warnings: readonly TranslationWarning[];
 }
 
-/** Receives the rest of a stream pushed as it arrives: items, then `end` or `fail`, once. */
-export interface ItemSink<Item> {
-  item(item: Item): void;
-  end(): void;
-  fail(error: unknown): void;
-}
-
-/** Backpressure of a pushed stream: a sink that cannot keep up pauses the upstream connection. */
-export interface PushControl {
-  pause(): void;
-  resume(): void;
-}
-
 /**
  * A stream's rest that can also be pushed: `flow` hands every later item to the sink
  * synchronously, with no promise per item. Called at most once, and never together with `next`.
  */
 export interface PushableIterator<Item> extends AsyncIterator<Item> {
-  flow(sink: ItemSink<Item>): PushControl;
+  flow(sink: PushSink<Item>): PushControl;
 }
 
 /** True when a stream's rest can be pushed. */

@@ -11,7 +11,8 @@ import { fetchCallFailure, openCallScope, openOwnedCallScope, timeoutError, trun
 import { nodeBodyOf, upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
-import { openStreamHead, type ItemSink, type PushableIterator, type PushControl, type StreamHead } from "../../router/stream-opening";
+import { openStreamHead, type PushableIterator, type StreamHead } from "../../router/stream-opening";
+import type { PushControl, PushSink } from "../../providers/shared/push-stream";
 import { redactSecrets } from "../../logging/logger";
 import { errorFactsOf, type EventRole, type PassThroughObserver } from "./pass-through-observer";
 import { readerChunks, ServerSentEventParser, type BodyChunks } from "./sse-event-reader";
@@ -187,7 +188,7 @@ function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: Cal
   if (!chunks) return iterator;
   return {
     ...iterator,
-    flow(sink: ItemSink<ForwardedEvent>): PushControl {
+    flow(sink: PushSink<ForwardedEvent>): PushControl {
       let over = false;
       const stop = (error?: unknown) => {
         if (over) return;
@@ -216,7 +217,7 @@ function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: Cal
       }
       if (pass()) return { pause() {}, resume() {} };
       return chunks({
-        chunk(bytes) {
+        item(bytes) {
           if (over) return;
           parser.push(bytes);
           pass();

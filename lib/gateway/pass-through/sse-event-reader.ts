@@ -4,6 +4,7 @@
  * Comment-only blocks (`: keep-alive`, which DeepSeek sends while a request waits for capacity)
  * are skipped: they are not progress, and the gateway's own idle bound must not be fed by them.
  */
+import type { PushControl, PushSink } from "../../providers/shared/push-stream";
 
 /** One event as it arrived. */
 export interface RawServerSentEvent {
@@ -59,7 +60,7 @@ export interface BodyChunks {
   /** Stops reading after the protocol's end: the connection may be reused (the upstream fetch's own chunks can). */
   finish?(): void;
   /** Pushes every later chunk to `sink` instead (the upstream fetch's own chunks can). */
-  flow?(sink: { chunk(bytes: Uint8Array): void; end(): void; fail(error: unknown): void }): { pause(): void; resume(): void };
+  flow?(sink: PushSink<Uint8Array>): PushControl;
 }
 
 /** The chunks of a web stream, through a reader of its own. */

@@ -31,6 +31,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { guardedLookup, DestinationRefusedError, type Resolver } from "../../network/destination-lookup";
 import { PUBLIC_ONLY, urlRefusal, type DestinationPolicy } from "../../network/destination-policy";
 import { BufferedResponse } from "./buffered-response";
+import type { PushControl, PushSink } from "./push-stream";
 import { StreamedResponse } from "./streamed-response";
 
 /** Options of {@link createUpstreamFetch}. */
@@ -172,20 +173,7 @@ export interface NodeBodyChunks {
    * Hands every later chunk to `sink` as it comes off the connection, with no promise per chunk
    * (what is queued goes first); `next` must not be called again.
    */
-  flow(sink: ChunkSink): FlowControl;
-}
-
-/** Receives a flowing body: chunks, then `end` or `fail`, once. */
-export interface ChunkSink {
-  chunk(bytes: Buffer): void;
-  end(): void;
-  fail(error: unknown): void;
-}
-
-/** Backpressure of a flowing body: a sink that cannot keep up pauses the connection. */
-export interface FlowControl {
-  pause(): void;
-  resume(): void;
+  flow(sink: PushSink<Buffer>): PushControl;
 }
 
 /** How long a finished body may still take to end before its connection is closed, in ms. */
@@ -204,7 +192,7 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
   let ended = false;
   let failure: unknown;
   let waiting: { resolve(step: IteratorResult<Buffer, undefined>): void; reject(error: unknown): void } | undefined;
-  let sink: ChunkSink | undefined;
+  let sink: PushSink<Buffer> | undefined;
   /** Reading is over (cancelled or finished): what still arrives is dropped. */
   let dropping = false;
   let released = false;
@@ -238,7 +226,7 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
   source.on("data", (chunk: Buffer) => {
     if (dropping) return;
     if (sink) {
-      sink.chunk(chunk);
+      sink.item(chunk);
       return;
     }
     queue.push(chunk);
@@ -309,8 +297,8 @@ function bodyChunks(source: NodeJS.ReadableStream, message: IncomingMessage, don
     },
     flow(flowing) {
       sink = flowing;
-      // A sink may stop the flow from inside `chunk` (cancel), which clears `sink`.
-      while (queue.length > 0 && sink === flowing) flowing.chunk(queue.shift()!);
+      // A sink may stop the flow from inside `item` (cancel), which clears `sink`.
+      while (queue.length > 0 && sink === flowing) flowing.item(queue.shift()!);
       if (sink === flowing) wake();
       // Paused by a full queue: flowing from now on (the sink has no control before this returns).
       if (sink === flowing && source.isPaused()) source.resume();
