@@ -188,13 +188,12 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
     });
   };
   const succeed = (pending: string) => {
-    const tokens = record.tokens("success");
-    close(pending + rendering.end({ promptTokens: tokens.prompt, completionTokens: tokens.completion, estimated: tokens.estimated }), { status: "success", httpStatus: 200 });
+    const { text, outcome } = cleanEnd(rendering, record);
+    close(pending + text, outcome);
   };
   const fail = (thrown: unknown, pending = "") => {
-    const error = asProviderError(thrown);
-    const text = rendering.error({ message: `The upstream stream failed after it started: ${error.code}: ${error.message}`, type: "api_error", code: error.code }, error);
-    close(pending + text, { status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error);
+    const { text, outcome, error } = failedEnd(rendering, thrown);
+    close(pending + text, outcome, error);
   };
 
   const clientGone = () => {
@@ -202,9 +201,7 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
     if (finished || outgoing.writableFinished) return;
     finished = true;
     clearTimeout(idleTimer);
-    routed.controller.abort(clientGoneReason());
-    void rest.return?.().catch(() => undefined);
-    void finish({ status: "partial", httpStatus: 499, errorCode: "client_closed_request", errorMessage: "The client closed the stream before it ended" });
+    void finish(abandonUpstream(routed));
   };
   outgoing.once("close", clientGone);
   // Gone already while the middleware chain finished: its close event has passed.
@@ -247,6 +244,27 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
   });
   // Written full before the flow could be paused: pause it now.
   if (held) control.pause();
+}
+
+/** The closing text and outcome of a stream that ended cleanly. */
+function cleanEnd<Item>(rendering: StreamRendering<Item>, record: ApiLogRecord): { text: string; outcome: RequestOutcome } {
+  const tokens = record.tokens("success");
+  const text = rendering.end({ promptTokens: tokens.prompt, completionTokens: tokens.completion, estimated: tokens.estimated });
+  return { text, outcome: { status: "success", httpStatus: 200 } };
+}
+
+/** The in-band error text and outcome of a stream that failed after it started. */
+function failedEnd<Item>(rendering: StreamRendering<Item>, thrown: unknown): { text: string; outcome: RequestOutcome; error: ProviderError } {
+  const error = asProviderError(thrown);
+  const text = rendering.error({ message: `The upstream stream failed after it started: ${error.code}: ${error.message}`, type: "api_error", code: error.code }, error);
+  return { text, outcome: { status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error };
+}
+
+/** Stops the upstream of a stream whose client went away; returns the outcome to log. */
+function abandonUpstream<Item>(routed: RoutedStream<Item>): RequestOutcome {
+  routed.controller.abort(clientGoneReason());
+  void routed.rest.return?.().catch(() => undefined);
+  return { status: "partial", httpStatus: 499, errorCode: "client_closed_request", errorMessage: "The client closed the stream before it ended" };
 }
 
 /** The end of a committed stream's request: key bookkeeping, then the log row (the caller's `complete`). */
@@ -315,9 +333,8 @@ function streamPump<Item>(options: StreamingResponseOptions<Item>): StreamPump {
           if (finished) return null;
           if (step.done) {
             finished = true;
-            const tokens = record.tokens("success");
-            const end = rendering.end({ promptTokens: tokens.prompt, completionTokens: tokens.completion, estimated: tokens.estimated });
-            return await last(pending + end, { status: "success", httpStatus: 200 });
+            const { text, outcome } = cleanEnd(rendering, record);
+            return await last(pending + text, outcome);
           }
           const text = rendering.item(step.value);
           if (text) return pending + text;
@@ -326,18 +343,15 @@ function streamPump<Item>(options: StreamingResponseOptions<Item>): StreamPump {
         waiting = false;
         if (finished) return null;
         finished = true;
-        const error = asProviderError(thrown);
-        const text = rendering.error({ message: `The upstream stream failed after it started: ${error.code}: ${error.message}`, type: "api_error", code: error.code }, error);
-        return await last(pending + text, { status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error);
+        const { text, outcome, error } = failedEnd(rendering, thrown);
+        return await last(pending + text, outcome, error);
       }
     },
     async cancel() {
       // The client went away: stop the upstream and log what it got.
       if (finished) return;
       finished = true;
-      routed.controller.abort(clientGoneReason());
-      void routed.rest.return?.().catch(() => undefined);
-      await finish({ status: "partial", httpStatus: 499, errorCode: "client_closed_request", errorMessage: "The client closed the stream before it ended" });
+      await finish(abandonUpstream(routed));
     },
   };
 }
