@@ -29,6 +29,13 @@ describe("ServerSentEventParser", () => {
     ]);
   });
 
+  it.each([1, 2, 1000])("reads past a byte order mark at the start, in pieces of %i bytes", (size) => {
+    expect(parse("\ufeffdata: first\n\ndata: \ufeffsecond\n\n", size)).toEqual([
+      { raw: "data: first\n\n", event: null, data: "first" },
+      { raw: "data: \ufeffsecond\n\n", event: null, data: "\ufeffsecond" },
+    ]);
+  });
+
   it("ends only when told, and keeps an unfinished block back until then", () => {
     const parser = new ServerSentEventParser();
     parser.push(new TextEncoder().encode("data: x\n"));

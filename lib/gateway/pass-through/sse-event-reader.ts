@@ -4,6 +4,7 @@
  * Comment-only blocks (`: keep-alive`, which DeepSeek sends while a request waits for capacity)
  * are skipped: they are not progress, and the gateway's own idle bound must not be fed by them.
  */
+import { StringDecoder } from "node:string_decoder";
 import type { PushControl, PushSink } from "../../providers/shared/push-stream";
 
 /** One event as it arrived. */
@@ -78,18 +79,27 @@ export function readerChunks(body: ReadableStream<Uint8Array>): BodyChunks {
  * after it) is never taken: half an event is never forwarded.
  */
 export class ServerSentEventParser {
-  readonly #decoder = new TextDecoder();
+  // Node's decoder rather than TextDecoder, whose streaming decode goes through ICU (about three
+  // times slower on a chunk). Unlike TextDecoder it keeps a leading byte order mark: see `push`.
+  readonly #decoder = new StringDecoder("utf8");
+  #started = false;
   #pending = "";
   #start = 0;
   #ended = false;
 
   push(bytes: Uint8Array): void {
-    this.#pending = this.#pending.slice(this.#start) + this.#decoder.decode(bytes, { stream: true });
+    let text = this.#decoder.write(bytes);
+    if (!this.#started && text !== "") {
+      // An event stream may begin with a byte order mark, which is not part of its first field.
+      this.#started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.#pending = this.#pending.slice(this.#start) + text;
     this.#start = 0;
   }
 
   end(): void {
-    this.#pending = this.#pending.slice(this.#start) + this.#decoder.decode();
+    this.#pending = this.#pending.slice(this.#start) + this.#decoder.end();
     this.#start = 0;
     this.#ended = true;
   }

@@ -4,7 +4,9 @@
  * and the output characters counted for estimates.
  */
 import { describe, expect, it } from "vitest";
-import { chatObserver } from "../../../lib/doors/chat/chat-observer";
+import { chatObserver, plainTextCharacters } from "../../../lib/doors/chat/chat-observer";
+import { outputCharacters } from "../../../lib/router/token-estimate";
+import { loadRecording, recordingsOf } from "../../support/recorded-fixtures";
 
 const event = (data: string) => ({ raw: `data: ${data}\n\n`, event: null, data });
 const chunk = (fields: Record<string, unknown>) => JSON.stringify({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", ...fields });
@@ -44,5 +46,36 @@ describe("chat observer", () => {
     expect(read(JSON.stringify({ error: { message: "overloaded", type: "server_error" } }))).toMatchObject({ role: "error", error: { message: "overloaded", type: "server_error" } });
     expect(read("[DONE]").role).toBe("terminal");
     expect(read("not json").role).toBe("other");
+  });
+
+  it("reads the usual text chunk without parsing it, to the same effect as parsing it", () => {
+    const recorded = recordingsOf("chat").filter((entry) => entry.stream).flatMap((entry) => loadRecording(entry.file).payloads.map((payload) => JSON.stringify(payload)));
+    const made = [
+      chunk({ choices: [choice({ content: "tok " }, { logprobs: null })], usage: null, obfuscation: "x" }),
+      chunk({ choices: [choice({ content: "a{b}" })] }),
+      chunk({ choices: [choice({ content: 'say "hi"' })] }),
+      chunk({ choices: [choice({ content: "x" })], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }),
+      chunk({ choices: [choice({ content: "x" }), { ...choice({ content: "y" }), index: 1 }] }),
+      chunk({ choices: [choice({ content: "x", tool_calls: [{ index: 0, function: { arguments: "{}" } }] })] }),
+      chunk({ choices: [choice({ content: "x" }, { logprobs: { content: [] } })] }),
+      chunk({ choices: [choice({ content: "x", reasoning_content: "y" })] }),
+    ];
+    let readWithoutParsing = 0;
+    for (const data of [...recorded, ...made]) {
+      const quick = plainTextCharacters(data);
+      if (quick === undefined) continue;
+      readWithoutParsing += 1;
+      const parsed = JSON.parse(data) as { choices: Array<{ delta: Record<string, unknown> }>; usage?: unknown; error?: unknown };
+      expect({ data, quick }).toEqual({ data, quick: outputCharacters(parsed.choices[0].delta) });
+      expect(parsed.choices).toHaveLength(1);
+      expect(Object.keys(parsed.choices[0].delta)).toEqual(["content"]);
+      expect(parsed.usage ?? null).toBeNull();
+      expect(parsed.error).toBeUndefined();
+    }
+    expect(readWithoutParsing).toBeGreaterThan(0);
+    // A recorded text answer is such chunks but for the role, the finish and the usage; the odd ones above are all parsed.
+    const text = loadRecording("chat/openai-text-stream.sse").payloads.map((payload) => JSON.stringify(payload));
+    expect(text.filter((data) => plainTextCharacters(data) !== undefined)).toHaveLength(text.length - 3);
+    expect(made.filter((data) => plainTextCharacters(data) !== undefined)).toEqual([made[0]]);
   });
 });
