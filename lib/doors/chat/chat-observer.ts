@@ -8,7 +8,7 @@ import type { ChatCompletionChunkDelta, NormalizedUsage } from "../../providers/
 import type { ProviderError } from "../../providers/provider-error";
 import { normalizeCompletionUsage, type ProviderCompletionUsage } from "../../providers/shared/usage-normalize";
 import { outputCharacters } from "../../router/token-estimate";
-import { errorFactsOf, eventJson, type EventRole, type PassThroughObserver, type StreamErrorFacts } from "../../gateway/pass-through/pass-through-observer";
+import { closingTextLength, errorFactsOf, eventJson, type EventRole, type PassThroughObserver, type StreamErrorFacts } from "../../gateway/pass-through/pass-through-observer";
 import type { RawServerSentEvent } from "../../gateway/pass-through/sse-event-reader";
 
 interface ChunkChoice {
@@ -77,23 +77,7 @@ export function chatObserver({ clientWantsUsage }: ChatObserverOptions): PassThr
   };
 }
 
-/**
- * The characters of the usual text chunk, one choice whose delta is only unescaped text, read
- * without parsing it: on a long stream, building each chunk's objects was most of what
- * forwarding it allocated. `undefined` for anything else, which is parsed. Only three `{` in
- * the whole chunk means no usage or error object, no tool call and no second choice: the third
- * is the delta's own. Searching for one character is fast; searching for a key is not.
- */
+/** The characters of the usual text chunk (one choice, its delta only text), or `undefined`: see {@link closingTextLength}. */
 export function plainTextCharacters(data: string): number | undefined {
-  const first = data.indexOf("{");
-  const second = first === -1 ? -1 : data.indexOf("{", first + 1);
-  const delta = second === -1 ? -1 : data.indexOf("{", second + 1);
-  if (delta === -1 || data.indexOf("{", delta + 1) !== -1) return undefined;
-  if (!data.startsWith('"delta":', delta - 8) || !data.startsWith('"content":"', delta + 1)) return undefined;
-  const from = delta + 12;
-  const end = data.indexOf('"', from);
-  // The delta ends with its text, which has no escapes: its length is then its characters.
-  if (end === -1 || data.charCodeAt(end + 1) !== 0x7d) return undefined;
-  const escape = data.indexOf("\\", from);
-  return escape !== -1 && escape < end ? undefined : end - from;
+  return closingTextLength(data, 3, '"delta":', '"content":"');
 }

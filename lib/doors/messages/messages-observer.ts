@@ -6,7 +6,7 @@
 import { normalizeAnthropicUsage, type AnthropicUsageFields } from "../../providers/anthropic/anthropic-response-convert";
 import type { NormalizedUsage } from "../../providers/provider-spec";
 import type { ProviderError } from "../../providers/provider-error";
-import { errorFactsOf, eventJson, type EventRole, type PassThroughObserver, type StreamErrorFacts } from "../../gateway/pass-through/pass-through-observer";
+import { closingTextLength, errorFactsOf, eventJson, type EventRole, type PassThroughObserver, type StreamErrorFacts } from "../../gateway/pass-through/pass-through-observer";
 import type { RawServerSentEvent } from "../../gateway/pass-through/sse-event-reader";
 import { anthropicErrorTypeForCode } from "./messages-errors";
 
@@ -44,6 +44,20 @@ export function messagesObserver(): PassThroughObserver {
       return true;
     },
     readEvent(event: RawServerSentEvent): EventRole {
+      // Named events whose payload says nothing the gateway needs, and the usual text delta, are read without parsing them.
+      switch (event.event) {
+        case "content_block_delta": {
+          const text = closingTextLength(event.data, 2, '"delta":', '"type":"text_delta","text":"');
+          if (text === undefined) break;
+          characters += text;
+          return text > 0 ? "content" : "preamble";
+        }
+        case "ping":
+        case "content_block_stop":
+          return "other";
+        case "message_stop":
+          return "terminal";
+      }
       const payload = eventJson(event);
       const type = event.event ?? (typeof payload?.type === "string" ? payload.type : "");
       switch (type) {

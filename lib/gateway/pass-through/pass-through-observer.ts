@@ -61,6 +61,31 @@ export function eventJson(event: RawServerSentEvent): Record<string, unknown> | 
   }
 }
 
+/**
+ * The length of the text that ends an event's innermost object, read without parsing the event:
+ * on a long stream, building each event's objects was most of what forwarding it allocated.
+ * Applies only when the event has exactly `objects` `{`, the last one opened by `key` and
+ * starting with `fields` (which ends at the text's opening quote), the text unescaped (its length
+ * is then its characters) and closing that object. Every quote outside a JSON string is
+ * structure and such a text holds none, so what matches here is what a parse would find; any
+ * other event (a usage or error object, a tool call, a second choice, braces or escapes in the
+ * text) gets `undefined` and is parsed. Searching for one character is fast, for a key slow.
+ */
+export function closingTextLength(data: string, objects: number, key: string, fields: string): number | undefined {
+  let brace = -1;
+  for (let found = 0; found < objects; found += 1) {
+    brace = data.indexOf("{", brace + 1);
+    if (brace === -1) return undefined;
+  }
+  if (data.indexOf("{", brace + 1) !== -1) return undefined;
+  if (!data.startsWith(key, brace - key.length) || !data.startsWith(fields, brace + 1)) return undefined;
+  const from = brace + 1 + fields.length;
+  const end = data.indexOf('"', from);
+  if (end === -1 || data.charCodeAt(end + 1) !== 0x7d) return undefined;
+  const escape = data.indexOf("\\", from);
+  return escape !== -1 && escape < end ? undefined : end - from;
+}
+
 /** The `{type, code, message}` of an error payload (`{error: {...}}` or the object itself). */
 export function errorFactsOf(payload: Record<string, unknown>): StreamErrorFacts {
   const inner = typeof payload.error === "object" && payload.error !== null ? (payload.error as Record<string, unknown>) : payload;
