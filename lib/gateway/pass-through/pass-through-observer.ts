@@ -62,9 +62,8 @@ export function eventJson(event: RawServerSentEvent): Record<string, unknown> | 
 }
 
 /**
- * The length of the text that ends an event's innermost object, read without parsing the event:
- * on a long stream, building each event's objects was most of what forwarding it allocated.
- * Applies only when the event has exactly `objects` `{`, the last one opened by `key` and
+ * The length of the text that ends an event's innermost object, read without parsing the event,
+ * so the usual chunk of a long stream builds no objects. Applies only when the event has exactly `objects` `{`, the last one opened by `key` and
  * starting with `fields` (which ends at the text's opening quote), the text unescaped (its length
  * is then its characters) and closing that object. Every quote outside a JSON string is
  * structure and such a text holds none, so what matches here is what a parse would find; any

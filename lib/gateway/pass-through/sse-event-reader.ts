@@ -88,7 +88,15 @@ export class ServerSentEventParser {
   #ended = false;
 
   push(bytes: Uint8Array): void {
-    let text = this.#decoder.write(bytes);
+    this.#append(this.#decoder.write(bytes));
+  }
+
+  end(): void {
+    this.#append(this.#decoder.end());
+    this.#ended = true;
+  }
+
+  #append(text: string): void {
     if (!this.#started && text !== "") {
       // An event stream may begin with a byte order mark, which is not part of its first field.
       this.#started = true;
@@ -96,12 +104,6 @@ export class ServerSentEventParser {
     }
     this.#pending = this.#pending.slice(this.#start) + text;
     this.#start = 0;
-  }
-
-  end(): void {
-    this.#pending = this.#pending.slice(this.#start) + this.#decoder.end();
-    this.#start = 0;
-    this.#ended = true;
   }
 
   /** True once the body ended (what `take` still holds is all there is). */
