@@ -42,6 +42,32 @@ const DELTA_EVENTS = new Set([
   "response.reasoning_text.delta",
 ]);
 
+/** How OpenAI starts every text delta event: its type, then its number. */
+const TEXT_DELTA_START = '{"type":"response.output_text.delta","sequence_number":';
+const DELTA_KEY = ',"delta":"';
+
+/**
+ * The number and characters of the usual text delta event, read without parsing it (one small
+ * result instead of the event's objects): it starts with its type and number as OpenAI sends
+ * them, it is one object (no logprobs entries) and its delta is unescaped text (its length is
+ * then its characters). `undefined` for anything else, which is parsed. Every quote outside a
+ * JSON string is structure and such a text holds none, so the key found is the key.
+ */
+export function plainTextDelta(data: string): { sequence: number; characters: number } | undefined {
+  if (!data.startsWith(TEXT_DELTA_START)) return undefined;
+  let at = TEXT_DELTA_START.length;
+  let sequence = 0;
+  for (let code = data.charCodeAt(at); code >= 0x30 && code <= 0x39; code = data.charCodeAt(++at)) sequence = sequence * 10 + code - 0x30;
+  if (at === TEXT_DELTA_START.length || data.charCodeAt(at) !== 0x2c || data.indexOf("{", 1) !== -1) return undefined;
+  const key = data.indexOf(DELTA_KEY, at);
+  if (key === -1) return undefined;
+  const from = key + DELTA_KEY.length;
+  const end = data.indexOf('"', from);
+  const escape = data.indexOf("\\", from);
+  if (end === -1 || (escape !== -1 && escape < end) || data.indexOf(DELTA_KEY, end) !== -1) return undefined;
+  return { sequence, characters: end - from };
+}
+
 /** Responses' error `code` for a gateway failure code after the stream started. */
 function responsesErrorCode(code: string): string {
   return code === "rate_limited" ? "rate_limit_exceeded" : "server_error";
@@ -73,6 +99,12 @@ export function responsesObserver(): PassThroughObserver {
       return true;
     },
     readEvent(event: RawServerSentEvent): EventRole {
+      const text = plainTextDelta(event.data);
+      if (text) {
+        lastSequence = text.sequence;
+        characters += text.characters;
+        return text.characters > 0 ? "content" : "preamble";
+      }
       const payload = eventJson(event);
       if (!payload) return "other";
       if (typeof payload.sequence_number === "number") lastSequence = payload.sequence_number;
