@@ -4,25 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { ServerSentEventParser } from "../../lib/gateway/pass-through/sse-event-reader";
-
-/** Every event of `text` fed in pieces of `size` bytes, then the end. */
-function parse(text: string, size: number) {
-  const bytes = new TextEncoder().encode(text);
-  const parser = new ServerSentEventParser();
-  const events = [];
-  for (let at = 0; at < bytes.length; at += size) {
-    parser.push(bytes.subarray(at, at + size));
-    for (let event = parser.take(); event; event = parser.take()) events.push(event);
-  }
-  parser.end();
-  for (let event = parser.take(); event; event = parser.take()) events.push(event);
-  return events;
-}
+import { rawEventsOf } from "../support/raw-sse-events";
 
 describe("ServerSentEventParser", () => {
   const text = 'event: delta\ndata: {"t":"é€😀"}\n\n: keep-alive\n\ndata: a\r\ndata: b\r\n\r\ndata: [DONE]\n\ndata: cut off';
   it.each([1, 2, 3, 7, 1000])("splits into the same events in pieces of %i bytes", (size) => {
-    expect(parse(text, size)).toEqual([
+    expect(rawEventsOf(text, size)).toEqual([
       { raw: 'event: delta\ndata: {"t":"é€😀"}\n\n', event: "delta", data: '{"t":"é€😀"}' },
       { raw: "data: a\r\ndata: b\r\n\r\n", event: null, data: "a\nb" },
       { raw: "data: [DONE]\n\n", event: null, data: "[DONE]" },
@@ -30,7 +17,7 @@ describe("ServerSentEventParser", () => {
   });
 
   it.each([1, 2, 1000])("reads past a byte order mark at the start, in pieces of %i bytes", (size) => {
-    expect(parse("\ufeffdata: first\n\ndata: \ufeffsecond\n\n", size)).toEqual([
+    expect(rawEventsOf("\ufeffdata: first\n\ndata: \ufeffsecond\n\n", size)).toEqual([
       { raw: "data: first\n\n", event: null, data: "first" },
       { raw: "data: \ufeffsecond\n\n", event: null, data: "\ufeffsecond" },
     ]);

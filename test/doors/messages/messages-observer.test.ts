@@ -6,17 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { messagesObserver } from "../../../lib/doors/messages/messages-observer";
 import { closingTextLength } from "../../../lib/gateway/pass-through/pass-through-observer";
-import { ServerSentEventParser, type RawServerSentEvent } from "../../../lib/gateway/pass-through/sse-event-reader";
+import type { RawServerSentEvent } from "../../../lib/gateway/pass-through/sse-event-reader";
+import { rawEventsOf } from "../../support/raw-sse-events";
 import { loadRecording, recordingsOf } from "../../support/recorded-fixtures";
-
-function eventsOf(body: string): RawServerSentEvent[] {
-  const parser = new ServerSentEventParser();
-  parser.push(new TextEncoder().encode(body));
-  parser.end();
-  const events: RawServerSentEvent[] = [];
-  for (let event = parser.take(); event; event = parser.take()) events.push(event);
-  return events;
-}
 
 /** Roles, characters and usage an observer makes of `events`. */
 function observe(events: RawServerSentEvent[]) {
@@ -29,7 +21,7 @@ describe("messages observer", () => {
   const streams = recordingsOf("messages").filter((entry) => entry.stream);
 
   it.each(streams.map((entry) => entry.file))("%s: named events read as parsing them all would", (file) => {
-    const events = eventsOf(loadRecording(file).body);
+    const events = rawEventsOf(loadRecording(file).body);
     expect(events.some((event) => event.event === "content_block_delta")).toBe(true);
     // Without event names the observer takes each type from the parsed payload.
     const parsedAll = observe(events.map((event) => ({ ...event, event: null })));

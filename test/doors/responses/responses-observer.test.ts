@@ -5,18 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { plainTextDelta, responsesObserver } from "../../../lib/doors/responses/responses-observer";
-import { ServerSentEventParser, type RawServerSentEvent } from "../../../lib/gateway/pass-through/sse-event-reader";
+import type { RawServerSentEvent } from "../../../lib/gateway/pass-through/sse-event-reader";
 import { ProviderError } from "../../../lib/providers/provider-error";
+import { rawEventsOf } from "../../support/raw-sse-events";
 import { loadRecording, recordingsOf } from "../../support/recorded-fixtures";
-
-function eventsOf(body: string): RawServerSentEvent[] {
-  const parser = new ServerSentEventParser();
-  parser.push(new TextEncoder().encode(body));
-  parser.end();
-  const events: RawServerSentEvent[] = [];
-  for (let event = parser.take(); event; event = parser.take()) events.push(event);
-  return events;
-}
 
 const cut = new ProviderError({ kind: "transient", status: 502, code: "upstream_error", message: "cut off", provider: "openai" });
 
@@ -34,7 +26,7 @@ describe("responses observer", () => {
   const streams = recordingsOf("responses").filter((entry) => entry.stream);
 
   it.each(streams.map((entry) => entry.file))("%s: read as parsing every event would", (file) => {
-    const events = eventsOf(loadRecording(file).body);
+    const events = rawEventsOf(loadRecording(file).body);
     expect(events.every((event) => plainTextDelta(spacedOut(event).data) === undefined)).toBe(true);
     const parsedAll = observe(events.map(spacedOut));
     // Cut short after each event too, so the failure's numbering is compared at every point.
@@ -43,7 +35,7 @@ describe("responses observer", () => {
   });
 
   it("reads OpenAI's text deltas at a glance and parses the others", () => {
-    const text = eventsOf(loadRecording("responses/responses-text.chunks.txt").body).filter((event) => event.event === "response.output_text.delta");
+    const text = rawEventsOf(loadRecording("responses/responses-text.chunks.txt").body).filter((event) => event.event === "response.output_text.delta");
     expect(text.length).toBeGreaterThan(0);
     expect(text.every((event) => plainTextDelta(event.data) !== undefined)).toBe(true);
     const delta = (fields: Record<string, unknown>) => JSON.stringify({ type: "response.output_text.delta", sequence_number: 12, item_id: "msg_1", output_index: 0, content_index: 0, ...fields });
