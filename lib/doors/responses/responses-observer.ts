@@ -7,7 +7,7 @@
  */
 import type { NormalizedUsage } from "../../providers/provider-spec";
 import type { ProviderError } from "../../providers/provider-error";
-import { errorFactsOf, eventJson, type EventRole, type PassThroughObserver, type StreamErrorFacts } from "../../gateway/pass-through/pass-through-observer";
+import { errorFactsOf, eventJson, unescapedTextEnd, type EventRole, type PassThroughObserver, type StreamErrorFacts } from "../../gateway/pass-through/pass-through-observer";
 import type { RawServerSentEvent } from "../../gateway/pass-through/sse-event-reader";
 
 /** Responses usage as the API reports it. */
@@ -62,9 +62,8 @@ export function plainTextDelta(data: string): { sequence: number; characters: nu
   const key = data.indexOf(DELTA_KEY, at);
   if (key === -1) return undefined;
   const from = key + DELTA_KEY.length;
-  const end = data.indexOf('"', from);
-  const escape = data.indexOf("\\", from);
-  if (end === -1 || (escape !== -1 && escape < end) || data.indexOf(DELTA_KEY, end) !== -1) return undefined;
+  const end = unescapedTextEnd(data, from);
+  if (end === -1 || data.indexOf(DELTA_KEY, end) !== -1) return undefined;
   return { sequence, characters: end - from };
 }
 

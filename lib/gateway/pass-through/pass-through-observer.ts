@@ -63,12 +63,13 @@ export function eventJson(event: RawServerSentEvent): Record<string, unknown> | 
 
 /**
  * The length of the text that ends an event's innermost object, read without parsing the event,
- * so the usual chunk of a long stream builds no objects. Applies only when the event has exactly `objects` `{`, the last one opened by `key` and
- * starting with `fields` (which ends at the text's opening quote), the text unescaped (its length
- * is then its characters) and closing that object. Every quote outside a JSON string is
- * structure and such a text holds none, so what matches here is what a parse would find; any
- * other event (a usage or error object, a tool call, a second choice, braces or escapes in the
- * text) gets `undefined` and is parsed. Searching for one character is fast, for a key slow.
+ * so the usual chunk of a long stream builds no objects. Applies only when the event has exactly
+ * `objects` `{`, the last one opened by `key` and starting with `fields` (which ends at the text's
+ * opening quote), the text unescaped (its length is then its characters) and closing that
+ * object. Every quote outside a JSON string is structure and such a text holds none, so what
+ * matches here is what a parse would find; any other event (a usage or error object, a tool
+ * call, a second choice, braces or escapes in the text) gets `undefined` and is parsed.
+ * Searching for one character is fast, for a key slow.
  */
 export function closingTextLength(data: string, objects: number, key: string, fields: string): number | undefined {
   let brace = -1;
@@ -79,10 +80,15 @@ export function closingTextLength(data: string, objects: number, key: string, fi
   if (data.indexOf("{", brace + 1) !== -1) return undefined;
   if (!data.startsWith(key, brace - key.length) || !data.startsWith(fields, brace + 1)) return undefined;
   const from = brace + 1 + fields.length;
+  const end = unescapedTextEnd(data, from);
+  return end === -1 || data.charCodeAt(end + 1) !== 0x7d ? undefined : end - from;
+}
+
+/** Where the JSON string text starting at `from` closes, or -1 when it holds an escape (or never closes). */
+export function unescapedTextEnd(data: string, from: number): number {
   const end = data.indexOf('"', from);
-  if (end === -1 || data.charCodeAt(end + 1) !== 0x7d) return undefined;
   const escape = data.indexOf("\\", from);
-  return escape !== -1 && escape < end ? undefined : end - from;
+  return escape !== -1 && escape < end ? -1 : end;
 }
 
 /** The `{type, code, message}` of an error payload (`{error: {...}}` or the object itself). */
