@@ -91,7 +91,7 @@ export function streamingResponse<Item>(options: StreamingResponseOptions<Item>,
     c &&
     directResponse(c, {
       start: (outgoing) => (isPushable(rest) ? flowToNode(options, rest, outgoing, headers) : writeToNode(streamPump(options), outgoing, headers)),
-      abandon: () => void streamPump(options).cancel(),
+      abandon: () => void requestEnd(options)(abandonUpstream(options.routed)),
     });
   return direct ?? new Response(webStream(streamPump(options)), { status: 200, headers });
 }
