@@ -1,8 +1,8 @@
 /**
  * The benchmark's load generator, run as its own process (forked by gateway-bench.ts with an IPC
  * channel). For each {@link LoadJob} it keeps `concurrency` requests in flight for `durationMs`
- * over exactly `concurrency` keep-alive connections (`node:http` Agent, one socket per worker)
- * and answers with a {@link LoadResult}. Per request it allocates little: the request options and
+ * over exactly `concurrency` keep-alive connections (`node:http` Agent, one socket per worker),
+ * or with `ratePerSecond` starts requests at that rate over those connections, and answers with a {@link LoadResult}. Per request it allocates little: the request options and
  * the body buffer are built once per job; timings go into preallocated typed arrays. For streams
  * it can count the content chunks of each stream on the wire (occurrences of a marker, across
  * read boundaries) and time the first one; it reports its own CPU share, so a saturated load
@@ -29,6 +29,12 @@ export interface LoadJob {
    * phase as independent clients' would.
    */
   rampMs?: number;
+  /**
+   * Open loop: requests start at this many per second in all (the next free connection takes
+   * the next due start) instead of each connection sending again as soon as it is answered, so
+   * sides of different speeds are measured at the same load.
+   */
+  ratePerSecond?: number;
 }
 
 /** Content chunks counted over a job's streams. */
@@ -160,9 +166,20 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       outgoing.end(body);
     });
 
+  const startInterval = job.ratePerSecond ? 1000 / job.ratePerSecond : 0;
+  let nextStart = 0;
   const worker = async (_: unknown, index: number) => {
     if (job.rampMs) await new Promise((resolve) => setTimeout(resolve, (index * job.rampMs!) / job.concurrency));
-    while (performance.now() < deadline) await once();
+    while (performance.now() < deadline) {
+      if (startInterval > 0) {
+        const due = started + nextStart++ * startInterval;
+        if (due >= deadline) break;
+        // Timers fire on whole milliseconds: a start due sooner than that goes now.
+        const wait = due - performance.now();
+        if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      await once();
+    }
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));
   const elapsedMs = performance.now() - started;

@@ -2,7 +2,8 @@
  * `npx tsx bench/profile-pass-through.ts [seconds] [model] [path]`: one gateway (as `npm start`
  * runs it) under `--cpu-prof` and a chat load (c=10, non-streaming) for a few seconds, then where
  * its CPU went and its CPU per request. For finding costs between two runs of `npm run bench`.
- * `PACED=1`: 200 concurrent paced streams instead (the long-stream scenario); `PROFILE=0`: no
+ * `PACED=1`: 200 concurrent paced streams instead (the long-stream scenario); `RATE=n`: n requests
+ * per second instead of as many as c=10 allows; `PROFILE=0`: no
  * profiler, CPU per request only; `TOP=n`: lines per ranking.
  */
 import { randomBytes } from "node:crypto";
@@ -42,6 +43,7 @@ try {
     concurrency: paced ? 200 : 10,
     durationMs,
     measure: "full" as const,
+    ...(process.env.RATE ? { ratePerSecond: Number(process.env.RATE) } : {}),
     ...(paced ? { chunkMarker: PACED_MARKER, expectedChunks: PACED_CHUNKS, rampMs: PACED_CHUNKS * PACED_INTERVAL_MS } : {}),
   });
   await load.run(job(3000));
