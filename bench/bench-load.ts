@@ -2,8 +2,9 @@
  * The benchmark's load generator, run as its own process (forked by gateway-bench.ts with an IPC
  * channel). For each {@link LoadJob} it keeps `concurrency` requests in flight for `durationMs`
  * over exactly `concurrency` keep-alive connections (`node:http` Agent, one socket per worker),
- * or with `ratePerSecond` starts requests at that rate over those connections, and answers with a {@link LoadResult}. Per request it allocates little: the request options and
- * the body buffer are built once per job; timings go into preallocated typed arrays. For streams
+ * or with `ratePerSecond` starts requests at that rate over those connections, and answers with
+ * a {@link LoadResult}. Per request it allocates little: the request options and the body buffer
+ * are built once per job; timings go into preallocated typed arrays. For streams
  * it can count the content chunks of each stream on the wire (occurrences of a marker, across
  * read boundaries) and time the first one; it reports its own CPU share, so a saturated load
  * generator shows in the results instead of passing for a slow gateway.

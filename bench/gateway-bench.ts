@@ -16,10 +16,10 @@
  * from /proc around each round, divided by the requests it completed. Sides rotate their order
  * from round to round. `BENCH_PIN=0` lets the OS schedule everything freely instead.
  *
- * Scenarios: chat non-streaming (c=10, then every side at the same rate: half the slowest
- * side's) and streamed (c=10); long-lived streams (c=200, 50
- * content chunks 20 ms apart, starts spread over a second); the translated paths against the
- * previous release's chat → Anthropic path; `npm start` to the first 200 on /health.
+ * Scenarios: chat non-streaming (c=10, then every side at one rate, half the slowest side's)
+ * and streamed (c=10); long-lived streams (c=200, 50 content chunks 20 ms apart, starts spread
+ * over a second); the translated paths against the previous release's chat → Anthropic path;
+ * `npm start` to the first 200 on /health.
  *
  * Settings: `BENCH_ROUNDS` (default 3), `BENCH_ROUND_MS` (per side and round, default 3000),
  * `BENCH_WARMUP_MS` (default 1500), `BENCH_LONG_ROUND_MS` (long streams, default 4000),
@@ -170,10 +170,10 @@ try {
   write(renderSideTable(nonStreaming, { baseline: "bare node:http proxy", latencyLabel: "latency" }));
   write();
 
-  // At c=10 every side runs as fast as it can, and a faster side's kernel work per request
-  // shrinks: with the load generator and upstream always busy, its writes wake no sleeping peer
-  // and each wake-up serves several requests. The same rate for every side (half the slowest
-  // measured side's) compares CPU per request at the same load, as a deployment sees it.
+  // At c=10 every side runs as fast as it can, and a faster side's CPU per request shrinks: with
+  // the load generator and upstream always busy its writes wake no sleeping peer, each of its own
+  // wake-ups serves several requests, and its code stays in the caches. One rate for every side
+  // (half the slowest measured side's) compares CPU per request at the same load.
   const slowestRate = Math.min(...nonStreaming.filter((entry) => entry.name !== "direct").map((entry) => entry.requestsPerSecond));
   const sameRate = Math.max(100, Math.round(slowestRate / 2 / 100) * 100);
   const sameRateSides = chatSides(chatBody("gpt-4o-mini"), 10, "full", true).map((entry) => ({ ...entry, job: (durationMs: number) => ({ ...entry.job(durationMs), ratePerSecond: sameRate }) }));

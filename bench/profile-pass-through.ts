@@ -3,8 +3,9 @@
  * runs it) under `--cpu-prof` and a chat load (c=10, non-streaming) for a few seconds, then where
  * its CPU went and its CPU per request. For finding costs between two runs of `npm run bench`.
  * `PACED=1`: 200 concurrent paced streams instead (the long-stream scenario); `RATE=n`: n requests
- * per second instead of as many as c=10 allows; `PROFILE=0`: no
- * profiler, CPU per request only; `TOP=n`: lines per ranking.
+ * per second instead of as many as c=10 allows (the CPU per request holds, but the profile then
+ * under-counts busy time: its sampling thread shares the pinned core and runs mostly while the
+ * main thread sleeps); `PROFILE=0`: no profiler, CPU per request only; `TOP=n`: lines per ranking.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
