@@ -6,6 +6,8 @@
  *   progress; deepseek-harness #6959);
  * - a failure after content ends with the encoder's in-band error event and no `[DONE]`;
  * - a client that goes away aborts the upstream, and the row is logged as `partial`;
+ * - on the local server, a stream whose response another one replaced (an error thrown after
+ *   the handler) stops its upstream, and the row logs what the client got instead;
  * - the log row (and the key bookkeeping) is written BEFORE the stream closes, so Lambda's
  *   response-streaming handler does not finish (and freeze) with the write still pending.
  */
@@ -19,6 +21,7 @@ import { asProviderError, clientGoneReason } from "../router/router-errors";
 import { idleTimeoutError, isPushable, type PushableIterator } from "../router/stream-opening";
 import type { PushControl } from "../providers/shared/push-stream";
 import { outputCharacters } from "../router/token-estimate";
+import { outcomeOf } from "./api-log-middleware";
 import type { ApiLogRecord, RequestOutcome } from "./api-log-record";
 import type { ProviderError } from "../providers/provider-error";
 import type { StreamEncoder, StreamErrorInfo } from "./stream-encoders";
@@ -91,7 +94,10 @@ export function streamingResponse<Item>(options: StreamingResponseOptions<Item>,
     c &&
     directResponse(c, {
       start: (outgoing) => (isPushable(rest) ? flowToNode(options, rest, outgoing, headers) : writeToNode(streamPump(options), outgoing, headers)),
-      abandon: () => void requestEnd(options)(abandonUpstream(options.routed)),
+      abandon: () => {
+        stopUpstream(options.routed);
+        void requestEnd(options)(outcomeOf(c.res.status, c.error));
+      },
     });
   return direct ?? new Response(webStream(streamPump(options)), { status: 200, headers });
 }
@@ -260,10 +266,15 @@ function failedEnd<Item>(rendering: StreamRendering<Item>, thrown: unknown): { t
   return { text, outcome: { status: "error", httpStatus: 200, errorCode: error.code, errorMessage: error.message }, error };
 }
 
-/** Stops the upstream of a stream whose client went away; returns the outcome to log. */
-function abandonUpstream<Item>(routed: RoutedStream<Item>): RequestOutcome {
+/** Stops a committed stream's upstream (the caller is gone, so no key is blamed). */
+function stopUpstream<Item>(routed: RoutedStream<Item>): void {
   routed.controller.abort(clientGoneReason());
   void routed.rest.return?.().catch(() => undefined);
+}
+
+/** Stops the upstream of a stream whose client went away; returns the outcome to log. */
+function abandonUpstream<Item>(routed: RoutedStream<Item>): RequestOutcome {
+  stopUpstream(routed);
   return { status: "partial", httpStatus: 499, errorCode: "client_closed_request", errorMessage: "The client closed the stream before it ended" };
 }
 

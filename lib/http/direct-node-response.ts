@@ -15,7 +15,7 @@ import type { Context } from "hono";
 /** Writes a whole answer to the Node response, head included; called once. */
 export interface DirectWriter {
   start(outgoing: ServerResponse): void;
-  /** Called instead of `start` when the request ended with another response (an error after the handler). */
+  /** Called instead of `start` when another response replaced this one (an error thrown after the handler). */
   abandon(): void;
 }
 
@@ -54,9 +54,26 @@ export function directResponse(c: Context, writer: DirectWriter): Response | und
 }
 
 /**
+ * True for the response {@link directResponse} made, or a copy of it. Hono copies a response's
+ * headers onto the one that replaces it (`onError`'s answer to an error thrown after the
+ * handler), this marker included, so the marker alone does not tell them apart.
+ */
+function isPlaceholder(response: Response): boolean {
+  return response.status === 200 && response.body === null && response.headers.get(ALREADY_SENT) === "1";
+}
+
+/** `response` without the marker, which would make @hono/node-server write nothing for it. */
+function withoutAlreadySent(response: Response): Response {
+  if (!response.headers.has(ALREADY_SENT)) return response;
+  const headers = new Headers(response.headers);
+  headers.delete(ALREADY_SENT);
+  return new PlatformResponse(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/**
  * The app's `fetch` for @hono/node-server's `serve`, with direct responses: after the app
- * answered, a registered writer starts on the Node response (or is abandoned when the final
- * response is another one).
+ * answered, a registered writer starts on the Node response, or is abandoned when another
+ * response replaced its own, which then goes out instead (as it would on Lambda).
  */
 export function withDirectResponses(fetch: NodeFetch): NodeFetch {
   return async (request, env) => {
@@ -66,10 +83,12 @@ export function withDirectResponses(fetch: NodeFetch): NodeFetch {
     const directEnv: DirectEnv = { incoming: env.incoming as IncomingMessage, outgoing: env.outgoing, [SLOT]: slot };
     const response = await fetch(request, directEnv);
     const { writer } = slot;
-    if (writer) {
-      if (response.headers.get(ALREADY_SENT) === "1") writer.start(directEnv.outgoing);
-      else writer.abandon();
+    if (!writer) return response;
+    if (isPlaceholder(response)) {
+      writer.start(directEnv.outgoing);
+      return response;
     }
-    return response;
+    writer.abandon();
+    return withoutAlreadySent(response);
   };
 }

@@ -2,10 +2,15 @@
  * Forwarded streams on the Node server, where the upstream's events are pushed to the client's
  * socket as they arrive: every byte arrives in order however slowly the client reads (a full
  * socket pauses the upstream, a drained one resumes it), an idle upstream still ends the stream
- * with the in-band error, and a client that goes away stops the upstream and is logged as such.
+ * with the in-band error, and a client that goes away stops the upstream and is logged as such,
+ * as does a stream whose response an error thrown after the handler replaced.
  */
 import { request, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
+import { withDirectResponses } from "../../lib/http/direct-node-response";
 import { reply } from "../support/fake-upstream";
 import { chatBody, sseData, startGatewayFixture, type GatewayFixture } from "./gateway-fixtures";
 
@@ -121,5 +126,40 @@ describe("forwarded streams on the Node server", () => {
     expect(performance.now() - started).toBeLessThan(3000);
     // The gateway closed its upstream connection instead of reading the rest.
     await expect.poll(() => g.upstream.requestsFor(KEY)[0].clientClosed, { timeout: 3000 }).toBe(true);
+  });
+
+  it("an error thrown after the handler reaches the client instead of the stream, which stops its upstream and logs what the client got", async () => {
+    g = await startGatewayFixture();
+    await g.addKey("openai", KEY);
+    const pieces = Array.from({ length: 200 }, (_, index) => chunk(`word ${index} `));
+    g.upstream.script(KEY, reply.raw({ body: [...pieces, usageChunk, "data: [DONE]\n\n"], chunkDelayMs: 50 }));
+    // The gateway inside an app whose middleware fails once the gateway has answered.
+    const outer = new Hono();
+    outer.onError((_error, c) => c.json({ code: "internal_error", message: "Internal server error" }, 500));
+    outer.use(async (_c, next) => {
+      await next();
+      throw new Error("failed after the handler");
+    });
+    outer.route("/", g.app);
+    const server = await new Promise<ServerType>((resolve) => {
+      const started = serve({ fetch: withDirectResponses(outer.fetch), port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+    });
+    try {
+      const started = performance.now();
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await g.adminToken()}` },
+        body: JSON.stringify(chatBody("gpt-4o-mini", "Hi", { stream: true })),
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ code: "internal_error", message: "Internal server error" });
+      expect(performance.now() - started).toBeLessThan(3000);
+      await expect.poll(async () => (await g.logRows()).at(-1)?.status, { timeout: 3000 }).toBe("error");
+      expect((await g.logRows()).at(-1)).toMatchObject({ http_status: 500, error_code: "internal_error", is_stream: 1 });
+      await expect.poll(() => g.upstream.requestsFor(KEY)[0].clientClosed, { timeout: 3000 }).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
