@@ -13,21 +13,19 @@
  * ```
  */
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
 import { Redis as UpstashRedis } from "@upstash/redis";
 import type { ApiKeyRow, ApiLogRow } from "../../db/schema";
 import { clientKeyHint, generateClientKey, hashClientKey } from "../../lib/auth/client-keys";
 import { catalogueChanged } from "../../lib/catalogue/catalogue-version";
 import { keyHint } from "../../lib/crypto/key-cipher";
 import type { GatewayOptions } from "../../lib/gateway/gateway";
-import { withDirectResponses } from "../../lib/http/direct-node-response";
 import type { LimitStore } from "../../lib/limits/limit-store";
 import { MemoryLimitStore } from "../../lib/limits/memory-limit-store";
 import { createUpstashRequestLimiter, type RequestLimiter } from "../../lib/limits/request-limiter";
 import { UpstashLimitStore } from "../../lib/limits/upstash-limit-store";
 import { deleteKeysUnder, redisAvailableFor, redisUrl, uniquePrefix } from "../limits/redis-test-support";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream";
+import { serveLocally, type LocalNodeServer } from "../support/local-node-server";
 import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge";
 import { createTestApp, type TestApp } from "../support/test-app";
 import type { TestDatabaseKind } from "../support/test-databases";
@@ -129,7 +127,7 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
   }
   await catalogueChanged(t.deps);
 
-  let server: ServerType | undefined;
+  let server: LocalNodeServer | undefined;
   const fixture: GatewayFixture = {
     ...t,
     upstream,
@@ -189,17 +187,11 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
     keyRow: (keyId) => db.selectFrom("t_ai_api_keys").selectAll().where("id", "=", keyId).executeTakeFirstOrThrow(),
     logRows: () => db.selectFrom("t_ai_api_logs").selectAll().orderBy("id").execute(),
     async listen() {
-      server ??= await new Promise<ServerType>((resolve) => {
-        const started = serve({ fetch: withDirectResponses(t.app.fetch), port: 0, hostname: "127.0.0.1" }, () => resolve(started));
-      });
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      server ??= await serveLocally(t.app);
+      return `${server.origin}/v1`;
     },
     async close() {
-      if (server) {
-        const closing = server;
-        (closing as { closeAllConnections?: () => void }).closeAllConnections?.();
-        await new Promise<void>((resolve) => closing.close(() => resolve()));
-      }
+      await server?.close();
       for (const cleanup of cleanups) await cleanup().catch(() => undefined);
       await t.close();
     },

@@ -6,12 +6,10 @@
  * as does a stream whose response an error thrown after the handler replaced.
  */
 import { request, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
-import { withDirectResponses } from "../../lib/http/direct-node-response";
 import { reply } from "../support/fake-upstream";
+import { serveLocally } from "../support/local-node-server";
 import { chatBody, sseData, startGatewayFixture, type GatewayFixture } from "./gateway-fixtures";
 
 const KEY = "sk-flow-primary-0000000000001";
@@ -141,12 +139,10 @@ describe("forwarded streams on the Node server", () => {
       throw new Error("failed after the handler");
     });
     outer.route("/", g.app);
-    const server = await new Promise<ServerType>((resolve) => {
-      const started = serve({ fetch: withDirectResponses(outer.fetch), port: 0, hostname: "127.0.0.1" }, () => resolve(started));
-    });
+    const server = await serveLocally(outer);
     try {
       const started = performance.now();
-      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`, {
+      const response = await fetch(`${server.origin}/v1/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${await g.adminToken()}` },
         body: JSON.stringify(chatBody("gpt-4o-mini", "Hi", { stream: true })),
@@ -159,7 +155,7 @@ describe("forwarded streams on the Node server", () => {
       expect((await g.logRows()).at(-1)).toMatchObject({ http_status: 500, error_code: "internal_error", is_stream: 1 });
       await expect.poll(() => g.upstream.requestsFor(KEY)[0].clientClosed, { timeout: 3000 }).toBe(true);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 });

@@ -3,12 +3,11 @@
  * middleware chain is done, with the headers set after the handler; an error thrown after the
  * handler reaches the client instead (the writer is abandoned), as it would on Lambda.
  */
-import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { directResponse, withDirectResponses } from "../../lib/http/direct-node-response";
+import { directResponse } from "../../lib/http/direct-node-response";
 import { setLateHeader } from "../../lib/http/late-header";
+import { serveLocally, type LocalNodeServer } from "../support/local-node-server";
 
 describe("direct responses on the Node server", () => {
   const calls: string[] = [];
@@ -33,22 +32,18 @@ describe("direct responses on the Node server", () => {
         },
       }) ?? c.text("the web response"),
   );
-  let server: ServerType;
-  let origin: string;
+  let server: LocalNodeServer;
 
   beforeAll(async () => {
-    server = await new Promise<ServerType>((resolve) => {
-      const started = serve({ fetch: withDirectResponses(app.fetch), port: 0, hostname: "127.0.0.1" }, () => resolve(started));
-    });
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveLocally(app);
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
   beforeEach(() => {
     calls.length = 0;
   });
 
   it("lets the writer answer, with the headers set after the handler", async () => {
-    const response = await fetch(`${origin}/stream`, { signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${server.origin}/stream`, { signal: AbortSignal.timeout(5000) });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("data: written by the writer\n\n");
     expect(response.headers.get("content-type")).toBe("text/event-stream");
@@ -58,7 +53,7 @@ describe("direct responses on the Node server", () => {
   });
 
   it("sends the error thrown after the handler instead of the writer's answer, and abandons the writer", async () => {
-    const response = await fetch(`${origin}/stream`, { headers: { "x-fail-after": "1" }, signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${server.origin}/stream`, { headers: { "x-fail-after": "1" }, signal: AbortSignal.timeout(5000) });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ error: "failed after the handler" });
     expect(response.headers.get("x-late")).toBe("set after the handler");
