@@ -165,7 +165,8 @@ try {
   await load.run(job(`${gateway.origin}/v1/chat/completions`, clientHeaders, chatBody("gpt-4o-mini"), 10)(warmupMs * 2));
   const rssBefore = residentMegabytes(gateway.process.child.pid);
 
-  const nonStreaming = await measureSides(chatSides(chatBody("gpt-4o-mini"), 10, "full", true), settings);
+  const nonStreamingSides = chatSides(chatBody("gpt-4o-mini"), 10, "full", true);
+  const nonStreaming = await measureSides(nonStreamingSides, settings);
   write("chat, non-streaming, c=10 (× baseline: CPU per request over the bare proxy's)");
   write(renderSideTable(nonStreaming, { baseline: "bare node:http proxy", latencyLabel: "latency" }));
   write();
@@ -176,7 +177,7 @@ try {
   // (half the slowest measured side's) compares CPU per request at the same load.
   const slowestRate = Math.min(...nonStreaming.filter((entry) => entry.name !== "direct").map((entry) => entry.requestsPerSecond));
   const sameRate = Math.max(100, Math.round(slowestRate / 2 / 100) * 100);
-  const sameRateSides = chatSides(chatBody("gpt-4o-mini"), 10, "full", true).map((entry) => ({ ...entry, job: (durationMs: number) => ({ ...entry.job(durationMs), ratePerSecond: sameRate }) }));
+  const sameRateSides = nonStreamingSides.map((entry) => ({ ...entry, job: (durationMs: number) => ({ ...entry.job(durationMs), ratePerSecond: sameRate }) }));
   const nonStreamingSameRate = await measureSides(sameRateSides, settings);
   write(`chat, non-streaming, every side at ${sameRate} requests/s (half the slowest side's rate above), up to 10 connections`);
   write(renderSideTable(nonStreamingSameRate, { baseline: "bare node:http proxy", latencyLabel: "latency" }));
