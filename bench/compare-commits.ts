@@ -6,7 +6,8 @@
  * For measuring one change between two full `npm run bench` runs. On a busy machine differences
  * under about 15 % are within the noise of a single run: repeat it.
  * `DOOR` (default /v1/chat/completions), `MODEL` (default gpt-4o-mini), `STREAM=1` (5 chunks
- * at once), `PACED=1` (the long-stream scenario), `ROUNDS` (default 4), `ROUND_MS`.
+ * at once), `PACED=1` (the long-stream scenario), `RATE=n` (n requests a second for every side
+ * instead of as many as c=10 allows), `ROUNDS` (default 4), `ROUND_MS`.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -59,6 +60,7 @@ try {
     concurrency: paced ? 200 : 10,
     durationMs,
     measure: "full" as const,
+    ...(process.env.RATE ? { ratePerSecond: Number(process.env.RATE) } : {}),
     ...(paced ? { chunkMarker: PACED_MARKER, expectedChunks: PACED_CHUNKS, rampMs: PACED_CHUNKS * PACED_INTERVAL_MS } : {}),
   });
   const chat = path === "/v1/chat/completions";
