@@ -107,6 +107,18 @@ export async function startBareProxy(upstreamBaseUrl: string, cpu?: number): Pro
   return { process: proxy, baseUrl: `http://127.0.0.1:${port}/v1` };
 }
 
+/**
+ * Starts the Hono pass-through floor (bench-hono-pass-through.ts) in front of the upstream,
+ * accepting `clientKey` and sending `providerKey`; resolves with its `/v1` base URL.
+ */
+export async function startHonoPassThrough(upstreamBaseUrl: string, keys: { clientKey: string; providerKey: string }, cpu?: number): Promise<{ process: BenchProcess; baseUrl: string }> {
+  const [command, args] = pinned(cpu, process.execPath, ["--import", "tsx", "bench/bench-hono-pass-through.ts", upstreamBaseUrl]);
+  const environment = { ...process.env, BENCH_CLIENT_KEY: keys.clientKey, BENCH_PROVIDER_KEY: keys.providerKey };
+  const floor = track(spawn(command, args, { cwd: projectRoot, env: environment, stdio: ["ignore", "pipe", "pipe"] }));
+  const port = await firstLine(floor, (line) => (line.startsWith("{") ? (JSON.parse(line) as { port: number }).port : undefined), "hono pass-through");
+  return { process: floor, baseUrl: `http://127.0.0.1:${port}/v1` };
+}
+
 /** Settings of {@link startGateway}. */
 export interface GatewayProcessOptions {
   dataDir: string;

@@ -7,8 +7,9 @@
  * defaults: SQLite file, in-memory limits, request logging on; a key on each seeded provider with
  * RPM/TPM limits and a client key with its own RPM, all high enough never to deny, so admission
  * runs on every request), the previous release ("before", a git worktree of PREVIOUS_RELEASE
- * started as its own `npm start` did, with tsx) configured the same way, two floors (a bare
- * `node:http` proxy and Hono answering a fixed body) and a load generator (bench-load.ts).
+ * started as its own `npm start` did, with tsx) configured the same way, three floors (a bare
+ * `node:http` proxy, a Hono pass-through with the least bookkeeping (bench-hono-pass-through.ts)
+ * and Hono answering a fixed body) and a load generator (bench-load.ts).
  *
  * CPU split: with two or more CPUs and `taskset`, every measured process (the gateways and the
  * floors) is pinned to CPU 1 and the upstream and the load generator share CPU 0. The measured
@@ -45,6 +46,7 @@ import {
   startBareProxy,
   startGateway,
   startHonoFloor,
+  startHonoPassThrough,
   startLoadGenerator,
   startUpstream,
   type BenchGatewaySetup,
@@ -118,6 +120,8 @@ try {
   started.push(proxy.process);
   const hono = await startHonoFloor(measuredCpu);
   started.push(hono.process);
+  const honoPassThrough = await startHonoPassThrough(upstream.baseUrl, setup, measuredCpu);
+  started.push(honoPassThrough.process);
   const load = startLoadGenerator(clientCpu);
   started.push(load.process);
 
@@ -158,7 +162,12 @@ try {
     ...(before ? [{ name: "before (previous release)", pid: before.pid, job: job(`${before.origin}/v1/chat/completions`, { authorization: `Bearer ${before.setup.clientKey}` }, body, concurrency, measure) }] : []),
     { name: "gateway, pass-through", pid: gateway.process.child.pid, job: job(`${gateway.origin}/v1/chat/completions`, clientHeaders, body, concurrency, measure) },
     { name: "bare node:http proxy", pid: proxy.process.child.pid, job: job(`${proxy.baseUrl}/chat/completions`, { authorization: `Bearer ${setup.providerKey}` }, body, concurrency, measure) },
-    ...(floors ? [{ name: "Hono answering a fixed body", pid: hono.process.child.pid, job: job(`${hono.baseUrl}/chat/completions`, {}, body, concurrency, measure) }] : []),
+    ...(floors
+      ? [
+          { name: "Hono pass-through floor", pid: honoPassThrough.process.child.pid, job: job(`${honoPassThrough.baseUrl}/chat/completions`, clientHeaders, body, concurrency, measure) },
+          { name: "Hono answering a fixed body", pid: hono.process.child.pid, job: job(`${hono.baseUrl}/chat/completions`, {}, body, concurrency, measure) },
+        ]
+      : []),
   ];
 
   // One warm-up of the gateway's code paths (JIT, connections, SQLite pages) before measuring.
