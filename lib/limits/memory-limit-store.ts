@@ -33,8 +33,11 @@ export interface MemoryLimitStoreOptions {
 interface WindowBuckets {
   windowMs: number;
   bucketMs: number;
-  /** Bucket index -> units. */
-  units: Map<number, number>;
+  /**
+   * `[bucket index, units]` in ascending index order, as {@link evaluateWindow} reads them: kept
+   * sorted on insert (almost always an append), so an admission neither copies nor sorts them.
+   */
+  units: Array<[number, number]>;
   /** Epoch ms after which no bucket of it counts any more. */
   expiresAt: number;
 }
@@ -97,7 +100,7 @@ export class MemoryLimitStore implements LimitStore {
     };
     const buckets = normalized.map((window) => this.#buckets(subject, window.name, window.windowMs, at));
     normalized.forEach((window, index) => {
-      const verdict = evaluateWindow(window, sortedUnits(buckets[index]), at);
+      const verdict = evaluateWindow(window, buckets[index].units, at);
       admission.remaining[window.name] = verdict.available;
       admission.resetAt[window.name] = verdict.resetAt;
       // The binding window is the one that needs the longest wait; ties keep the first.
@@ -235,11 +238,13 @@ export class MemoryLimitStore implements LimitStore {
     const key = windowKey(subject, name, windowMs);
     let buckets = this.#windows.get(key);
     if (buckets === undefined) {
-      buckets = { windowMs, bucketMs: bucketMsOf(windowMs), units: new Map(), expiresAt: now };
+      buckets = { windowMs, bucketMs: bucketMsOf(windowMs), units: [], expiresAt: now };
       this.#windows.set(key, buckets);
     }
     const first = firstCountedBucket(now, windowMs, buckets.bucketMs);
-    for (const index of buckets.units.keys()) if (index < first) buckets.units.delete(index);
+    let stale = 0;
+    while (stale < buckets.units.length && buckets.units[stale][0] < first) stale += 1;
+    if (stale > 0) buckets.units.splice(0, stale);
     return buckets;
   }
 
@@ -285,15 +290,18 @@ function windowKey(subject: string, name: string, windowMs: number): string {
   return `${subject}\u0000${name}\u0000${windowMs}`;
 }
 
-/** The counted buckets in ascending index order. */
-function sortedUnits(buckets: WindowBuckets): Array<[number, number]> {
-  return [...buckets.units].sort((left, right) => left[0] - right[0]);
-}
-
 /** Adds units to a bucket; a bucket at or below zero is dropped (refunds never go negative). */
 function addUnits(buckets: WindowBuckets, bucket: number, amount: number, now: number): void {
-  const units = (buckets.units.get(bucket) ?? 0) + amount;
-  if (units <= 0) buckets.units.delete(bucket);
-  else buckets.units.set(bucket, units);
+  const { units } = buckets;
+  // From the newest end: nearly every call adds to the current bucket.
+  let position = units.length;
+  while (position > 0 && units[position - 1][0] > bucket) position -= 1;
+  const existing = position > 0 && units[position - 1][0] === bucket ? units[position - 1] : undefined;
+  if (existing) {
+    existing[1] += amount;
+    if (existing[1] <= 0) units.splice(position - 1, 1);
+  } else if (amount > 0) {
+    units.splice(position, 0, [bucket, amount]);
+  }
   buckets.expiresAt = Math.max(buckets.expiresAt, now + windowLifetimeMs(buckets.windowMs, buckets.bucketMs));
 }
