@@ -40,6 +40,8 @@ sqlite.pragma("synchronous = NORMAL");
 type LogRow = Record<string, string | number | null>;
 const columns = ["request_id", "client_id", "client_name", "provider_id", "key_id", "model", "status", "outcome", "http_status", "error_code", "error_message", "prompt_tokens", "completion_tokens", "total_tokens", "tokens_estimated", "cost", "latency_ms", "ttft_ms", "attempts", "failed_over", "attempt_errors", "is_stream", "door", "upstream_protocol", "warnings", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "requested_model", "models_tried", "created_at"];
 const insert = sqlite.prepare(`insert into t_ai_api_logs (${columns.join(", ")}) values (${columns.map((name) => `@${name}`).join(", ")})`);
+/** Every column null: each row sets what it knows on a copy. */
+const emptyRow: LogRow = Object.fromEntries(columns.map((name) => [name, null]));
 const insertAll = sqlite.transaction((rows: LogRow[]) => {
   for (const row of rows) insert.run(row);
 });
@@ -103,7 +105,7 @@ app.post("/v1/chat/completions", async (c) => {
   const prompt = usage.prompt_tokens ?? 0;
   const completion = usage.completion_tokens ?? 0;
   queueRow({
-    ...Object.fromEntries(columns.map((name) => [name, null])),
+    ...emptyRow,
     request_id: timeOrderedId(),
     client_id: client.id,
     client_name: client.name,
