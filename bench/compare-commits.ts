@@ -3,12 +3,15 @@
  * (default `main`), both as `npm start` runs them, side by side in one run with the bench's
  * harness (pinned to CPU 1, upstream and load generator on CPU 0, rotating rounds): CPU per
  * request of A (the commit) and B (this checkout), with direct and the bare proxy beside them.
- * For measuring one change between two full `npm run bench` runs. On a busy machine differences
- * under about 15 % are within the noise of a single run: repeat it.
+ * For measuring one change between two full `npm run bench` runs. Each commit runs as two
+ * processes from worktrees (A B B A); the last line is the mean of B's over the mean of A's.
+ * With no change at all that line read 0.96 and 1.04 in two runs on a 2-vCPU VM: a difference
+ * under about 5 % is within the noise of one run.
  * `DOOR` (default /v1/chat/completions), `MODEL` (default gpt-4o-mini), `STREAM=1` (5 chunks
  * at once), `PACED=1` (the long-stream scenario), `RATE=n` (n requests a second for every side
  * instead of as many as c=10 allows), `ROUNDS` (default 4), `ROUND_MS`.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +33,12 @@ const body = path.endsWith("/responses")
   ? JSON.stringify({ model, input: prompt, max_output_tokens: 64, store: false, ...streamFields })
   : JSON.stringify({ model, max_tokens: 64, messages: [{ role: "user", content: prompt }], ...streamFields });
 
+/** A commit of the working tree's tracked changes (new files must be added first), or HEAD when there are none. */
+function workingTreeCommit(): string {
+  const git = (...args: string[]) => execFileSync("git", ["-C", projectRoot, ...args]).toString().trim();
+  return git("stash", "create") || git("rev-parse", "HEAD");
+}
+
 const started: BenchProcess[] = [];
 const dataDirs: string[] = [];
 const dataDir = () => {
@@ -38,18 +47,27 @@ const dataDir = () => {
   return dir;
 };
 const release = checkOutRelease(projectRoot, base);
+// This checkout runs from a worktree as well, of a commit of its tracked changes (`git stash
+// create` leaves the working tree alone), so both commits start from the same kind of folder.
+const current = checkOutRelease(projectRoot, workingTreeCommit());
+let providerKey = "";
 try {
   const upstream = await startUpstream(0);
   started.push(upstream.process);
-  const a = await startGateway({ dataDir: dataDir(), ...admin, cpu: 1, release: { root: release.root, start: "bundle" } });
-  started.push(a.process);
-  const b = await startGateway({ dataDir: dataDir(), ...admin, cpu: 1 });
-  started.push(b.process);
+  // Two processes of each commit, started and listed A B B A: one process of a commit measured up
+  // to 12 % apart from another of the very same commit, by where it stood in the start and
+  // run order; the pairs cancel that.
+  const credentials = { username: admin.adminUsername, password: admin.adminPassword };
+  const gateways: Array<{ label: "A" | "B"; pid: number | undefined; origin: string; clientKey: string }> = [];
+  for (const label of ["A", "B", "B", "A"] as const) {
+    const gateway = await startGateway({ dataDir: dataDir(), ...admin, cpu: 1, release: { root: (label === "A" ? release : current).root, start: "bundle" } });
+    started.push(gateway.process);
+    const setup = await configureGateway(gateway.origin, upstream.baseUrl, credentials);
+    gateways.push({ label, pid: gateway.process.child.pid, origin: gateway.origin, clientKey: setup.clientKey });
+    providerKey = setup.providerKey;
+  }
   const proxy = await startBareProxy(upstream.baseUrl, 1);
   started.push(proxy.process);
-  const credentials = { username: admin.adminUsername, password: admin.adminPassword };
-  const setupA = await configureGateway(a.origin, upstream.baseUrl, credentials);
-  const setupB = await configureGateway(b.origin, upstream.baseUrl, credentials);
   const load = startLoadGenerator(0);
   started.push(load.process);
 
@@ -64,11 +82,11 @@ try {
     ...(paced ? { chunkMarker: PACED_MARKER, expectedChunks: PACED_CHUNKS, rampMs: PACED_CHUNKS * PACED_INTERVAL_MS } : {}),
   });
   const chat = path === "/v1/chat/completions";
+  const names = { A: `A ${release.commit}`, B: "B this checkout" };
   const sides: Side[] = [
-    ...(chat ? [{ name: "direct", job: job(`${upstream.baseUrl}/chat/completions`, setupA.providerKey) }] : []),
-    { name: `A ${release.commit}`, pid: a.process.child.pid, job: job(`${a.origin}${path}`, setupA.clientKey) },
-    { name: "B this checkout", pid: b.process.child.pid, job: job(`${b.origin}${path}`, setupB.clientKey) },
-    ...(chat ? [{ name: "bare node:http proxy", pid: proxy.process.child.pid, job: job(`${proxy.baseUrl}/chat/completions`, setupA.providerKey) }] : []),
+    ...(chat ? [{ name: "direct", job: job(`${upstream.baseUrl}/chat/completions`, providerKey) }] : []),
+    ...gateways.map((gateway, index) => ({ name: `${names[gateway.label]} (${index < 2 ? 1 : 2})`, pid: gateway.pid, job: job(`${gateway.origin}${path}`, gateway.clientKey) })),
+    ...(chat ? [{ name: "bare node:http proxy", pid: proxy.process.child.pid, job: job(`${proxy.baseUrl}/chat/completions`, providerKey) }] : []),
   ];
   const rows = await measureSides(sides, {
     load,
@@ -76,10 +94,17 @@ try {
     rounds: Number(process.env.ROUNDS ?? 4),
     roundMs: Number(process.env.ROUND_MS ?? (paced ? 4000 : 3000)),
     warmupMs: 2000,
+    leadInMs: 500,
   });
-  process.stdout.write(`${renderSideTable(rows, { baseline: `A ${release.commit}`, latencyLabel: "latency", streams: paced })}\n`);
+  process.stdout.write(`${renderSideTable(rows, { baseline: `${names.A} (1)`, latencyLabel: "latency", streams: paced })}\n`);
+  const meanOf = (label: "A" | "B") => {
+    const figures = rows.filter((row) => row.name.startsWith(names[label])).map((row) => row.cpuPerRequest);
+    return figures.reduce((sum, figure) => sum + figure, 0) / figures.length;
+  };
+  process.stdout.write(`B / A, CPU per request (mean of each commit's two processes): ${(meanOf("B") / meanOf("A")).toFixed(3)}\n`);
 } finally {
   for (const child of started.reverse()) await child.stop().catch(() => undefined);
   release.remove();
+  current.remove();
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
