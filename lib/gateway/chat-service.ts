@@ -130,7 +130,7 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   const context = formatContextOf(c, services);
 
   if (!input.stream) {
-    const call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (signal) => services.router.complete({ ...route, signal }, request)).finally(() =>
+    const call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (deadline) => services.router.complete({ ...route, deadline }, request)).finally(() =>
       c.set("upstreamMs", record.upstreamMs),
     );
     const { completion } = call.result;

@@ -78,6 +78,16 @@ export interface AdmissionBudget {
   release(): Promise<void>;
 }
 
+/** A bound on a whole request (the non-streamed deadline), shared by its attempts. */
+export interface AttemptDeadline {
+  /** True once the deadline passed: no further key is tried. */
+  readonly passed: boolean;
+  /** Runs `abortAttempt` if the deadline passes while this attempt is in flight. */
+  watch(abortAttempt: () => void): void;
+  /** The attempt is over: its abort is no longer run. */
+  unwatch(abortAttempt: () => void): void;
+}
+
 /** One request to route, whatever its protocol. */
 export interface RouteRequest {
   /** The catalogue snapshot `target` was resolved from; its keys of the provider are the candidates. */
@@ -89,6 +99,8 @@ export interface RouteRequest {
   outputTokens: number;
   /** Aborts when the client goes away. */
   signal?: AbortSignal;
+  /** Ends the attempt in flight and stops the failover when it passes, as a client that left does. */
+  deadline?: AttemptDeadline;
   trace: AttemptTrace;
   /** The client's budgets, when it has any. */
   budget?: AdmissionBudget;
@@ -331,8 +343,8 @@ export class KeyRouter {
   async #tryKey<Result>(key: CatalogueKey, run: RouteRun<Result>): Promise<KeyOutcome<Result>> {
     const { limits, health, clock } = this.#dependencies;
     const { route, tally, reservedTokens } = run;
-    const { trace, signal } = route;
-    if (signal?.aborted) throw new ClientClosedRequestError();
+    const { trace, signal, deadline } = route;
+    if (signal?.aborted || deadline?.passed) throw new ClientClosedRequestError();
     const subject = keySubject(key.id);
     // A key back from a cooldown is probed by one request at a time (half-open), across instances.
     const probe = key.status === "normal" ? null : `probe:${subject}`;
@@ -366,11 +378,13 @@ export class KeyRouter {
     const controller = new AbortController();
     const onClientGone = () => controller.abort(clientGoneReason());
     signal?.addEventListener("abort", onClientGone, { once: true });
+    deadline?.watch(onClientGone);
     const releaseLease = concurrency
       ? holdLease({ limits, clock, subject, lease: concurrency, maxHoldMs: this.#maxLeaseHoldMs, defer: (work) => trace.defer(work) })
       : () => undefined;
     const release = () => {
       signal?.removeEventListener("abort", onClientGone);
+      deadline?.unwatch(onClientGone);
       releaseLease();
     };
     const context: ProviderCallContext = {
@@ -390,8 +404,8 @@ export class KeyRouter {
       const latencyMs = performance.now() - startedAt;
       trace.upstreamMs += latencyMs;
       trace.defer(this.settleTokens(key, reservedTokens, 0, reservedAt));
-      // The client left: not the key's fault, and nobody is waiting for another key.
-      if (signal?.aborted) throw new ClientClosedRequestError();
+      // The client left (or the deadline passed): not the key's fault, and nobody is waiting for another key.
+      if (signal?.aborted || deadline?.passed) throw new ClientClosedRequestError();
       // Not a ProviderError: the gateway's own code failed before the request left the process.
       // No upstream saw it, so no key is blamed, and every other key would fail the same way.
       if (!isProviderError(thrown)) {
