@@ -143,6 +143,12 @@ export interface LimitStore {
   /** Current value of a named version counter (0 when never bumped). */
   getVersion(name: string): Promise<number>;
 
+  /**
+   * {@link getVersion} answered at once, by a store that keeps its counters in this process
+   * (checking it costs nothing, so callers may check it on every use).
+   */
+  readonly versionNow?: (name: string) => number;
+
   /** Increments a named version counter and returns the new value. */
   bumpVersion(name: string): Promise<number>;
 }

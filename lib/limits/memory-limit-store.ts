@@ -224,8 +224,10 @@ export class MemoryLimitStore implements LimitStore {
   }
 
   async getVersion(name: string): Promise<number> {
-    return this.#versions.get(name) ?? 0;
+    return this.versionNow(name);
   }
+
+  readonly versionNow = (name: string): number => this.#versions.get(name) ?? 0;
 
   async bumpVersion(name: string): Promise<number> {
     const next = (this.#versions.get(name) ?? 0) + 1;

@@ -73,8 +73,13 @@ export class CatalogueCache {
   async snapshot(): Promise<CatalogueSnapshot> {
     const now = this.#options.clock.now();
     const current = this.#current;
-    if (current && !this.#stale && now < this.#nextFullReloadAt && (now < this.#confirmedAt + this.#versionCheckIntervalMs || now < this.#retryAt)) {
-      return current;
+    if (current && !this.#stale && now < this.#nextFullReloadAt) {
+      if (now < this.#confirmedAt + this.#versionCheckIntervalMs || now < this.#retryAt) return current;
+      // A version kept in this process is read without the refresh's promises.
+      if (this.#options.limits.versionNow?.(CATALOGUE_VERSION) === current.version) {
+        this.#confirmedAt = now;
+        return current;
+      }
     }
     this.#refreshing ??= this.#refresh(now).finally(() => {
       this.#refreshing = undefined;
