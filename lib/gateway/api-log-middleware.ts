@@ -21,7 +21,10 @@ export interface GatewayEnv extends AppEnv {
 export async function completeRequestLog(writer: ApiLogWriter, record: ApiLogRecord, outcome: RequestOutcome): Promise<void> {
   const latencyMs = performance.now() - record.startedAt;
   const row = record.toRow(outcome, latencyMs);
-  await Promise.all([record.settled(), writer.write(row), record.budget?.settle(row)]);
+  const written = writer.write(row);
+  // The common request defers two or three bookkeeping writes and has no budget: no Promise.all then.
+  if (record.budget) await Promise.all([record.settled(), written, record.budget.settle(row)]);
+  else await Promise.all([record.settled(), written]);
 }
 
 /**

@@ -291,52 +291,49 @@ export class KeyRouter {
    * The retry loop itself, for any kind of call: admits each candidate key in turn and runs
    * `call` on it; a `ProviderError` the call rejects with decides what happens to the key and
    * whether the next one is tried. `complete`, `openStream` and the byte pass-through use it.
+   * A request that ends without a served call gives its budget reservation back.
    */
   async route<Result>(route: RouteRequest, call: (attempt: RouteAttempt) => Promise<Result>): Promise<RoutedCall & { result: Result }> {
     try {
-      return await this.#routeOverKeys(route, call);
+      const { snapshot, target } = route;
+      route.trace.routed = true;
+      const provider = target.provider;
+      const keys = snapshot.keysByProvider.get(provider.id) ?? [];
+      if (keys.length === 0) throw noKeysConfigured(provider, snapshot.missingKeyVersionsByProvider?.get(provider.id));
+      const adapter = provider.format ? this.#dependencies.adapterFor(provider.format) : undefined;
+      if (!adapter) throw noAdapter(provider);
+
+      const now = this.#dependencies.clock.now();
+      const order = orderKeys(keys, this.#rotation, now);
+      const run: RouteRun<Result> = { route, call, adapter, tally: new FailureTally(provider, order.excluded, now), reservedTokens: route.promptTokens + route.outputTokens };
+
+      let probed: CatalogueKey[] = [];
+      for (const key of order.candidates) {
+        const outcome = await this.#tryKey(key, run);
+        if (outcome.kind === "served") return outcome.routed;
+        if (outcome.kind === "probe_busy") probed.push(key);
+      }
+      // Keys another request is probing: their outcome is usually a moment away, so wait for it
+      // briefly rather than answer "busy" at once.
+      const waitUntil = performance.now() + this.#probeWaitMs;
+      let pauseMs = 25;
+      while (probed.length > 0 && performance.now() + pauseMs <= waitUntil) {
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        pauseMs = Math.min(2 * pauseMs, 250);
+        const stillProbed: CatalogueKey[] = [];
+        for (const key of probed) {
+          const outcome = await this.#tryKey(key, run);
+          if (outcome.kind === "served") return outcome.routed;
+          if (outcome.kind === "probe_busy") stillProbed.push(key);
+        }
+        probed = stillProbed;
+      }
+      for (const _key of probed) run.tally.denied({ allowed: false, retryAfterMs: PROBE_RETRY_MS, deniedBy: "probe", remaining: {}, resetAt: {} }, false);
+      throw run.tally.toError();
     } catch (error) {
       await route.budget?.release();
       throw error;
     }
-  }
-
-  async #routeOverKeys<Result>(route: RouteRequest, call: (attempt: RouteAttempt) => Promise<Result>): Promise<RoutedCall & { result: Result }> {
-    const { snapshot, target } = route;
-    route.trace.routed = true;
-    const provider = target.provider;
-    const keys = snapshot.keysByProvider.get(provider.id) ?? [];
-    if (keys.length === 0) throw noKeysConfigured(provider, snapshot.missingKeyVersionsByProvider?.get(provider.id));
-    const adapter = provider.format ? this.#dependencies.adapterFor(provider.format) : undefined;
-    if (!adapter) throw noAdapter(provider);
-
-    const now = this.#dependencies.clock.now();
-    const order = orderKeys(keys, this.#rotation, now);
-    const run: RouteRun<Result> = { route, call, adapter, tally: new FailureTally(provider, order.excluded, now), reservedTokens: route.promptTokens + route.outputTokens };
-
-    let probed: CatalogueKey[] = [];
-    for (const key of order.candidates) {
-      const outcome = await this.#tryKey(key, run);
-      if (outcome.kind === "served") return outcome.routed;
-      if (outcome.kind === "probe_busy") probed.push(key);
-    }
-    // Keys another request is probing: their outcome is usually a moment away, so wait for it
-    // briefly rather than answer "busy" at once.
-    const waitUntil = performance.now() + this.#probeWaitMs;
-    let pauseMs = 25;
-    while (probed.length > 0 && performance.now() + pauseMs <= waitUntil) {
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      pauseMs = Math.min(2 * pauseMs, 250);
-      const stillProbed: CatalogueKey[] = [];
-      for (const key of probed) {
-        const outcome = await this.#tryKey(key, run);
-        if (outcome.kind === "served") return outcome.routed;
-        if (outcome.kind === "probe_busy") stillProbed.push(key);
-      }
-      probed = stillProbed;
-    }
-    for (const _key of probed) run.tally.denied({ allowed: false, retryAfterMs: PROBE_RETRY_MS, deniedBy: "probe", remaining: {}, resetAt: {} }, false);
-    throw run.tally.toError();
   }
 
   /** Admits and calls one key; throws what ends the request (client error, own error, client gone, store down). */
@@ -396,7 +393,12 @@ export class KeyRouter {
     };
     const startedAt = performance.now();
     try {
-      const result = await run.call({ adapter: run.adapter, context, controller, release }).finally(releaseProbe);
+      let result: Result;
+      try {
+        result = await run.call({ adapter: run.adapter, context, controller, release });
+      } finally {
+        releaseProbe();
+      }
       trace.upstreamMs += performance.now() - startedAt;
       return { kind: "served", routed: { key, reservedTokens, reservedAt, release, result } };
     } catch (thrown) {

@@ -98,9 +98,14 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   const request = { entry, endpoint: input.endpoint, text, clientHeaders: c.req.raw.headers, observer: input.observer };
 
   if (!input.stream) {
-    const call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (deadline) =>
-      services.router.route({ ...route, deadline }, (attempt) => forwardWhole(request, attempt)),
-    ).finally(() => c.set("upstreamMs", record.upstreamMs));
+    let call;
+    try {
+      call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (deadline) =>
+        services.router.route({ ...route, deadline }, (attempt) => forwardWhole(request, attempt)),
+      );
+    } finally {
+      c.set("upstreamMs", record.upstreamMs);
+    }
     noteObserved(record, input.observer);
     const tokens = record.tokens("success");
     record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion, call.reservedAt));
