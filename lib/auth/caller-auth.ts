@@ -35,12 +35,15 @@ export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, ca
   const cache = new Map<string, { caller: Caller | null; expiresAt: number }>();
   const sessions = adminSessions ?? new AdminSessions({ db, jwtSecret, now });
 
-  /** The client for a key, and the advisory `last_used_at` write it started, if any. */
-  const lookupClient = async (key: string): Promise<{ caller: Caller | null; touch?: Promise<unknown> }> => {
-    const hash = hashClientKey(key);
+  /** The cached answer for a key's hash, while it is fresh. */
+  const cachedClient = (hash: string): { caller: Caller | null; touch?: Promise<unknown> } | undefined => {
     const cached = cache.get(hash);
+    return cached && cached.expiresAt > now() ? cached : undefined;
+  };
+
+  /** The client for a key's hash, from the database, and the advisory `last_used_at` write it started, if any. */
+  const lookupClient = async (hash: string): Promise<{ caller: Caller | null; touch?: Promise<unknown> }> => {
     const at = now();
-    if (cached && cached.expiresAt > at) return { caller: cached.caller };
     const row = await db.selectFrom("t_client_keys").selectAll().where("key_hash", "=", hash).executeTakeFirst();
     let caller: Caller | null = null;
     if (row && row.is_active === 1 && row.revoked_at === null) {
@@ -72,10 +75,12 @@ export function authenticateCaller({ db, jwtSecret, now, cacheTtlMs = 10_000, ca
       }
       if (session) caller = { kind: "admin", userId: session.userId, username: session.username, role: session.role };
     } else {
-      ({ caller, touch } = await lookupClient(token));
+      const hash = hashClientKey(token);
+      ({ caller, touch } = cachedClient(hash) ?? (await lookupClient(hash)));
     }
     if (!caller) throw new AuthenticationError("Invalid API key");
     c.set("caller", caller);
+    if (!touch) return next();
     try {
       await next();
     } finally {

@@ -81,8 +81,11 @@ export function rateLimit<E extends Env = Env>({
   if (prefix.length === 0) throw new RangeError("prefix must not be empty");
 
   return async function rateLimitMiddleware(c, next) {
-    const key = await keyOf(c);
-    const limit = typeof max === "function" ? await max(c) : max;
+    // Awaited only when they are promises: an await costs a turn of the microtask queue.
+    const keyOrPromise = keyOf(c);
+    const key = keyOrPromise instanceof Promise ? await keyOrPromise : keyOrPromise;
+    const limitOrPromise = typeof max === "function" ? max(c) : max;
+    const limit = limitOrPromise instanceof Promise ? await limitOrPromise : limitOrPromise;
     if (key === undefined || limit === undefined) return next();
 
     let result;
