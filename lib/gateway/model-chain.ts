@@ -45,7 +45,21 @@ export async function resolveChain(c: Context<GatewayEnv>, services: ChatService
  * Answers with the first model of the chain that can: `answer` is the door's handling of one
  * model (it may be called once per model, with the chain's remaining non-streamed deadline).
  */
-export async function answerInOrder(
+export function answerInOrder(
+  c: Context<GatewayEnv>,
+  services: ChatServiceDependencies,
+  chain: ResolvedChain,
+  answer: (resolved: ResolvedTarget, services: ChatServiceDependencies) => Promise<Response>,
+): Promise<Response> {
+  // A plain model: its one answer, without the loop's async layer.
+  if (!chain.alias && chain.targets.length === 1) {
+    c.get("requestLog").setTarget(chain.targets[0]);
+    return answer({ snapshot: chain.snapshot, target: chain.targets[0] }, services);
+  }
+  return answerChain(c, services, chain, answer);
+}
+
+async function answerChain(
   c: Context<GatewayEnv>,
   services: ChatServiceDependencies,
   chain: ResolvedChain,
