@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { headerOf } from "../../lib/providers/shared/response-head";
 import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
 
 /** A server whose routes exercise the fetch; it counts the connections it accepted. */
@@ -14,7 +15,7 @@ function route(request: IncomingMessage, response: ServerResponse, body: string)
   received.push({ method: request.method ?? "", path: request.url ?? "", headers: request.headers, body });
   switch (request.url) {
     case "/json":
-      response.writeHead(201, { "content-type": "application/json", "x-request-id": "req_1" });
+      response.writeHead(201, { "content-type": "application/json", "x-request-id": "req_1", "x-repeated": ["one", "two"] });
       return void response.end(JSON.stringify({ echo: body, method: request.method }));
     case "/gzip":
       response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
@@ -72,7 +73,13 @@ describe("upstream fetch", () => {
     });
     expect(response.status).toBe(201);
     expect(response.ok).toBe(true);
+    // Read one by one first (no Headers built), then as Headers: the same values.
+    expect(headerOf(response, "x-request-id")).toBe("req_1");
+    expect(headerOf(response, "x-repeated")).toBe("one, two");
+    expect(headerOf(response, "x-absent")).toBeUndefined();
     expect(response.headers.get("x-request-id")).toBe("req_1");
+    expect(response.headers.get("x-repeated")).toBe("one, two");
+    expect(headerOf(response, "x-repeated")).toBe("one, two");
     expect(await response.json()).toEqual({ echo: '{"hello":"wörld"}', method: "POST" });
     expect(response.bodyUsed).toBe(true);
     await expect(response.text()).rejects.toThrow(TypeError);

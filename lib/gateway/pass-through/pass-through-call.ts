@@ -9,6 +9,7 @@ import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/prov
 import { ProviderError } from "../../providers/provider-error";
 import { fetchCallFailure, openCallScope, openOwnedCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
 import { nodeBodyOf, upstreamFetch } from "../../providers/shared/upstream-fetch";
+import { headerOf } from "../../providers/shared/response-head";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
 import { openStreamHead, type PushableIterator, type StreamHead } from "../../router/stream-opening";
@@ -98,7 +99,7 @@ export async function forwardWhole(request: ForwardedRequest, attempt: RouteAtte
       throw malformedAnswer(entry, "a body that is not JSON");
     }
     if (!observer.readBody(json)) throw malformedAnswer(entry, `JSON that is not a ${request.endpoint} answer`);
-    return { text: withoutSecret(text, scope.apiKey, false), contentType: response.headers.get("content-type") ?? "application/json" };
+    return { text: withoutSecret(text, scope.apiKey, false), contentType: headerOf(response, "content-type") ?? "application/json" };
   } catch (error) {
     throw scope.timedOut() ? timeoutError(scope) : failureOf(error, scope, false);
   } finally {
@@ -257,7 +258,7 @@ export async function forwardStream(request: ForwardedRequest, attempt: RouteAtt
     if (response.status < 200 || response.status >= 300) throw await errorOfResponse(response, scope, entry);
     // The upstream fetch's own chunks when it has them: asking for `body` would build a web stream.
     const chunks = nodeBodyOf(response);
-    if ((!chunks && !response.body) || !(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    if ((!chunks && !response.body) || !(headerOf(response, "content-type") ?? "").includes("text/event-stream")) {
       if (chunks) chunks.cancel();
       else await response.body?.cancel().catch(() => undefined);
       throw malformedAnswer(entry, "a body that is not an event stream");

@@ -31,6 +31,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { guardedLookup, DestinationRefusedError, type Resolver } from "../../network/destination-lookup";
 import { PUBLIC_ONLY, urlRefusal, type DestinationPolicy } from "../../network/destination-policy";
 import { BufferedResponse } from "./buffered-response";
+import type { ResponseHeadInit } from "./response-head";
 import type { PushControl, PushSink } from "./push-stream";
 import { StreamedResponse } from "./streamed-response";
 
@@ -59,6 +60,8 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Host names whose destination judgement is remembered per fetch instance. */
 const REFUSAL_CACHE_SIZE = 256;
+/** Parsed URLs remembered per fetch instance. */
+const URL_CACHE_SIZE = 256;
 /** Same-origin redirects followed before giving up, as browsers cap them too. */
 const MAX_REDIRECTS = 5;
 
@@ -338,6 +341,11 @@ export function nodeBodyOf(response: Response): NodeBodyChunks | undefined {
   return nodeBodies.get(response);
 }
 
+/** A header of Node's parsed head as `Headers.get` would give it (repeated values joined). */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
 /** Response headers in arrival order, repeated names kept. */
 function responseHeaders(message: IncomingMessage): Headers {
   const headers = new Headers();
@@ -365,6 +373,18 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
       refusals.set(url.hostname, refusal);
     }
     return refusal;
+  };
+
+  // The same few endpoint URLs are called over and over; node:http only reads the URL it is given.
+  const urls = new Map<string, URL>();
+  const parsedUrl = (text: string): URL => {
+    let url = urls.get(text);
+    if (url === undefined) {
+      url = new URL(text);
+      if (urls.size >= URL_CACHE_SIZE) urls.clear();
+      urls.set(text, url);
+    }
+    return url;
   };
 
   function send(outgoing: Outgoing, redirectsLeft: number): Promise<Response> {
@@ -417,14 +437,19 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
           else resolve(send(redirected(outgoing, status, target), redirectsLeft - 1));
           return;
         }
-        const responseInit = { status, statusText: response.statusMessage ?? "", headers: responseHeaders(response) };
         if (NULL_BODY_STATUSES.has(status) || method === "HEAD") {
           response.resume();
           settled = true;
           release();
-          resolve(new PlatformResponse(null, responseInit));
+          resolve(new PlatformResponse(null, { status, statusText: response.statusMessage ?? "", headers: responseHeaders(response) }));
           return;
         }
+        const responseInit: ResponseHeadInit = {
+          status,
+          statusText: response.statusMessage ?? "",
+          headers: () => responseHeaders(response),
+          header: (name) => headerValue(response.headers[name]),
+        };
         const source = decodedBody(response);
         if (String(response.headers["content-type"] ?? "").startsWith("text/event-stream")) {
           settled = true;
@@ -455,7 +480,7 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
     }
     let url: URL;
     try {
-      url = typeof input === "string" ? new URL(input) : input;
+      url = typeof input === "string" ? parsedUrl(input) : input;
     } catch (error) {
       return Promise.reject(new TypeError("Invalid URL", { cause: error }));
     }
