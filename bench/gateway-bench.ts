@@ -24,6 +24,7 @@
  *
  * Settings: `BENCH_ROUNDS` (default 3), `BENCH_ROUND_MS` (per side and round, default 3000),
  * `BENCH_WARMUP_MS` (default 1500), `BENCH_LONG_ROUND_MS` (long streams, default 4000),
+ * `BENCH_LEAD_IN_MS` / `BENCH_LONG_LEAD_IN_MS` (unmeasured load before each run, default 500 / 2500),
  * `BENCH_STARTS` (start-up runs, default 5), `BENCH_PIN` (default 1), `BENCH_PROFILE=1` adds a
  * `--cpu-prof` run of the gateway under the pass-through load and prints where its CPU goes,
  * `BENCH_STRICT=1` exits 1 when a target is missed.
@@ -61,6 +62,13 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 3000);
 const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 1500);
 const longRoundMs = Number(process.env.BENCH_LONG_ROUND_MS ?? 4000);
+// Before each measured run, load the side unmeasured for a moment: between its rounds a side sits
+// idle while the others run, longer than the gateway's idle timeouts (its server closes client
+// connections after 5 s, its upstream pool drops sockets after 4 s, the proxy keeps both), so
+// without it each gateway round began by opening every connection again (a third of the long
+// streams paid two TCP handshakes).
+const leadInMs = Number(process.env.BENCH_LEAD_IN_MS ?? 500);
+const longLeadInMs = Number(process.env.BENCH_LONG_LEAD_IN_MS ?? 2500);
 const startRuns = Number(process.env.BENCH_STARTS ?? 5);
 const cpuCount = availableParallelism();
 const pin = process.env.BENCH_PIN !== "0" && canPin(cpuCount);
@@ -138,7 +146,7 @@ try {
       ? "CPU split: measured processes (gateways, floors) pinned to CPU 1; upstream and load generator pinned to CPU 0"
       : "CPU split: not pinned; the OS schedules every process over all CPUs",
   );
-  write(`rounds: ${rounds} × ${roundMs} ms per side (long streams ${longRoundMs} ms) after ${warmupMs} ms warm-up per side; sides rotate their order`);
+  write(`rounds: ${rounds} × ${roundMs} ms per side (long streams ${longRoundMs} ms) after ${warmupMs} ms warm-up per side; sides change their order every round; each measured run follows ${leadInMs} ms (long streams ${longLeadInMs} ms) of unmeasured load on the same side`);
   write(`CPU: utime+stime from /proc/<pid>/stat around each round (resolution ${TICK_MICROSECONDS} µs per tick), divided by completed requests`);
   write(`gateway: ${startArguments("bundle").join(" ")} (SQLite file, in-memory limits, request log on, key RPM/TPM and client RPM limits on)`);
   write(before ? `before: previous release ${previous!.commit} in a git worktree, ${startArguments("tsx").join(" ")}, configured the same way` : beforeNote);
@@ -151,6 +159,7 @@ try {
     rounds,
     roundMs,
     warmupMs,
+    leadInMs,
     onRun: (side: Side, round: { result: { requests: number } }) => {
       if (side.pid === gateway.process.child.pid) gatewayRequests += round.result.requests;
     },
@@ -202,7 +211,7 @@ try {
     ...side,
     job: (durationMs: number) => ({ ...side.job(durationMs), chunkMarker: PACED_MARKER, expectedChunks: PACED_CHUNKS, rampMs: PACED_CHUNKS * PACED_INTERVAL_MS }),
   }));
-  const longStreams = await measureSides(longSides, { ...settings, roundMs: longRoundMs });
+  const longStreams = await measureSides(longSides, { ...settings, roundMs: longRoundMs, leadInMs: longLeadInMs });
   write(`long-lived streams: c=200, ${PACED_CHUNKS} content chunks ${PACED_INTERVAL_MS} ms apart each, starts spread over ${PACED_CHUNKS * PACED_INTERVAL_MS} ms (CPU per stream; latency to the stream's end)`);
   write(renderSideTable(longStreams, { baseline: "bare node:http proxy", latencyLabel: "full", streams: true }));
   const busiestLoad = Math.max(...longStreams.map((side) => side.loadGeneratorBusy));
