@@ -25,12 +25,13 @@ export interface RequestBodyLimitOptions {
 export function requestBodyLimit({ maxSize, onError }: RequestBodyLimitOptions): MiddlewareHandler {
   if (!Number.isSafeInteger(maxSize) || maxSize < 0) throw new RangeError(`maxSize must be a non-negative integer, got ${maxSize}`);
   const countingLimit = bodyLimit({ maxSize, onError });
-  return async function requestBodyLimitMiddleware(c, next) {
+  // Not async: a request that passes returns the chain's own promise, with no wrapper around it.
+  return function requestBodyLimitMiddleware(c, next) {
     const method = c.req.method;
     if (method === "GET" || method === "HEAD") return next();
     const declaredLength = c.req.header("content-length");
     if (declaredLength !== undefined && c.req.header("transfer-encoding") === undefined) {
-      return Number.parseInt(declaredLength, 10) > maxSize ? onError(c) : next();
+      return Number.parseInt(declaredLength, 10) > maxSize ? Promise.resolve(onError(c)) : next();
     }
     return countingLimit(c, next);
   };

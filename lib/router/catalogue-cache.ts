@@ -70,7 +70,7 @@ export class CatalogueCache {
    * The current snapshot; refreshes first when a version check or a full reload is due.
    * @throws UnavailableError when nothing could ever be loaded.
    */
-  async snapshot(): Promise<CatalogueSnapshot> {
+  snapshot(): CatalogueSnapshot | Promise<CatalogueSnapshot> {
     const now = this.#options.clock.now();
     const current = this.#current;
     if (current && !this.#stale && now < this.#nextFullReloadAt) {
