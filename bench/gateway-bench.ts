@@ -64,9 +64,8 @@ const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 1500);
 const longRoundMs = Number(process.env.BENCH_LONG_ROUND_MS ?? 4000);
 // Before each measured run, load the side unmeasured for a moment: between its rounds a side sits
 // idle while the others run, longer than the gateway's idle timeouts (its server closes client
-// connections after 5 s, its upstream pool drops sockets after 4 s, the proxy keeps both), so
-// without it each gateway round began by opening every connection again (a third of the long
-// streams paid two TCP handshakes).
+// connections after 5 s, its upstream pool drops sockets after 4 s; the proxy keeps both for a
+// minute), so a gateway round would begin by opening its connections again.
 const leadInMs = Number(process.env.BENCH_LEAD_IN_MS ?? 500);
 const longLeadInMs = Number(process.env.BENCH_LONG_LEAD_IN_MS ?? 2500);
 const startRuns = Number(process.env.BENCH_STARTS ?? 5);
