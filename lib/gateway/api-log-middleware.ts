@@ -21,10 +21,7 @@ export interface GatewayEnv extends AppEnv {
 export async function completeRequestLog(writer: ApiLogWriter, record: ApiLogRecord, outcome: RequestOutcome): Promise<void> {
   const latencyMs = performance.now() - record.startedAt;
   const row = record.toRow(outcome, latencyMs);
-  const written = writer.write(row);
-  // The common request defers two or three bookkeeping writes and has no budget: no Promise.all then.
-  if (record.budget) await Promise.all([record.settled(), written, record.budget.settle(row)]);
-  else await Promise.all([record.settled(), written]);
+  await Promise.all([record.settled(), writer.write(row), record.budget?.settle(row)]);
 }
 
 /**
