@@ -39,10 +39,9 @@ export interface SideMeasurement {
 /**
  * The order of the sides in one round: rows of a balanced Latin square (Williams), so over
  * `count` rounds (twice that for an odd count) every side runs once in every position and follows
- * every other side exactly once. A side that always ran right after the same neighbour measured
- * 5–12 % above an identical copy of itself: after the direct side's run at 10,000 requests a
- * second, the shared upstream starts the next run slower, and a gateway answering fewer requests
- * a second spends more CPU on each.
+ * every other side exactly once. A run's figure can depend on the run before it (the direct
+ * side's loads the shared upstream far harder than any other), and a balanced order spreads that
+ * over every side instead of always charging the same one.
  */
 export function roundOrder(count: number, round: number): number[] {
   const first: number[] = [];
