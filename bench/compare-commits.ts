@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACED_CHUNKS, PACED_FIELD, PACED_INTERVAL_MS, PACED_MARKER } from "./bench-stream-shape";
 import { checkOutRelease } from "./gateway-bench-previous";
-import { configureGateway, projectRoot, startBareProxy, startGateway, startLoadGenerator, startUpstream, type BenchProcess } from "./gateway-bench-processes";
+import { configureGateway, projectRoot, startBareProxy, startGateway, startLoadGenerator, startUpstream, type BenchGatewaySetup, type BenchProcess } from "./gateway-bench-processes";
 import { renderSideTable } from "./gateway-bench-report";
 import { measureSides, type Side } from "./gateway-bench-sides";
 
@@ -50,7 +50,6 @@ const release = checkOutRelease(projectRoot, base);
 // This checkout runs from a worktree as well, of a commit of its tracked changes (`git stash
 // create` leaves the working tree alone), so both commits start from the same kind of folder.
 const current = checkOutRelease(projectRoot, workingTreeCommit());
-let providerKey = "";
 try {
   const upstream = await startUpstream(0);
   started.push(upstream.process);
@@ -58,14 +57,14 @@ try {
   // commit on both sides read 0.86–0.95 in five runs (the first-listed side slower; 0.99 with the
   // two swapped), for a reason not found. The pairs cancel an effect of the position.
   const credentials = { username: admin.adminUsername, password: admin.adminPassword };
-  const gateways: Array<{ label: "A" | "B"; pid: number | undefined; origin: string; clientKey: string }> = [];
+  const gateways: Array<{ label: "A" | "B"; pid: number | undefined; origin: string; setup: BenchGatewaySetup }> = [];
   for (const label of ["A", "B", "B", "A"] as const) {
     const gateway = await startGateway({ dataDir: dataDir(), ...admin, cpu: 1, release: { root: (label === "A" ? release : current).root, start: "bundle" } });
     started.push(gateway.process);
-    const setup = await configureGateway(gateway.origin, upstream.baseUrl, credentials);
-    gateways.push({ label, pid: gateway.process.child.pid, origin: gateway.origin, clientKey: setup.clientKey });
-    providerKey = setup.providerKey;
+    gateways.push({ label, pid: gateway.process.child.pid, origin: gateway.origin, setup: await configureGateway(gateway.origin, upstream.baseUrl, credentials) });
   }
+  // Every gateway is configured with the same provider key; direct and the proxy send it too.
+  const { providerKey } = gateways[0].setup;
   const proxy = await startBareProxy(upstream.baseUrl, 1);
   started.push(proxy.process);
   const load = startLoadGenerator(0);
@@ -85,7 +84,7 @@ try {
   const names = { A: `A ${release.commit}`, B: "B this checkout" };
   const sides: Side[] = [
     ...(chat ? [{ name: "direct", job: job(`${upstream.baseUrl}/chat/completions`, providerKey) }] : []),
-    ...gateways.map((gateway, index) => ({ name: `${names[gateway.label]} (${index < 2 ? 1 : 2})`, pid: gateway.pid, job: job(`${gateway.origin}${path}`, gateway.clientKey) })),
+    ...gateways.map((gateway, index) => ({ name: `${names[gateway.label]} (${index < 2 ? 1 : 2})`, pid: gateway.pid, job: job(`${gateway.origin}${path}`, gateway.setup.clientKey) })),
     ...(chat ? [{ name: "bare node:http proxy", pid: proxy.process.child.pid, job: job(`${proxy.baseUrl}/chat/completions`, providerKey) }] : []),
   ];
   const rows = await measureSides(sides, {
