@@ -2,7 +2,7 @@
  * Client API keys for applications: `mg-` + 32 random base64url characters, shown once at
  * creation and stored only as a SHA-256 hash (a high-entropy key needs no slow hash).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 /** Prefix that marks a modelgate client key. */
 export const CLIENT_KEY_PREFIX = "mg-";
@@ -14,7 +14,7 @@ export function generateClientKey(): string {
 
 /** The stored form of a client key. */
 export function hashClientKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return hash("sha256", key, "hex");
 }
 
 /** Masked form for display: `mg-…wxyz`. */
