@@ -9,7 +9,8 @@
  * under about 5 % is within the noise of one run.
  * `DOOR` (default /v1/chat/completions), `MODEL` (default gpt-4o-mini), `STREAM=1` (5 chunks
  * at once), `PACED=1` (the long-stream scenario), `RATE=n` (n requests a second for every side
- * instead of as many as c=10 allows), `ROUNDS` (default 4), `ROUND_MS`.
+ * instead of as many as c=10 allows), `ROUNDS` (default 4), `ROUND_MS`, `B_NODE_FLAGS` (extra `node`
+ * flags for B's processes, space-separated: measures a runtime setting with the same commit on both sides).
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -23,6 +24,7 @@ import { renderSideTable } from "./gateway-bench-report";
 import { measureSides, type Side } from "./gateway-bench-sides";
 
 const base = process.argv[2] ?? "main";
+const bFlags = (process.env.B_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
 const paced = process.env.PACED === "1";
 const path = process.env.DOOR ?? "/v1/chat/completions";
 const model = process.env.MODEL ?? "gpt-4o-mini";
@@ -59,7 +61,8 @@ try {
   const credentials = { username: admin.adminUsername, password: admin.adminPassword };
   const gateways: Array<{ label: "A" | "B"; pid: number | undefined; origin: string; setup: BenchGatewaySetup }> = [];
   for (const label of ["A", "B", "B", "A"] as const) {
-    const gateway = await startGateway({ dataDir: dataDir(), ...admin, cpu: 1, release: { root: (label === "A" ? release : current).root, start: "bundle" } });
+    const nodeFlags = label === "B" ? bFlags : [];
+    const gateway = await startGateway({ dataDir: dataDir(), ...admin, cpu: 1, nodeFlags, release: { root: (label === "A" ? release : current).root, start: "bundle" } });
     started.push(gateway.process);
     gateways.push({ label, pid: gateway.process.child.pid, origin: gateway.origin, setup: await configureGateway(gateway.origin, upstream.baseUrl, credentials) });
   }
