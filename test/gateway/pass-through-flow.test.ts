@@ -2,7 +2,8 @@
  * Forwarded streams on the Node server, where the upstream's events are pushed to the client's
  * socket as they arrive: every byte arrives in order however slowly the client reads (a full
  * socket pauses the upstream, a drained one resumes it), an idle upstream still ends the stream
- * with the in-band error, and a client that goes away stops the upstream and is logged as such,
+ * with the in-band error, and a client that goes away (mid-stream, or while a non-streamed answer
+ * is still on its way) stops the upstream and is logged as such,
  * as does a stream whose response an error thrown after the handler replaced.
  */
 import { request, type IncomingMessage } from "node:http";
@@ -124,6 +125,24 @@ describe("forwarded streams on the Node server", () => {
     expect(performance.now() - started).toBeLessThan(3000);
     // The gateway closed its upstream connection instead of reading the rest.
     await expect.poll(() => g.upstream.requestsFor(KEY)[0].clientClosed, { timeout: 3000 }).toBe(true);
+  });
+
+  it("a client that leaves a non-streamed request stops the call in flight, tries no other key, and is logged as gone", async () => {
+    g = await startGatewayFixture();
+    await g.addKey("openai", KEY, { priority: 10 });
+    const backup = "sk-flow-backup-00000000000002";
+    await g.addKey("openai", backup, { priority: 1 });
+    g.upstream.script(KEY, reply.hang());
+    const url = new URL(`${await g.listen()}/chat/completions`);
+    const outgoing = request(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${await g.adminToken()}` } });
+    outgoing.once("error", () => undefined);
+    outgoing.end(JSON.stringify(chatBody("gpt-4o-mini", "Hi")));
+    await expect.poll(() => g.upstream.requestsFor(KEY).length, { timeout: 3000 }).toBe(1);
+    outgoing.destroy();
+    await expect.poll(async () => (await g.logRows()).at(-1)?.http_status, { timeout: 3000 }).toBe(499);
+    expect((await g.logRows()).at(-1)).toMatchObject({ error_code: "client_closed_request", attempts: 1 });
+    await expect.poll(() => g.upstream.requestsFor(KEY)[0].clientClosed, { timeout: 3000 }).toBe(true);
+    expect(g.upstream.requestsFor(backup)).toHaveLength(0);
   });
 
   it("an error thrown after the handler reaches the client instead of the stream, which stops its upstream and logs what the client got", async () => {
