@@ -10,6 +10,7 @@
 import { spawn, fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { LoadJob, LoadResult } from "./bench-load";
 import { adminCall } from "../test/support/admin-http-client";
@@ -135,15 +136,23 @@ export interface GatewayProcessOptions {
   release?: { root: string; start: "bundle" | "tsx" };
 }
 
-/** The `node` arguments of a release's `npm start`. */
-export function startArguments(start: "bundle" | "tsx"): string[] {
-  return start === "bundle" ? ["--enable-source-maps", "scripts/start.mjs"] : ["--import", "tsx", "functions/local.ts"];
+/**
+ * The `node` arguments of a release's `npm start`: for a bundle, the flags and script of the
+ * `start` script in its package.json (`node <flags> scripts/start.mjs`), so the benchmark runs
+ * exactly what `npm start` runs there; the previous release compiled with tsx instead.
+ */
+export function startArguments(start: "bundle" | "tsx", root = projectRoot): string[] {
+  if (start === "tsx") return ["--import", "tsx", "functions/local.ts"];
+  const script = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  const [command, ...args] = script.trim().split(/\s+/);
+  if (command !== "node" || !args.at(-1)?.endsWith(".mjs")) throw new Error(`npm start in ${root} is not "node [flags] <script>.mjs": ${script}`);
+  return args;
 }
 
 /** Starts a gateway on a free port the way its `npm start` does; resolves with its process and origin. */
 export async function startGateway(options: GatewayProcessOptions): Promise<{ process: BenchProcess; origin: string }> {
   const release = options.release ?? { root: projectRoot, start: "bundle" as const };
-  const nodeArgs = [...(options.nodeFlags ?? []), ...startArguments(release.start)];
+  const nodeArgs = [...(options.nodeFlags ?? []), ...startArguments(release.start, release.root)];
   const [command, args] = pinned(options.cpu, process.execPath, nodeArgs);
   const environment: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

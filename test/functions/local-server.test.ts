@@ -12,7 +12,9 @@ describe("local server on embedded defaults", () => {
   let baseUrl = "";
 
   beforeAll(async () => {
-    server = spawn(process.execPath, ["--enable-source-maps", "scripts/start.mjs"], {
+    // The node flags and script of package.json's start script, as `npm start` runs them.
+    const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
+    server = spawn(process.execPath, start.trim().split(/\s+/).slice(1), {
       env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: "0" },
       stdio: ["ignore", "pipe", "pipe"],
     });
