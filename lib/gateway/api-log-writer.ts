@@ -15,7 +15,6 @@
  * one bad row (a duplicate request id) does not send its neighbours to stdout.
  */
 import type { Kysely } from "kysely";
-import type { DatabaseHandle } from "../../db/connection";
 import { API_LOG_COLUMNS, type Database, type NewApiLogRow } from "../../db/schema";
 import type { Logger } from "../logging/logger";
 import { storedRowOutcome } from "../stats/log-outcome";
@@ -41,12 +40,6 @@ export interface WriteBehindOptions {
 /** Options of {@link ApiLogWriter}. */
 export interface ApiLogWriterOptions {
   db: Kysely<Database>;
-  /**
-   * The database's direct row insert, where it has one (SQLite: `DatabaseHandle.insertRows`);
-   * rows that set every column go through it instead of the query builder.
-   * @default undefined (every insert through `db`)
-   */
-  insertRows?: DatabaseHandle["insertRows"];
   logger: Logger;
   /**
    * Where fallback lines go (one JSON document, no newline).
@@ -71,16 +64,9 @@ class InsertTimeoutError extends Error {
   override name = "InsertTimeoutError";
 }
 
-/** Whether a row sets every column (columns it leaves out take their defaults, which only the query builder writes). */
-function setsEveryColumn(row: NewApiLogRow): boolean {
-  for (const column of API_LOG_COLUMNS) if (row[column] === undefined) return false;
-  return true;
-}
-
 /** Inserts log rows, falling back to stdout lines. */
 export class ApiLogWriter {
   readonly #db: Kysely<Database>;
-  readonly #insertRows: DatabaseHandle["insertRows"];
   readonly #logger: Logger;
   readonly #writeLine: (line: string) => void;
   readonly #timeoutMs: number;
@@ -92,13 +78,12 @@ export class ApiLogWriter {
   readonly #inFlight = new Set<Promise<void>>();
 
   /** @throws RangeError on a non-positive timeout, delay or batch size. */
-  constructor({ db, insertRows, logger, writeLine = (line) => void process.stdout.write(`${line}\n`), timeoutMs = 5000, writeBehind }: ApiLogWriterOptions) {
+  constructor({ db, logger, writeLine = (line) => void process.stdout.write(`${line}\n`), timeoutMs = 5000, writeBehind }: ApiLogWriterOptions) {
     if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
     const { maxDelayMs = 100, maxRows = 200 } = writeBehind ?? {};
     if (!(maxDelayMs > 0)) throw new RangeError(`writeBehind.maxDelayMs must be > 0, got ${maxDelayMs}`);
     if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new RangeError(`writeBehind.maxRows must be a positive integer, got ${maxRows}`);
     this.#db = db;
-    this.#insertRows = insertRows;
     this.#logger = logger;
     this.#writeLine = writeLine;
     this.#timeoutMs = timeoutMs;
@@ -152,8 +137,7 @@ export class ApiLogWriter {
   /** Inserts rows in one statement; on failure retries them one by one, then falls back. */
   async #insert(rows: NewApiLogRow[]): Promise<void> {
     try {
-      if (this.#insertRows && rows.every(setsEveryColumn)) this.#insertRows("t_ai_api_logs", API_LOG_COLUMNS, rows as unknown as Record<string, unknown>[]);
-      else await this.#withTimeout(this.#db.insertInto("t_ai_api_logs").values(rows).execute());
+      await this.#withTimeout(this.#db.insertInto("t_ai_api_logs").values(rows).execute());
     } catch (error) {
       // A timed-out batch may still land: its rows go to stdout (replays skip what exists).
       if (rows.length === 1 || error instanceof InsertTimeoutError) {

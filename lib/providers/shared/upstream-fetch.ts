@@ -354,34 +354,6 @@ function responseHeaders(message: IncomingMessage): Headers {
   return headers;
 }
 
-/** Where a request goes, as `node:http` options. */
-interface RequestTarget {
-  protocol: string;
-  hostname: string;
-  port?: number;
-  path: string;
-  auth?: string;
-}
-
-const targets = new WeakMap<URL, RequestTarget>();
-
-/**
- * The `node:http` options of a URL, as `node:http` itself derives them from a `URL` argument
- * (`url.urlToHttpOptions`), worked out once per URL object: the parsed-URL cache hands the same
- * object to every call of an endpoint.
- */
-function targetOf(url: URL): RequestTarget {
-  let target = targets.get(url);
-  if (target === undefined) {
-    const { hostname, port, username, password } = url;
-    target = { protocol: url.protocol, hostname: hostname.startsWith("[") ? hostname.slice(1, -1) : hostname, path: `${url.pathname}${url.search}` };
-    if (port !== "") target.port = Number(port);
-    if (username || password) target.auth = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
-    targets.set(url, target);
-  }
-  return target;
-}
-
 /** Builds a keep-alive `fetch` with its own connection pools, held to a destination policy. */
 export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLIC_ONLY, resolver }: UpstreamFetchOptions = {}): typeof fetch {
   if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
@@ -427,7 +399,7 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
     return new Promise<Response>((resolve, reject) => {
       const headers = { ...outgoing.headers };
       if (body !== null && body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-      const request = (secure ? httpsRequest : httpRequest)({ ...targetOf(url), method, headers, agent: secure ? httpsAgent : httpAgent, lookup });
+      const request = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? httpsAgent : httpAgent, lookup });
       let message: IncomingMessage | undefined;
       let settled = false;
       const onAbort = () => {
