@@ -10,10 +10,10 @@
 import { spawn, fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { LoadJob, LoadResult } from "./bench-load";
 import { adminCall } from "../test/support/admin-http-client";
+import { npmStartNodeArguments } from "../test/support/npm-start";
 
 /** The checkout the benchmark runs from (ends with a slash). */
 export const projectRoot = new URL("..", import.meta.url).pathname;
@@ -137,16 +137,12 @@ export interface GatewayProcessOptions {
 }
 
 /**
- * The `node` arguments of a release's `npm start`: for a bundle, the flags and script of the
- * `start` script in its package.json (`node <flags> scripts/start.mjs`), so the benchmark runs
- * exactly what `npm start` runs there; the previous release compiled with tsx instead.
+ * The `node` arguments of a release's `npm start`: for a bundle, those of the `start` script in
+ * its package.json, so the benchmark runs exactly what `npm start` runs there; the previous
+ * release compiled with tsx instead.
  */
 export function startArguments(start: "bundle" | "tsx", root = projectRoot): string[] {
-  if (start === "tsx") return ["--import", "tsx", "functions/local.ts"];
-  const script = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
-  const [command, ...args] = script.trim().split(/\s+/);
-  if (command !== "node" || !args.at(-1)?.endsWith(".mjs")) throw new Error(`npm start in ${root} is not "node [flags] <script>.mjs": ${script}`);
-  return args;
+  return start === "tsx" ? ["--import", "tsx", "functions/local.ts"] : npmStartNodeArguments(root);
 }
 
 /** Starts a gateway on a free port the way its `npm start` does; resolves with its process and origin. */

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { npmStartNodeArguments } from "../support/npm-start";
 
 /** `npm start` as a user runs it: a real process on the embedded defaults, nothing configured. */
 describe("local server on embedded defaults", () => {
@@ -12,9 +13,7 @@ describe("local server on embedded defaults", () => {
   let baseUrl = "";
 
   beforeAll(async () => {
-    // The node flags and script of package.json's start script, as `npm start` runs them.
-    const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
-    server = spawn(process.execPath, start.trim().split(/\s+/).slice(1), {
+    server = spawn(process.execPath, npmStartNodeArguments(process.cwd()), {
       env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: "0" },
       stdio: ["ignore", "pipe", "pipe"],
     });
