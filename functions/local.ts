@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     );
   }
   // Request-log rows are written behind the responses, in batches; close() writes the rest at shutdown.
-  const logWriter = new ApiLogWriter({ db: deps.database.db, logger: deps.logger, writeBehind: {} });
+  const logWriter = new ApiLogWriter({ db: deps.database.db, insertRows: deps.database.insertRows, logger: deps.logger, writeBehind: {} });
   const app = createApp(deps, { gateway: { logWriter } });
   const server = serve({ fetch: withDirectResponses(app.fetch), port: settings.port, hostname: settings.host }, (info) => {
     deps.logger.info("modelgate listening", {

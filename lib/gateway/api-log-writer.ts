@@ -7,14 +7,17 @@
  * Two modes. By default every `write()` inserts its row and resolves once it is stored (or on
  * stdout): what Lambda needs, since it freezes the process as soon as the handler returns. With
  * `writeBehind` (the long-running local server), `write()` only queues the row and the queue is
- * inserted up to 100 ms later, many rows per statement: one SQLite commit rewrites the table's
+ * inserted up to 100 ms later, many rows per transaction: one SQLite commit rewrites the table's
  * and every index's pages, so a commit per row cost more than the rest of a request, and a row
  * still cost about twice as much in batches of 15 (10 ms at 1,500 requests a second) as in
- * batches of 150.
+ * batches of 150. On SQLite the batch goes through one prepared statement run per row
+ * (`DatabaseHandle.insertRows`) rather than a many-row statement the query builder compiles anew
+ * for every batch size.
  * `close()` (at shutdown) writes whatever is queued; a batch that fails is retried row by row, so
  * one bad row (a duplicate request id) does not send its neighbours to stdout.
  */
 import type { Kysely } from "kysely";
+import type { DatabaseHandle } from "../../db/connection";
 import { API_LOG_COLUMNS, type Database, type NewApiLogRow } from "../../db/schema";
 import type { Logger } from "../logging/logger";
 import { storedRowOutcome } from "../stats/log-outcome";
@@ -40,6 +43,12 @@ export interface WriteBehindOptions {
 /** Options of {@link ApiLogWriter}. */
 export interface ApiLogWriterOptions {
   db: Kysely<Database>;
+  /**
+   * The database's direct row insert, where it has one (SQLite: `DatabaseHandle.insertRows`);
+   * rows that set every column go through it instead of the query builder.
+   * @default undefined (every insert through `db`)
+   */
+  insertRows?: DatabaseHandle["insertRows"];
   logger: Logger;
   /**
    * Where fallback lines go (one JSON document, no newline).
@@ -64,9 +73,16 @@ class InsertTimeoutError extends Error {
   override name = "InsertTimeoutError";
 }
 
+/** Whether a row sets every column (columns it leaves out take their defaults, which only the query builder writes). */
+function setsEveryColumn(row: NewApiLogRow): boolean {
+  for (const column of API_LOG_COLUMNS) if (row[column] === undefined) return false;
+  return true;
+}
+
 /** Inserts log rows, falling back to stdout lines. */
 export class ApiLogWriter {
   readonly #db: Kysely<Database>;
+  readonly #insertRows: DatabaseHandle["insertRows"];
   readonly #logger: Logger;
   readonly #writeLine: (line: string) => void;
   readonly #timeoutMs: number;
@@ -78,12 +94,13 @@ export class ApiLogWriter {
   readonly #inFlight = new Set<Promise<void>>();
 
   /** @throws RangeError on a non-positive timeout, delay or batch size. */
-  constructor({ db, logger, writeLine = (line) => void process.stdout.write(`${line}\n`), timeoutMs = 5000, writeBehind }: ApiLogWriterOptions) {
+  constructor({ db, insertRows, logger, writeLine = (line) => void process.stdout.write(`${line}\n`), timeoutMs = 5000, writeBehind }: ApiLogWriterOptions) {
     if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
     const { maxDelayMs = 100, maxRows = 200 } = writeBehind ?? {};
     if (!(maxDelayMs > 0)) throw new RangeError(`writeBehind.maxDelayMs must be > 0, got ${maxDelayMs}`);
     if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new RangeError(`writeBehind.maxRows must be a positive integer, got ${maxRows}`);
     this.#db = db;
+    this.#insertRows = insertRows;
     this.#logger = logger;
     this.#writeLine = writeLine;
     this.#timeoutMs = timeoutMs;
@@ -137,7 +154,8 @@ export class ApiLogWriter {
   /** Inserts rows in one statement; on failure retries them one by one, then falls back. */
   async #insert(rows: NewApiLogRow[]): Promise<void> {
     try {
-      await this.#withTimeout(this.#db.insertInto("t_ai_api_logs").values(rows).execute());
+      const direct = this.#insertRows !== undefined && rows.every(setsEveryColumn) && this.#insertRows("t_ai_api_logs", API_LOG_COLUMNS, rows as unknown as Record<string, unknown>[]);
+      if (!direct) await this.#withTimeout(this.#db.insertInto("t_ai_api_logs").values(rows).execute());
     } catch (error) {
       // A timed-out batch may still land: its rows go to stdout (replays skip what exists).
       if (rows.length === 1 || error instanceof InsertTimeoutError) {

@@ -144,7 +144,7 @@ export function createGateway(deps: AppDeps, options: GatewayOptions = {}): Gate
     { limits: deps.limits, health, clock: deps.clock, adapterFor, fetch: upstreamFetch },
     { ttftTimeoutMs },
   );
-  const writer = logWriter ?? new ApiLogWriter({ db, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
+  const writer = logWriter ?? new ApiLogWriter({ db, insertRows: deps.database.insertRows, logger: deps.logger, writeLine: writeLogLine, timeoutMs: logWriteTimeoutMs });
   const carrier = new ReasoningCarrier(deps.jwtSecret);
   const budgets = new BudgetGuard({
     db,

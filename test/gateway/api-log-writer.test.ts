@@ -1,7 +1,9 @@
 /**
  * The request-log writer's write-behind mode (the local server's): rows are queued, inserted in
  * batches after a short delay or when the batch is full, flushed at close, and never lost: a bad
- * row in a batch is retried alone and ends up on stdout, its neighbours in the table.
+ * row in a batch is retried alone and ends up on stdout, its neighbours in the table. Each case
+ * runs through the query builder and through SQLite's direct row insert (rows that set every
+ * column), which must store the same.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NewApiLogRow } from "../../db/schema";
@@ -11,7 +13,8 @@ import { silentLogger } from "../../lib/logging/logger";
 import { openTestDatabase, type TestDatabase } from "../support/test-databases";
 
 let sequence = 0;
-function row(requestId = `req-${++sequence}`): NewApiLogRow {
+/** A row that leaves the columns with defaults out. */
+function partialRow(requestId = `req-${++sequence}`): NewApiLogRow {
   return {
     request_id: requestId,
     client_id: null,
@@ -37,12 +40,33 @@ function row(requestId = `req-${++sequence}`): NewApiLogRow {
   };
 }
 
-describe("api log writer, write-behind", () => {
+/** A row that sets every column, as the gateway's log record writes them. */
+function completeRow(requestId = `req-${++sequence}`): NewApiLogRow {
+  return {
+    ...partialRow(requestId),
+    outcome: "served",
+    failed_over: 0,
+    door: "chat",
+    upstream_protocol: "chat",
+    warnings: null,
+    cache_read_tokens: 1,
+    cache_write_tokens: 0,
+    reasoning_tokens: 2,
+    requested_model: "fast",
+    models_tried: '["openai/gpt-4o-mini"]',
+  };
+}
+
+describe.each([
+  { path: "the query builder", direct: false },
+  { path: "the direct row insert", direct: true },
+])("api log writer, write-behind, through $path", ({ direct }) => {
+  const row = direct ? completeRow : partialRow;
   let database: TestDatabase;
   const lines: string[] = [];
   const stored = async () => (await database.handle.db.selectFrom("t_ai_api_logs").select("request_id").orderBy("id").execute()).map((found) => found.request_id);
   const writer = (writeBehind: { maxDelayMs?: number; maxRows?: number }) =>
-    new ApiLogWriter({ db: database.handle.db, logger: silentLogger, writeLine: (line) => lines.push(line), writeBehind });
+    new ApiLogWriter({ db: database.handle.db, insertRows: direct ? database.handle.insertRows : undefined, logger: silentLogger, writeLine: (line) => lines.push(line), writeBehind });
 
   beforeEach(async () => {
     database = await openTestDatabase("sqlite");
@@ -114,6 +138,38 @@ describe("api log writer, write-behind", () => {
     expect(lines.map((line) => (parseApiLogLine(line) as NewApiLogRow).request_id)).toEqual(rows.map((each) => each.request_id));
     database = await openTestDatabase("sqlite");
     await gone.drop().catch(() => undefined);
+  });
+
+  it("keeps a batch written while another transaction is open when that transaction rolls back", async () => {
+    const logs = writer({ maxDelayMs: 60_000 });
+    let flushed: Promise<void> | undefined;
+    await database.handle.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.deleteFrom("t_ai_api_logs").execute();
+        await logs.write(row("during-transaction"));
+        flushed = logs.flush();
+        // Let the flush start while the transaction still holds the connection.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error("roll back");
+      })
+      .catch(() => undefined);
+    await flushed;
+    expect(await stored()).toEqual(["during-transaction"]);
+    expect(lines).toEqual([]);
+  });
+
+  it("stores every column as written, and the defaults of a row that leaves columns out", async () => {
+    const logs = writer({ maxDelayMs: 60_000 });
+    const complete = completeRow();
+    const partial = partialRow();
+    await logs.write(complete);
+    await logs.write(partial);
+    await logs.close();
+    const rows = await database.handle.db.selectFrom("t_ai_api_logs").selectAll().orderBy("id").execute();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject(complete);
+    expect(rows[1]).toMatchObject({ ...partial, failed_over: 0, door: "chat", cache_read_tokens: 0, requested_model: null });
   });
 
   it("rejects bad settings", () => {
