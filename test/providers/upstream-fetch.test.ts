@@ -9,6 +9,7 @@ import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
 let server: Server;
 let origin = "";
 let connections = 0;
+let closedConnections = 0;
 const received: Array<{ method: string; path: string; headers: IncomingMessage["headers"]; body: string }> = [];
 
 function route(request: IncomingMessage, response: ServerResponse, body: string): void {
@@ -32,6 +33,11 @@ function route(request: IncomingMessage, response: ServerResponse, body: string)
       return;
     case "/hang":
       return;
+    case "/slow-sse":
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write("data: one\n\n");
+      setTimeout(() => response.end("data: [DONE]\n\n"), 250);
+      return;
     case "/cut":
       response.writeHead(200, { "content-type": "application/json", "content-length": "100" });
       response.write('{"partial":');
@@ -52,7 +58,10 @@ beforeAll(async () => {
     request.on("data", (part: Buffer) => parts.push(part));
     request.on("end", () => route(request, response, Buffer.concat(parts).toString("utf8")));
   });
-  server.on("connection", () => (connections += 1));
+  server.on("connection", (socket) => {
+    connections += 1;
+    socket.on("close", () => (closedConnections += 1));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -93,6 +102,21 @@ describe("upstream fetch", () => {
     const before = connections;
     for (let index = 0; index < 5; index++) await (await upstreamFetch(`${origin}/json`, { method: "POST", body: "b" })).text();
     expect(connections).toBe(before);
+  });
+
+  it("closes a connection idle in the pool after idleTimeoutMs, and never one a slower call is still using", async () => {
+    const shortIdle = createUpstreamFetch({ destinations: loopback, idleTimeoutMs: 100 });
+    const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const opened = connections;
+    const closed = closedConnections;
+    await (await shortIdle(`${origin}/json`, { method: "POST", body: "a" })).text();
+    // Taken from the pool again at once, then busy for longer than the idle bound.
+    expect(await (await shortIdle(`${origin}/slow-sse`, { method: "POST", body: "{}" })).text()).toBe("data: one\n\ndata: [DONE]\n\n");
+    expect([connections - opened, closedConnections - closed]).toEqual([1, 0]);
+    await settle(300);
+    expect(closedConnections - closed).toBe(1);
+    await (await shortIdle(`${origin}/json`, { method: "POST", body: "b" })).text();
+    expect(connections - opened).toBe(2);
   });
 
   it("decodes a gzip body, gives a 204 no body, and a 404 its error body", async () => {

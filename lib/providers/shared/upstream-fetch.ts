@@ -354,13 +354,33 @@ function responseHeaders(message: IncomingMessage): Headers {
   return headers;
 }
 
+/**
+ * The agent's `timeout` as a bound on sockets idle in its pool only, which is all it is for: a
+ * busy socket's 'timeout' event has no listener that acts. Node otherwise gives every socket the
+ * timer for its whole life and re-arms it on every read and write of a call (each chunk of a
+ * stream). Here a socket is created without it, gets it as it goes into the pool (Node's own
+ * `keepSocketAlive` sets it, shortened by the server's Keep-Alive hint) and drops it when a
+ * call takes it out again.
+ */
+function poolIdleOnly<Pool extends HttpAgent>(agent: Pool): Pool {
+  const createConnection = agent.createConnection;
+  agent.createConnection = function (options, callback) {
+    return createConnection.call(this, { ...options, timeout: undefined }, callback);
+  };
+  const reuseSocket = agent.reuseSocket;
+  agent.reuseSocket = function (socket, request) {
+    (socket as import("node:net").Socket).setTimeout(0);
+    reuseSocket.call(this, socket, request);
+  };
+  return agent;
+}
+
 /** Builds a keep-alive `fetch` with its own connection pools, held to a destination policy. */
 export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLIC_ONLY, resolver }: UpstreamFetchOptions = {}): typeof fetch {
   if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
-  // `timeout` closes sockets idle in the pool; a busy socket only gets a 'timeout' event nobody acts on.
   const agentOptions = { keepAlive: true, scheduling: "lifo" as const, timeout: idleTimeoutMs };
-  const httpAgent = new HttpAgent(agentOptions);
-  const httpsAgent = new HttpsAgent(agentOptions);
+  const httpAgent = poolIdleOnly(new HttpAgent(agentOptions));
+  const httpsAgent = poolIdleOnly(new HttpsAgent(agentOptions));
   const lookup = guardedLookup(destinations, resolver);
   // The judgement depends on the host name alone; classifying the same address on every call
   // was a few percent of a pass-through request.
