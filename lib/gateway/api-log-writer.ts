@@ -151,7 +151,7 @@ export class ApiLogWriter {
     }
   }
 
-  /** Inserts rows in one statement; on failure retries them one by one, then falls back. */
+  /** Inserts rows in one transaction; on failure retries them one by one, then falls back. */
   async #insert(rows: NewApiLogRow[]): Promise<void> {
     try {
       const direct = this.#insertRows !== undefined && rows.every(setsEveryColumn) && this.#insertRows("t_ai_api_logs", API_LOG_COLUMNS, rows as unknown as Record<string, unknown>[]);
