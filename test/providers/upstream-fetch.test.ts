@@ -97,6 +97,38 @@ describe("upstream fetch", () => {
     expect(last.headers["content-length"]).toBe(String(Buffer.byteLength('{"hello":"wörld"}')));
   });
 
+  it("gives a whole answer's body as a web stream: read by reader, by iteration or through a pipe, used once", async () => {
+    const call = () => upstreamFetch(`${origin}/json`, { method: "POST", body: "s" });
+    const expected = JSON.stringify({ echo: "s", method: "POST" });
+    const decode = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString();
+
+    const byReader = await call();
+    expect(byReader.body).toBeInstanceOf(ReadableStream);
+    expect([byReader.bodyUsed, byReader.body!.locked]).toEqual([false, false]);
+    const reader = byReader.body!.getReader();
+    expect([byReader.bodyUsed, byReader.body!.locked]).toEqual([true, true]);
+    const chunks: Uint8Array[] = [];
+    for (let step = await reader.read(); !step.done; step = await reader.read()) chunks.push(step.value);
+    expect(decode(chunks)).toBe(expected);
+    await expect(byReader.text()).rejects.toThrow(TypeError);
+
+    const iterated: Uint8Array[] = [];
+    for await (const chunk of (await call()).body!) iterated.push(chunk);
+    expect(decode(iterated)).toBe(expected);
+
+    const piped = (await call()).body!.pipeThrough(new TextDecoderStream());
+    let text = "";
+    for await (const part of piped) text += part;
+    expect(text).toBe(expected);
+
+    // Read as text first: the stream, asked for afterwards, is empty.
+    const readFirst = await call();
+    expect(await readFirst.text()).toBe(expected);
+    const after: Uint8Array[] = [];
+    for await (const chunk of readFirst.body!) after.push(chunk);
+    expect(after).toEqual([]);
+  });
+
   it("reuses one keep-alive connection for calls in sequence", async () => {
     await (await upstreamFetch(`${origin}/json`, { method: "POST", body: "a" })).text();
     const before = connections;

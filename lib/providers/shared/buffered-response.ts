@@ -3,7 +3,7 @@
  * (upstream-fetch.ts). The platform `Response` wraps even a finished buffer in a web stream and
  * reads it back through the stream machinery on `json()`; the SDKs call `json()` or `text()` on
  * every non-streamed answer, so this one decodes the bytes directly and builds a stream only if
- * `body` is actually read. It follows the fetch rules the SDKs can observe: the body is used once
+ * `body` is actually read (see {@link DeferredBodyStream}). It follows the fetch rules the SDKs can observe: the body is used once
  * (a second read rejects), `clone()` of a used body throws, and members it does not implement
  * itself (`formData`) are answered by a platform `Response` built on demand.
  */
@@ -12,11 +12,65 @@ import { ResponseHead, type ResponseHeadInit } from "./response-head";
 
 const decoder = new TextDecoder();
 
+/**
+ * What `body` answers until the stream is used: a `ReadableStream` to `instanceof` that builds
+ * the real one on the first call of any of its members. The Anthropic SDK reads `body` of every
+ * answer only to register it with a `FinalizationRegistry`, and on Node 20 constructing a web
+ * stream costs several microseconds (it is made transferable between workers). Handing the
+ * object itself to Node's own stream internals (`Readable.fromWeb`, `pipeTo` as the
+ * destination's source) needs a platform stream: take one from `getReader()` or `values()`.
+ */
+class DeferredBodyStream {
+  readonly #build: () => ReadableStream<Uint8Array>;
+  #stream: ReadableStream<Uint8Array> | undefined;
+
+  constructor(build: () => ReadableStream<Uint8Array>) {
+    this.#build = build;
+  }
+
+  get #real(): ReadableStream<Uint8Array> {
+    return (this.#stream ??= this.#build());
+  }
+
+  get locked(): boolean {
+    return this.#stream?.locked === true;
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    return this.#real.cancel(reason);
+  }
+
+  getReader(options?: ReadableStreamGetReaderOptions): ReadableStreamReader<Uint8Array> {
+    return this.#real.getReader(options);
+  }
+
+  pipeThrough<T>(transform: ReadableWritablePair<T, Uint8Array>, options?: StreamPipeOptions): ReadableStream<T> {
+    return this.#real.pipeThrough(transform, options);
+  }
+
+  pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<void> {
+    return this.#real.pipeTo(destination, options);
+  }
+
+  tee(): [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>] {
+    return this.#real.tee();
+  }
+
+  values(options?: { preventCancel?: boolean }): AsyncIterableIterator<Uint8Array> {
+    return (this.#real as unknown as { values(options?: { preventCancel?: boolean }): AsyncIterableIterator<Uint8Array> }).values(options);
+  }
+
+  [Symbol.asyncIterator](options?: { preventCancel?: boolean }): AsyncIterableIterator<Uint8Array> {
+    return this.values(options);
+  }
+}
+Object.setPrototypeOf(DeferredBodyStream.prototype, ReadableStream.prototype);
+
 /** A platform-compatible response whose body is in memory. */
 export class BufferedResponse extends ResponseHead {
   readonly #bytes: Uint8Array;
   #used = false;
-  #stream: ReadableStream<Uint8Array> | undefined;
+  #stream: DeferredBodyStream | undefined;
 
   /**
    * @param bytes the whole body
@@ -28,19 +82,22 @@ export class BufferedResponse extends ResponseHead {
     this.#bytes = bytes;
   }
 
-  /** The body as a stream (built on first access; reading it uses the body up). */
+  /** The body as a stream (built on first use; reading it uses the body up). */
   get body(): ReadableStream<Uint8Array> {
     if (this.#stream === undefined) {
       const bytes = this.#bytes;
       const alreadyUsed = this.#used;
-      this.#stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          if (!alreadyUsed && bytes.byteLength > 0) controller.enqueue(bytes);
-          controller.close();
-        },
-      });
+      this.#stream = new DeferredBodyStream(
+        () =>
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              if (!alreadyUsed && bytes.byteLength > 0) controller.enqueue(bytes);
+              controller.close();
+            },
+          }),
+      );
     }
-    return this.#stream;
+    return this.#stream as unknown as ReadableStream<Uint8Array>;
   }
 
   /** True once the body was read (or its stream locked). */
