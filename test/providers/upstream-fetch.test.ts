@@ -101,6 +101,8 @@ describe("upstream fetch", () => {
     const call = () => upstreamFetch(`${origin}/json`, { method: "POST", body: "s" });
     const expected = JSON.stringify({ echo: "s", method: "POST" });
     const decode = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString();
+    // Web streams are async iterable on Node; the DOM typings here do not say so.
+    const iterable = <T>(stream: ReadableStream<T>) => stream as unknown as AsyncIterable<T>;
 
     const byReader = await call();
     expect(byReader.body).toBeInstanceOf(ReadableStream);
@@ -113,19 +115,19 @@ describe("upstream fetch", () => {
     await expect(byReader.text()).rejects.toThrow(TypeError);
 
     const iterated: Uint8Array[] = [];
-    for await (const chunk of (await call()).body!) iterated.push(chunk);
+    for await (const chunk of iterable((await call()).body!)) iterated.push(chunk);
     expect(decode(iterated)).toBe(expected);
 
     const piped = (await call()).body!.pipeThrough(new TextDecoderStream());
     let text = "";
-    for await (const part of piped) text += part;
+    for await (const part of iterable(piped)) text += part;
     expect(text).toBe(expected);
 
     // Read as text first: the stream, asked for afterwards, is empty.
     const readFirst = await call();
     expect(await readFirst.text()).toBe(expected);
     const after: Uint8Array[] = [];
-    for await (const chunk of readFirst.body!) after.push(chunk);
+    for await (const chunk of iterable(readFirst.body!)) after.push(chunk);
     expect(after).toEqual([]);
   });
 

@@ -93,15 +93,16 @@ export function finishedResponse(
   completedAtMs: number,
 ): ResponseObject {
   const { status, incomplete_details } = statusOf(finishReason);
-  return {
-    ...shell,
-    status,
-    incomplete_details,
-    completed_at: Math.floor(completedAtMs / 1000),
-    output,
-    output_text: outputText(output),
-    usage: responseUsage(usage),
-  };
+  // A bare spread, then assignments: V8 copies the shell's ~30 fields on its fast path only when
+  // the literal holds nothing but the spread (with more fields it was ~3 µs a response).
+  const finished = { ...shell };
+  finished.status = status;
+  finished.incomplete_details = incomplete_details;
+  finished.completed_at = Math.floor(completedAtMs / 1000);
+  finished.output = output;
+  finished.output_text = outputText(output);
+  finished.usage = responseUsage(usage);
+  return finished;
 }
 
 /** The concatenated `output_text` parts of the message items. */
