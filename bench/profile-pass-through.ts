@@ -3,12 +3,14 @@
  * runs it) under `--cpu-prof` and a chat load (c=10, non-streaming) for a few seconds, then where
  * its CPU went and its CPU per request. For finding costs between two runs of `npm run bench`.
  * `PACED=1`: 200 concurrent paced streams instead (the long-stream scenario); `RATE=n`: n requests
- * per second instead of as many as c=10 allows (the CPU per request holds, but the profile then
- * under-counts busy time: its sampling thread shares the pinned core and runs mostly while the
- * main thread sleeps); `PROFILE=0`: no profiler, CPU per request only; `TOP=n`: lines per ranking.
+ * per second instead of as many as c=10 allows; `PROFILE=0`: no profiler, CPU per request only;
+ * `TOP=n`: lines per ranking. The profiler's sampling thread runs on the load's core, not the
+ * gateway's: beside the main thread it got to sample mostly while that thread slept, which
+ * under-counted busy stretches whenever the gateway was not saturated (paced or fixed-rate load).
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACED_CHUNKS, PACED_FIELD, PACED_INTERVAL_MS, PACED_MARKER } from "./bench-stream-shape";
@@ -16,6 +18,14 @@ import { cpuMicroseconds } from "./gateway-bench-cpu";
 import { configureGateway, startGateway, startLoadGenerator, startUpstream, type BenchProcess } from "./gateway-bench-processes";
 import { summarizeProfile } from "./gateway-bench-profile";
 import { renderShares } from "./gateway-bench-report";
+
+/** Pins V8's CPU-profiler thread of process `pid` (named `v8:ProfEvntProc`) to `cpu`. */
+function moveSamplerOffCore(pid: number, cpu: number): void {
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const name = readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
+    if (name.startsWith("v8:Prof")) execFileSync("taskset", ["-pc", String(cpu), task], { stdio: "ignore" });
+  }
+}
 
 const seconds = Number(process.argv[2] ?? 6);
 const model = process.argv[3] ?? "gpt-4o-mini";
@@ -31,6 +41,7 @@ try {
   const flags = process.env.PROFILE === "0" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
   const gateway = await startGateway({ dataDir, adminUsername: admin.username, adminPassword: admin.password, cpu: 1, nodeFlags: flags });
   started.push(gateway.process);
+  if (flags.length > 0) moveSamplerOffCore(gateway.process.child.pid!, 0);
   const setup = await configureGateway(gateway.origin, upstream.baseUrl, admin);
   const load = startLoadGenerator(0);
   started.push(load.process);
