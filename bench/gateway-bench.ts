@@ -34,6 +34,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { agentTurnBody } from "./bench-agent-body";
 import { PACED_CHUNKS, PACED_FIELD, PACED_INTERVAL_MS, PACED_MARKER } from "./bench-stream-shape";
 import { median } from "./bench-support";
 import { TICK_MICROSECONDS } from "./gateway-bench-cpu";
@@ -240,6 +241,17 @@ try {
   write(renderSideTable(translated, { baseline: "before: chat → Anthropic", latencyLabel: "latency" }));
   for (const note of skipped) write(`skipped: ${note}`);
   write();
+
+  if (doors.messages) {
+    const agentBody = agentTurnBody("claude-haiku-4-5");
+    const agentSides: Side[] = [
+      { name: "messages → Anthropic (pass-through)", pid: gateway.process.child.pid, job: job(`${gateway.origin}/v1/messages`, messagesHeaders, agentBody, 10) },
+      { name: "bare node:http proxy", pid: proxy.process.child.pid, job: job(`${proxy.baseUrl}/chat/completions`, { authorization: `Bearer ${setup.providerKey}` }, agentBody, 10) },
+    ];
+    write(`agent-sized body (${Math.round(Buffer.byteLength(agentBody) / 1024)} KB: a coding agent's turn with its tools and history), non-streaming, c=10 (× baseline: CPU per request over the bare proxy's)`);
+    write(renderSideTable(await measureSides(agentSides, settings), { baseline: "bare node:http proxy", latencyLabel: "latency" }));
+    write();
+  }
   const rssAfter = residentMegabytes(gateway.process.child.pid);
 
   // Stopping the gateway must flush every pending log row: count them in its SQLite file.
