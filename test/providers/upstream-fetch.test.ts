@@ -123,12 +123,16 @@ describe("upstream fetch", () => {
     for await (const part of iterable(piped)) text += part;
     expect(text).toBe(expected);
 
-    // Read as text first: the stream, asked for afterwards, is empty.
+    // Read as text first: the stream, asked for afterwards, is empty; so is one asked for before
+    // the text was read and read from only after it.
     const readFirst = await call();
+    const early = readFirst.body!;
     expect(await readFirst.text()).toBe(expected);
-    const after: Uint8Array[] = [];
-    for await (const chunk of iterable(readFirst.body!)) after.push(chunk);
-    expect(after).toEqual([]);
+    for (const stream of [readFirst.body!, early]) {
+      const after: Uint8Array[] = [];
+      for await (const chunk of iterable(stream)) after.push(chunk);
+      expect(after).toEqual([]);
+    }
   });
 
   it("reuses one keep-alive connection for calls in sequence", async () => {

@@ -3,9 +3,10 @@
  * (upstream-fetch.ts). The platform `Response` wraps even a finished buffer in a web stream and
  * reads it back through the stream machinery on `json()`; the SDKs call `json()` or `text()` on
  * every non-streamed answer, so this one decodes the bytes directly and builds a stream only if
- * `body` is actually read (see {@link DeferredBodyStream}). It follows the fetch rules the SDKs can observe: the body is used once
- * (a second read rejects), `clone()` of a used body throws, and members it does not implement
- * itself (`formData`) are answered by a platform `Response` built on demand.
+ * `body` is actually read from (see {@link DeferredBodyStream}). It follows the fetch rules the
+ * SDKs can observe: the body is used once (a second read rejects, a stream built after a read
+ * is empty), `clone()` of a used body throws, and members it does not implement itself
+ * (`formData`) are answered by a platform `Response` built on demand.
  */
 
 import { ResponseHead, type ResponseHeadInit } from "./response-head";
@@ -85,17 +86,16 @@ export class BufferedResponse extends ResponseHead {
   /** The body as a stream (built on first use; reading it uses the body up). */
   get body(): ReadableStream<Uint8Array> {
     if (this.#stream === undefined) {
-      const bytes = this.#bytes;
-      const alreadyUsed = this.#used;
-      this.#stream = new DeferredBodyStream(
-        () =>
-          new ReadableStream<Uint8Array>({
-            start(controller) {
-              if (!alreadyUsed && bytes.byteLength > 0) controller.enqueue(bytes);
-              controller.close();
-            },
-          }),
-      );
+      this.#stream = new DeferredBodyStream(() => {
+        // Whether the body was read is decided when the stream is built, not when `body` was asked for.
+        const bytes = this.#used ? undefined : this.#bytes;
+        return new ReadableStream<Uint8Array>({
+          start(controller) {
+            if (bytes && bytes.byteLength > 0) controller.enqueue(bytes);
+            controller.close();
+          },
+        });
+      });
     }
     return this.#stream as unknown as ReadableStream<Uint8Array>;
   }
