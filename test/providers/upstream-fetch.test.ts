@@ -123,12 +123,14 @@ describe("upstream fetch", () => {
     for await (const part of iterable(piped)) text += part;
     expect(text).toBe(expected);
 
-    // Read as text first: the stream, asked for afterwards, is empty; so is one asked for before
-    // the text was read and read from only after it.
-    const readFirst = await call();
-    const early = readFirst.body!;
-    expect(await readFirst.text()).toBe(expected);
-    for (const stream of [readFirst.body!, early]) {
+    // Read as text first: the stream is empty, whether it was asked for after the text was read
+    // or before it (and read from only after).
+    const askedAfter = await call();
+    expect(await askedAfter.text()).toBe(expected);
+    const askedBefore = await call();
+    const early = askedBefore.body!;
+    expect(await askedBefore.text()).toBe(expected);
+    for (const stream of [askedAfter.body!, early]) {
       const after: Uint8Array[] = [];
       for await (const chunk of iterable(stream)) after.push(chunk);
       expect(after).toEqual([]);
