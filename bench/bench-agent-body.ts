@@ -1,7 +1,7 @@
 /**
  * A request body the size and shape of a coding agent's turn late in a session (Claude Code on
  * the Messages API): a long cached system prompt, twenty tools with schemas, and a hundred
- * rounds of tool calls with their results; about 130 KB. The other scenarios send a one-line
+ * rounds of tool calls with their results; about 150 KB. The other scenarios send a one-line
  * prompt, which hides the work per byte of the body (parsing, validation, the model edit).
  */
 

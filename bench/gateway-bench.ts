@@ -244,6 +244,8 @@ try {
 
   if (doors.messages) {
     const agentBody = agentTurnBody("claude-haiku-4-5");
+    // The bare proxy forwards to the upstream's chat endpoint only: its answer is a chat
+    // completion, the gateway's a Message, both a few hundred bytes beside the body sent.
     const agentSides: Side[] = [
       { name: "messages → Anthropic (pass-through)", pid: gateway.process.child.pid, job: job(`${gateway.origin}/v1/messages`, messagesHeaders, agentBody, 10) },
       { name: "bare node:http proxy", pid: proxy.process.child.pid, job: job(`${proxy.baseUrl}/chat/completions`, { authorization: `Bearer ${setup.providerKey}` }, agentBody, 10) },

@@ -53,7 +53,7 @@ export function parseJsonObject(text: string): Record<string, unknown> {
  * True when objects and arrays nest more than `limit` levels deep in a parsed JSON value (the
  * top-level object is level 1). Descends no further than `limit`, so the recursion is bounded.
  */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
+function nestsDeeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== "object" || value === null) return false;
   if (limit <= 0) return true;
   if (Array.isArray(value)) {
