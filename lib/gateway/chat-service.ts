@@ -8,6 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { BudgetGuard } from "../budgets/budget-hold";
 import type { AppEnv } from "../http/app-env";
+import { clientSignalOf } from "../http/client-signal";
 import type { ChatRequest, ChatResult, TranslationWarning } from "../providers/provider-spec";
 import type { CatalogueCache } from "../router/catalogue-cache";
 import type { CatalogueSnapshot } from "../router/catalogue-snapshot";
@@ -118,19 +119,20 @@ export async function handleChat(c: Context<GatewayEnv>, services: ChatServiceDe
   const warnings: TranslationWarning[] = [...(input.warnings ?? [])];
   const request = clampOutputTokens({ ...input.request, model: target.model.code }, target.model.maxOutputTokens, warnings);
   record.estimatedPromptTokens = estimatePromptTokens(request);
+  const client = clientSignalOf(c);
   const route = {
     snapshot,
     target,
     promptTokens: record.estimatedPromptTokens,
     outputTokens: outputBudget(request, target.model.maxOutputTokens, services.defaultOutputTokens),
-    signal: c.req.raw.signal,
+    signal: client,
     trace: record,
     budget: budgetHoldOf(c, services, target, record.estimatedPromptTokens, request.max_completion_tokens ?? request.max_tokens),
   };
   const context = formatContextOf(c, services);
 
   if (!input.stream) {
-    const call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (deadline) => services.router.complete({ ...route, deadline }, request)).finally(() =>
+    const call = await withinDeadline(client, services.nonStreamedDeadlineMs, (deadline) => services.router.complete({ ...route, deadline }, request)).finally(() =>
       c.set("upstreamMs", record.upstreamMs),
     );
     const { completion } = call.result;

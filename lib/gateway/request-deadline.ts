@@ -7,6 +7,7 @@
  */
 import { NON_STREAMED_DEADLINE_MS } from "../config/deploy-bounds";
 import { GatewayError } from "../errors";
+import type { ClientSignal } from "../http/client-signal";
 import type { AttemptDeadline } from "../router/key-router";
 
 /**
@@ -46,7 +47,7 @@ class RequestDeadline implements AttemptDeadline {
  * @param ms @default NON_STREAMED_DEADLINE_MS
  * @throws GatewayError 504 `upstream_timeout` when the deadline (not the caller) ended the call
  */
-export async function withinDeadline<Result>(callerSignal: AbortSignal, ms: number | undefined, call: (deadline: AttemptDeadline) => Promise<Result>): Promise<Result> {
+export async function withinDeadline<Result>(callerSignal: ClientSignal, ms: number | undefined, call: (deadline: AttemptDeadline) => Promise<Result>): Promise<Result> {
   const bound = ms ?? NON_STREAMED_DEADLINE_MS;
   const deadline = new RequestDeadline(bound);
   try {

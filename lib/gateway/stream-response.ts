@@ -21,6 +21,7 @@ import { asProviderError, clientGoneReason } from "../router/router-errors";
 import { idleTimeoutError, isPushable, type PushableIterator } from "../router/stream-opening";
 import type { PushControl } from "../providers/shared/push-stream";
 import { outputCharacters } from "../router/token-estimate";
+import { IdleWatch } from "./idle-watch";
 import { outcomeOf } from "./api-log-middleware";
 import type { ApiLogRecord, RequestOutcome } from "./api-log-record";
 import type { ProviderError } from "../providers/provider-error";
@@ -168,12 +169,16 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
   /** Waiting for the socket to drain: the upstream is paused, and its silence is not idleness. */
   let held = false;
   let control: PushControl | undefined;
-  const idleTimer = setTimeout(() => {
-    if (!held && !finished) routed.controller.abort(idleTimeoutError(idleTimeoutMs));
-  }, idleTimeoutMs);
+  const idle = new IdleWatch(
+    idleTimeoutMs,
+    () => {
+      if (!finished) routed.controller.abort(idleTimeoutError(idleTimeoutMs));
+    },
+    () => held,
+  );
   const resume = () => {
     held = false;
-    idleTimer.refresh();
+    idle.progress();
     control?.resume();
   };
   const write = (text: string) => {
@@ -187,7 +192,7 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
   /** Writes the last text, then the log row, then closes. */
   const close = (text: string, outcome: RequestOutcome, failure?: unknown) => {
     finished = true;
-    clearTimeout(idleTimer);
+    idle.clear();
     write(text);
     void finish(outcome, failure).finally(() => {
       if (!outgoing.destroyed) outgoing.end();
@@ -206,7 +211,7 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
     // The client went away: stop the upstream and log what it got.
     if (finished || outgoing.writableFinished) return;
     finished = true;
-    clearTimeout(idleTimer);
+    idle.clear();
     void finish(abandonUpstream(routed));
   };
   outgoing.once("close", clientGone);
@@ -231,7 +236,7 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
   control = rest.flow({
     item(item) {
       if (finished) return;
-      idleTimer.refresh();
+      idle.progress();
       try {
         const text = rendering.item(item);
         if (text) write(text);
@@ -299,14 +304,12 @@ function streamPump<Item>(options: StreamingResponseOptions<Item>): StreamPump {
   let waiting = false;
   /** The request's end (key bookkeeping, log row) once the last text is out: awaited before the close. */
   let closing: Promise<void> | undefined;
-  // One timer for the whole stream, re-armed with refresh() while we wait on the upstream.
-  const idleTimer = setTimeout(() => {
-    if (waiting) routed.controller.abort(idleTimeoutError(idleTimeoutMs));
-  }, idleTimeoutMs);
+  // One watch for the whole stream; only time spent waiting on the upstream counts.
+  const idle = new IdleWatch(idleTimeoutMs, () => routed.controller.abort(idleTimeoutError(idleTimeoutMs)), () => !waiting);
 
   /** Ends the request once: key bookkeeping, log row, then the caller's close. */
   const finish = (outcome: RequestOutcome, failure?: unknown): Promise<void> => {
-    clearTimeout(idleTimer);
+    idle.clear();
     return end(outcome, failure);
   };
 
@@ -337,7 +340,7 @@ function streamPump<Item>(options: StreamingResponseOptions<Item>): StreamPump {
           let step: IteratorResult<Item> = { done: true, value: undefined };
           if (!routed.ended) {
             waiting = true;
-            idleTimer.refresh();
+            idle.progress();
             step = await routed.rest.next();
             waiting = false;
           }

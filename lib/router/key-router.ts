@@ -22,6 +22,7 @@
  * gives the reservation back.
  */
 import type { Clock } from "../deps";
+import type { ClientSignal } from "../http/client-signal";
 import { GatewayError } from "../errors";
 import type { Admission, ConcurrencyLimit, LimitStore, WindowLimit } from "../limits/limit-store";
 import type { ProviderError } from "../providers/provider-error";
@@ -98,7 +99,7 @@ export interface RouteRequest {
   /** Output tokens to reserve (TPM reservation). */
   outputTokens: number;
   /** Aborts when the client goes away. */
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   /** Ends the attempt in flight and stops the failover when it passes, as a client that left does. */
   deadline?: AttemptDeadline;
   trace: AttemptTrace;

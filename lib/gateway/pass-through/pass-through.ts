@@ -7,6 +7,7 @@
  * record's, exactly as on translated paths.
  */
 import type { Context } from "hono";
+import { clientSignalOf } from "../../http/client-signal";
 import type { UpstreamEndpoint } from "../../providers/provider-format";
 import type { TranslationWarning } from "../../providers/provider-spec";
 import { formatEntry, servesEndpoint } from "../../providers/provider-registry";
@@ -82,12 +83,13 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   // Without a tokenizer, about four characters of the body per prompt token (markup included: an overestimate).
   record.estimatedPromptTokens = input.promptTokens ?? tokensForCharacters(text.length);
   const producesOutput = input.endpoint !== "embeddings" && input.endpoint !== "count_tokens";
+  const client = clientSignalOf(c);
   const route = {
     snapshot,
     target,
     promptTokens: record.estimatedPromptTokens,
     outputTokens: producesOutput ? outputBudgetOf(input.body, target.model.maxOutputTokens, services.defaultOutputTokens) : 0,
-    signal: c.req.raw.signal,
+    signal: client,
     trace: record,
     // Counting tokens is free upstream, so it is never held against a budget.
     budget:
@@ -100,7 +102,7 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   if (!input.stream) {
     let call;
     try {
-      call = await withinDeadline(c.req.raw.signal, services.nonStreamedDeadlineMs, (deadline) =>
+      call = await withinDeadline(client, services.nonStreamedDeadlineMs, (deadline) =>
         services.router.route({ ...route, deadline }, (attempt) => forwardWhole(request, attempt)),
       );
     } finally {

@@ -1,0 +1,57 @@
+/**
+ * How the gateway learns that its client went away mid-request: the part of `AbortSignal` the
+ * router uses. @hono/node-server builds an `AbortController` for a request when its `signal` is
+ * first read, and on Node 20 making one (an `EventTarget`) costs more than the rest of the
+ * request's abort bookkeeping together, for an event that nearly never comes. On the Node server
+ * the gateway therefore watches the response's `close` itself; elsewhere (Lambda, `app.request()`
+ * in tests) it is the request's own signal.
+ */
+import { ServerResponse } from "node:http";
+import type { Context } from "hono";
+
+/** Aborts when the client goes away; `AbortSignal` is one. */
+export interface ClientSignal {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/** Aborted once the response closes before it finished: the connection went away under it. */
+class ResponseCloseSignal implements ClientSignal {
+  aborted = false;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(outgoing: ServerResponse) {
+    outgoing.once("close", () => {
+      if (outgoing.writableFinished) return;
+      this.aborted = true;
+      const listeners = [...this.#listeners];
+      this.#listeners.clear();
+      for (const listener of listeners) listener();
+    });
+  }
+
+  // Every listener here is a once-listener: an abort comes at most once.
+  addEventListener(_type: "abort", listener: () => void): void {
+    if (!this.aborted) this.#listeners.add(listener);
+  }
+
+  removeEventListener(_type: "abort", listener: () => void): void {
+    this.#listeners.delete(listener);
+  }
+}
+
+const signals = new WeakMap<ServerResponse, ClientSignal>();
+
+/** The signal of `c`'s client, one per request. */
+export function clientSignalOf(c: Context): ClientSignal {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  // HTTP/1 only: an HTTP/2 response keeps the request's own signal.
+  if (!(outgoing instanceof ServerResponse) || outgoing.destroyed) return c.req.raw.signal;
+  let signal = signals.get(outgoing);
+  if (!signal) {
+    signal = new ResponseCloseSignal(outgoing);
+    signals.set(outgoing, signal);
+  }
+  return signal;
+}
