@@ -7,6 +7,7 @@
  * translates.
  */
 import * as z from "zod";
+import { documentAs } from "../../openapi/json-schemas";
 
 const cacheControlSchema = z.looseObject({ type: z.string().min(1), ttl: z.string().optional() }).nullable().optional();
 
@@ -79,15 +80,29 @@ const toolSchema = z
  * An object whose `type` picks its shape: a known type must match its schema (a 400 names the
  * field), an unknown one passes unchecked, for a same-protocol upstream that may know it. The
  * inferred type is the known union; code reading it must expect other types at run time.
+ *
+ * The value passes on as it came, not copied: a zod object schema copies what it parses, and
+ * the block's own schema already copies it once to check it. Blocks nest (tool results hold
+ * blocks), and an agent's turn holds hundreds of them, so a second copy per level was a sizeable
+ * part of reading such a body. Documented as the object with a `type` it checks.
  */
 function openUnion<Known extends z.ZodType>(known: Record<string, Known>): Known {
-  return z.looseObject({ type: z.string().min(1) }).superRefine((value, context) => {
-    const schema = known[value.type];
+  const shape = z.looseObject({ type: z.string().min(1) });
+  const union = z.unknown().superRefine((value, context) => {
+    const type = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+    // Not an object with a type: the shape's own issues, worded as zod words them.
+    if (typeof type !== "string" || type === "") {
+      for (const issue of shape.safeParse(value).error?.issues ?? []) context.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      return;
+    }
+    const schema = known[type];
     if (!schema) return;
     const result = schema.safeParse(value);
     if (result.success) return;
     for (const issue of result.error.issues) context.addIssue({ code: "custom", path: issue.path, message: issue.message });
-  }) as unknown as Known;
+  });
+  documentAs(union, shape);
+  return union as unknown as Known;
 }
 
 const toolChoiceSchema = openUnion({
