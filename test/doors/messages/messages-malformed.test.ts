@@ -83,4 +83,18 @@ describe("malformed Messages bodies", () => {
     }
     expect(failures).toEqual([]);
   }, 60_000);
+
+  it("a bad block, nested in a tool result or not, gets a 400 naming its own field", async () => {
+    const cases: Array<[unknown, string]> = [
+      [["hi"], "messages.2.content.0"],
+      [[{}], "messages.2.content.0.type"],
+      [[{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text" }] }], "messages.2.content.0.content.0.text"],
+    ];
+    for (const [content, field] of cases) {
+      const response = await g.chat(replaced(["messages", 2, "content"], content), { path: "/v1/messages" });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { message: string } };
+      expect(body.error.message).toContain(field);
+    }
+  });
 });
