@@ -1,7 +1,8 @@
 /**
  * zod schemas as OpenAPI 3.1 schema objects (JSON Schema 2020-12), through zod's own
  * `z.toJSONSchema`. The request side is described (`io: "input"`), since these schemas check what
- * callers send; what JSON Schema cannot say (a transform's output, a custom check) is left open.
+ * callers send; what JSON Schema cannot say (a transform's output, a custom check) is left open,
+ * unless the check is registered with the schema that says what it checks ({@link documentAs}).
  */
 import * as z from "zod";
 
