@@ -37,11 +37,11 @@ export class IdleWatch {
 
   #check(): void {
     if (this.#timer === undefined) return;
-    const quiet = performance.now() - this.#lastProgress;
     if (this.#paused()) {
       this.#timer = setTimeout(() => this.#check(), this.#ms);
       return;
     }
+    const quiet = performance.now() - this.#lastProgress;
     // Timers may fire a little early against the performance clock: wait at least a millisecond more.
     if (quiet < this.#ms) {
       this.#timer = setTimeout(() => this.#check(), Math.max(1, this.#ms - quiet));
