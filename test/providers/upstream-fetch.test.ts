@@ -95,6 +95,20 @@ describe("upstream fetch", () => {
     const last = received.at(-1)!;
     expect(last.headers.authorization).toBe("Bearer sk-test");
     expect(last.headers["content-length"]).toBe(String(Buffer.byteLength('{"hello":"wörld"}')));
+    expect(last.headers.host).toBe(new URL(origin).host);
+  });
+
+  it("sends a URL's credentials as Basic authorization unless the call brings its own, and one Host", async () => {
+    const withCredentials = origin.replace("http://", "http://user:s%40cret@");
+    await (await upstreamFetch(`${withCredentials}/json`, { method: "POST", body: "{}" })).text();
+    expect(received.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from("user:s@cret").toString("base64")}`);
+    await (await upstreamFetch(`${withCredentials}/json`, { method: "POST", headers: { Authorization: "Bearer sk-own" }, body: "{}" })).text();
+    expect(received.at(-1)!.headers.authorization).toBe("Bearer sk-own");
+    await (await upstreamFetch(`${origin}/json`, { headers: { Host: "upstream.example" } })).text();
+    const last = received.at(-1)!;
+    expect(last.headers.host).toBe("upstream.example");
+    expect(last.method).toBe("GET");
+    expect(last.headers["content-length"]).toBeUndefined();
   });
 
   it("gives a whole answer's body as a web stream: read by reader, by iteration or through a pipe, used once", async () => {

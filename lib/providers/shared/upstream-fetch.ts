@@ -25,7 +25,7 @@
  * Failures look like `fetch`'s: an abort rejects with the signal's reason, a network error or a
  * refused destination with `TypeError("fetch failed", { cause })`.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { urlToHttpOptions } from "node:url";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
@@ -75,7 +75,38 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
-/** Request headers as the plain object `node:http` takes. */
+/** What `node:http` needs of a URL. */
+interface Target {
+  hostname: string;
+  port: number | undefined;
+  path: string;
+  /** `user:password` from the URL, sent as Basic credentials unless the call brings its own. */
+  auth: string | undefined;
+  /** The `Host` header: the host name, and the port when it is not the scheme's default. */
+  host: string;
+}
+
+/** The parts of `url` a request needs, worked out once. */
+function targetOf(url: URL): Target {
+  const options = urlToHttpOptions(url);
+  return { hostname: options.hostname ?? "", port: options.port === undefined ? undefined : Number(options.port), path: options.path ?? "/", auth: options.auth ?? undefined, host: url.host };
+}
+
+/**
+ * Request headers as the flat `[name, value, …]` list `node:http` writes as given (still
+ * validating every name and value): given an object, it sets them one by one, adds `Host` and
+ * the URL's credentials itself, and copies the options several times per call.
+ * `Host` first; `content-length` from the body.
+ */
+function headerList(headers: Record<string, string>, target: Target, body: string | Uint8Array | null | undefined): string[] {
+  const list = headers.host === undefined ? ["host", target.host] : [];
+  if (target.auth && headers.authorization === undefined) list.push("authorization", `Basic ${Buffer.from(target.auth).toString("base64")}`);
+  for (const name in headers) if (name !== "content-length") list.push(name, headers[name]);
+  if (body !== null && body !== undefined) list.push("content-length", String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength));
+  return list;
+}
+
+/** Request headers as a plain object, names in lower case. */
 function headerRecord(headers: HeadersInit | undefined): Record<string, string> {
   const record: Record<string, string> = {};
   if (headers === undefined) return record;
@@ -379,10 +410,10 @@ function poolIdleOnly<Pool extends HttpAgent>(agent: Pool): Pool {
 /** Builds a keep-alive `fetch` with its own connection pools, held to a destination policy. */
 export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLIC_ONLY, resolver }: UpstreamFetchOptions = {}): typeof fetch {
   if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
-  const agentOptions = { keepAlive: true, scheduling: "lifo" as const, timeout: idleTimeoutMs };
+  // The agents hand `lookup` to every connection they open, so requests need not carry it.
+  const agentOptions = { keepAlive: true, scheduling: "lifo" as const, timeout: idleTimeoutMs, lookup: guardedLookup(destinations, resolver) };
   const httpAgent = poolIdleOnly(new HttpAgent(agentOptions));
   const httpsAgent = poolIdleOnly(new HttpsAgent(agentOptions));
-  const lookup = guardedLookup(destinations, resolver);
   // The judgement depends on the host name alone; classifying the same address on every call
   // was a few percent of a pass-through request.
   const refusals = new Map<string, string | null>();
@@ -397,17 +428,16 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
   };
 
   // The same few endpoint URLs are called over and over; node:http only reads the URL it is
-  // given. Each is parsed once, and turned once into the options node:http would derive from it
-  // on every call (a few percent of a pass-through request).
+  // given. Each is parsed once, and turned once into what node:http needs of it.
   const urls = new Map<string, URL>();
-  const targets = new WeakMap<URL, RequestOptions>();
+  const targets = new WeakMap<URL, Target>();
   const parsedUrl = (text: string): URL => {
     let url = urls.get(text);
     if (url === undefined) {
       url = new URL(text);
       if (urls.size >= URL_CACHE_SIZE) urls.clear();
       urls.set(text, url);
-      targets.set(url, urlToHttpOptions(url));
+      targets.set(url, targetOf(url));
     }
     return url;
   };
@@ -422,10 +452,15 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
     if (signal?.aborted) return Promise.reject(abortReason(signal));
 
     return new Promise<Response>((resolve, reject) => {
-      const headers = { ...outgoing.headers };
-      if (body !== null && body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-      const target = targets.get(url) ?? urlToHttpOptions(url);
-      const request = (secure ? httpsRequest : httpRequest)({ ...target, method, headers, agent: secure ? httpsAgent : httpAgent, lookup });
+      const target = targets.get(url) ?? targetOf(url);
+      const request = (secure ? httpsRequest : httpRequest)({
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
+        method,
+        headers: headerList(outgoing.headers, target, body),
+        agent: secure ? httpsAgent : httpAgent,
+      });
       let message: IncomingMessage | undefined;
       let settled = false;
       const onAbort = () => {
