@@ -31,6 +31,8 @@ import type { StreamEncoder, StreamErrorInfo } from "./stream-encoders";
 export interface StreamRendering<Item> {
   /** Notes what an item tells the log and returns the text to send for it (`null`: nothing). */
   item(item: Item): string | null;
+  /** The bytes to write instead of an item's text when it carries them (as received, say). */
+  bytes?(item: Item): Uint8Array | undefined;
   /** The closing text of a stream that ended cleanly. */
   end(tokens: { promptTokens: number; completionTokens: number; estimated: boolean }): string;
   /** The in-band text that ends a stream that failed after it started. */
@@ -181,8 +183,8 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
     idle.progress();
     control?.resume();
   };
-  const write = (text: string) => {
-    if (text === "" || outgoing.destroyed) return;
+  const write = (text: string | Uint8Array) => {
+    if (text.length === 0 || outgoing.destroyed) return;
     if (!outgoing.write(text) && !held) {
       held = true;
       control?.pause();
@@ -239,7 +241,7 @@ function flowToNode<Item>(options: StreamingResponseOptions<Item>, rest: Pushabl
       idle.progress();
       try {
         const text = rendering.item(item);
-        if (text) write(text);
+        if (text) write(rendering.bytes?.(item) ?? text);
       } catch (thrown) {
         routed.controller.abort(thrown);
         void rest.return?.().catch(() => undefined);

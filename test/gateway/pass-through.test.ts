@@ -65,6 +65,24 @@ describe("pass-through", () => {
     expect(g.upstream.requestsFor(PRIMARY)[0].rawBody).toBe(sent);
   });
 
+  it("streams pieces that arrive apart as they came, but for an echoed key and the usage chunk not asked for", async () => {
+    // Pieces 20 ms apart arrive one by one, after the held-back head: forwarded as received.
+    const echo = (key: string) => chunk({ content: `key ${key} é` });
+    const pieces = (key: string) => [chunk({ role: "assistant", content: "" }), chunk({ content: "Hel" }), chunk({ content: "lo ✓" }), echo(key), chunk({}, "stop"), usageChunk, "data: [DONE]\n\n"];
+    for (const key of [PRIMARY, BACKUP]) g.upstream.script(key, reply.raw({ body: pieces(key), chunkDelayMs: 20 }));
+    // Over a real server: the local Node server writes forwarded events straight to the socket.
+    const client = await g.addClient();
+    const response = await fetch(`${await g.listen()}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${client}` },
+      body: JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "Hi" }] }),
+    });
+    const text = await response.text();
+    const key = g.upstream.requests[0].apiKey!;
+    expect(text).toBe(pieces(key).filter((piece) => piece !== usageChunk).join("").replace(key, "[redacted]"));
+    expect(text).not.toContain(key);
+  });
+
   it.each([
     ["a body that is not JSON", "<html>502 Bad Gateway</html>"],
     ["JSON that is not a completion", '{"status":"ok"}'],

@@ -1,9 +1,10 @@
 /**
  * The pass-through's SSE parser: events keep their exact text however the bytes are split, in
- * every line-break style; comment-only blocks are skipped and half an event is never taken.
+ * every line-break style; comment-only blocks are skipped and half an event is never taken. An
+ * event that came as a chunk of its own also keeps that chunk, to be forwarded without encoding.
  */
 import { describe, expect, it } from "vitest";
-import { ServerSentEventParser } from "../../lib/gateway/pass-through/sse-event-reader";
+import { ServerSentEventParser, type RawServerSentEvent } from "../../lib/gateway/pass-through/sse-event-reader";
 import { rawEventsOf } from "../support/raw-sse-events";
 
 describe("ServerSentEventParser", () => {
@@ -31,5 +32,38 @@ describe("ServerSentEventParser", () => {
     expect(parser.take()?.data).toBe("x");
     parser.end();
     expect([parser.take(), parser.ended]).toEqual([undefined, true]);
+  });
+
+  it("keeps the chunk of an event that came alone, and no other", () => {
+    const parser = new ServerSentEventParser();
+    const encode = (part: string) => new TextEncoder().encode(part);
+    const events: RawServerSentEvent[] = [];
+    const feed = (...parts: Uint8Array[]) => {
+      for (const part of parts) {
+        parser.push(part);
+        for (let event = parser.take(); event; event = parser.take()) events.push(event);
+      }
+    };
+    const alone = encode('data: {"t":"é€"}\n\n');
+    const euro = encode("data: €\n\n");
+    const lastAlone = encode("data: last\n\n");
+    feed(
+      encode("data: first\n\n"), // the first chunk: a byte order mark may be stripped from it
+      alone,
+      encode("data: a\n\ndata: b\n\n"), // two events in one chunk
+      encode("data: sp"), encode("lit\n\n"), // one event in two chunks
+      euro.subarray(0, 7), euro.subarray(7), // a character cut between chunks
+      encode(": keep-alive\n\ndata: after a comment\n\n"),
+      encode("data: crlf\r\n\r\n"),
+      lastAlone,
+    );
+    expect(events.map((event) => event.data)).toEqual(["first", '{"t":"é€"}', "a", "b", "split", "€", "after a comment", "crlf", "last"]);
+    expect(events.map((event) => event.bytes)).toEqual([undefined, alone, undefined, undefined, undefined, undefined, undefined, encode("data: crlf\r\n\r\n"), lastAlone]);
+    expect(events[1].bytes).toBe(alone);
+
+    // A chunk that ends in the first byte of a character: the next event's text starts with it.
+    const lead = encode("€\ndata: y\n\n");
+    feed(Buffer.concat([encode("data: x\n\n"), lead.subarray(0, 1)]), lead.subarray(1));
+    expect(events.slice(-2).map((event) => [event.raw, event.bytes])).toEqual([["data: x\n\n", undefined], ["€\ndata: y\n\n", undefined]]);
   });
 });

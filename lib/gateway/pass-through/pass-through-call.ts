@@ -112,6 +112,8 @@ export async function forwardWhole(request: ForwardedRequest, attempt: RouteAtte
 export interface ForwardedEvent {
   raw: string;
   role: EventRole;
+  /** What `raw` was decoded from, when the event came as a body chunk of its own and goes out unchanged. */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -151,7 +153,8 @@ function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: Cal
           entry.errorRule,
         );
       }
-      return { raw: withoutSecret(event.raw, scope.apiKey, role === "error"), role };
+      const raw = withoutSecret(event.raw, scope.apiKey, role === "error");
+      return raw === event.raw && event.bytes ? { raw, role, bytes: event.bytes } : { raw, role };
     }
   };
   const read = async (): Promise<IteratorResult<ForwardedEvent, undefined>> => {

@@ -164,6 +164,8 @@ function forwardedRendering(observer: PassThroughObserver, record: ApiLogRecord)
       noteObserved(record, observer);
       return event.raw;
     },
+    // The bytes as they came, when they are exactly the event: nothing to encode again.
+    bytes: (event) => event.bytes,
     end: () => "",
     error: (_info, error) => observer.failureText(error),
   };

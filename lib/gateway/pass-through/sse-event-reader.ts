@@ -15,6 +15,8 @@ export interface RawServerSentEvent {
   event: string | null;
   /** The `data:` lines joined with `\n`. */
   data: string;
+  /** The bytes `raw` was decoded from, when the event came as one body chunk of its own. */
+  bytes?: Uint8Array;
 }
 
 /** Event terminators: a line break followed by an empty line, in each line-break style. */
@@ -86,13 +88,22 @@ export class ServerSentEventParser {
   #pending = "";
   #start = 0;
   #ended = false;
+  /** The last chunk pushed ended in an ASCII byte, so the decoder holds no part of a character. */
+  #decoderEmpty = true;
+  /** The chunk just pushed, while it may still be one whole event: it began where the last event ended and decoded whole. */
+  #chunk: Uint8Array | undefined;
 
   push(bytes: Uint8Array): void {
+    const atBoundary = this.#started && this.#decoderEmpty && this.#start === this.#pending.length;
     this.#append(this.#decoder.write(bytes));
+    this.#decoderEmpty = bytes.length === 0 || bytes[bytes.length - 1] < 0x80;
+    // Its text is then all of its bytes: none held back as the start of a character.
+    this.#chunk = atBoundary && this.#decoderEmpty ? bytes : undefined;
   }
 
   end(): void {
     this.#append(this.#decoder.end());
+    this.#chunk = undefined;
     this.#ended = true;
   }
 
@@ -116,9 +127,14 @@ export class ServerSentEventParser {
     for (;;) {
       const end = blockEnd(this.#pending, this.#start);
       if (end === -1) return undefined;
+      const whole = this.#chunk !== undefined && this.#start === 0 && end === this.#pending.length;
       const event = parseBlock(this.#pending.slice(this.#start, end));
       this.#start = end;
-      if (event) return event;
+      const chunk = this.#chunk;
+      this.#chunk = undefined;
+      if (!event) continue;
+      if (whole) event.bytes = chunk;
+      return event;
     }
   }
 }
