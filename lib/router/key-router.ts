@@ -27,6 +27,7 @@ import { GatewayError } from "../errors";
 import type { Admission, ConcurrencyLimit, LimitStore, WindowLimit } from "../limits/limit-store";
 import type { ProviderError } from "../providers/provider-error";
 import type { ChatCompletionChunk, ChatRequest, ChatResult, ProviderAdapter, ProviderCallContext, ProviderFormat } from "../providers/provider-spec";
+import { AttemptController } from "./attempt-controller";
 import type { CatalogueKey, CatalogueSnapshot } from "./catalogue-snapshot";
 import { concurrencyFor, holdLease, TPM_WINDOW_MS, windowsFor } from "./key-admission";
 import { keySubject, type KeyHealth } from "./key-health";
@@ -114,7 +115,7 @@ export interface RouteAttempt {
   /** Key, base URL and timeout of the attempt; `signal` is not set (use `controller.signal`). */
   context: ProviderCallContext;
   /** Aborts the attempt; aborted with a `ProviderError` reason when the client goes away. */
-  controller: AbortController;
+  controller: AttemptController;
   /**
    * Ends the attempt's hold on the key: detaches the client-signal listener and frees the key's
    * concurrency slot. Idempotent. The router calls it when the call rejects; when it resolves,
@@ -138,7 +139,7 @@ export interface RoutedCall {
 /** A stream committed to one key: its first content has arrived. */
 export interface RoutedStream<Item = ChatCompletionChunk> extends RoutedCall, StreamHead<Item> {
   /** Aborts the upstream; abort with a `ProviderError` reason (idle timeout, client gone). */
-  controller: AbortController;
+  controller: AttemptController;
 }
 
 /** Tunables of {@link KeyRouter}. */
@@ -373,7 +374,7 @@ export class KeyRouter {
 
     trace.attempts += 1;
     trace.keyId = key.id;
-    const controller = new AbortController();
+    const controller = new AttemptController();
     const onClientGone = () => controller.abort(clientGoneReason());
     signal?.addEventListener("abort", onClientGone, { once: true });
     deadline?.watch(onClientGone);

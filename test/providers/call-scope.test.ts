@@ -7,6 +7,7 @@ import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ProviderError } from "../../lib/providers/provider-error";
 import { abortedCallError, fetchCallFailure, openCallScope, openOwnedCallScope } from "../../lib/providers/shared/call-scope";
+import { AttemptController } from "../../lib/router/attempt-controller";
 import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
 
 const context = { keyId: 1, apiKey: "sk-scope-key-00000001", baseUrl: "http://127.0.0.1:9/v1", timeoutMs: 1000 };
@@ -49,7 +50,7 @@ describe("call scope", () => {
   });
 
   it("an owned scope's deadline aborts the attempt's own controller; a client abort before it stays the client's", async () => {
-    const attempt = new AbortController();
+    const attempt = new AttemptController();
     const scope = openOwnedCallScope("openai", context.apiKey, attempt, 10);
     expect(scope.signal).toBe(attempt.signal);
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -57,7 +58,7 @@ describe("call scope", () => {
     expect(abortedCallError(scope).code).toBe("upstream_timeout");
     scope.close();
 
-    const left = new AbortController();
+    const left = new AttemptController();
     const leftScope = openOwnedCallScope("openai", context.apiKey, left, 10);
     const reason = new ProviderError({ kind: "transient", status: 0, code: "client_gone", message: "gone" });
     left.abort(reason);
@@ -66,7 +67,7 @@ describe("call scope", () => {
     expect(abortedCallError(leftScope)).toBe(reason);
     leftScope.close();
 
-    const fast = new AbortController();
+    const fast = new AttemptController();
     openOwnedCallScope("openai", context.apiKey, fast, 10).close();
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(fast.signal.aborted).toBe(false);

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headerOf } from "../../lib/providers/shared/response-head";
-import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
+import { createUpstreamFetch, takesAbortWatch } from "../../lib/providers/shared/upstream-fetch";
+import { AttemptController } from "../../lib/router/attempt-controller";
 
 /** A server whose routes exercise the fetch; it counts the connections it accepted. */
 let server: Server;
@@ -221,6 +222,18 @@ describe("upstream fetch", () => {
     await reader.read();
     streaming.abort();
     await expect(reader.read()).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("takes an attempt's controller itself as the signal, and only fetches built here say they do", async () => {
+    expect([takesAbortWatch(upstreamFetch), takesAbortWatch(fetch)]).toEqual([true, false]);
+    const attempt = new AttemptController();
+    const pending = upstreamFetch(`${origin}/hang`, { signal: attempt as unknown as AbortSignal });
+    const reason = new Error("client gone");
+    setTimeout(() => attempt.abort(reason), 30);
+    await expect(pending).rejects.toBe(reason);
+    const before = new AttemptController();
+    before.abort();
+    await expect(upstreamFetch(`${origin}/json`, { signal: before as unknown as AbortSignal })).rejects.toMatchObject({ name: "AbortError" });
   });
 
   it("fails like fetch on a refused connection and on a body cut short", async () => {

@@ -7,8 +7,8 @@
  */
 import type { ProviderFormatEntry, UpstreamEndpoint } from "../../providers/provider-format";
 import { ProviderError } from "../../providers/provider-error";
-import { fetchCallFailure, openCallScope, openOwnedCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
-import { nodeBodyOf, upstreamFetch } from "../../providers/shared/upstream-fetch";
+import { fetchCallFailure, openOwnedCallScope, timeoutError, truncatedStreamError, type CallScope } from "../../providers/shared/call-scope";
+import { nodeBodyOf, takesAbortWatch, upstreamFetch } from "../../providers/shared/upstream-fetch";
 import { headerOf } from "../../providers/shared/response-head";
 import { providerErrorFromFacts } from "../../providers/shared/upstream-error-classify";
 import type { RouteAttempt } from "../../router/key-router";
@@ -34,14 +34,15 @@ export interface ForwardedAnswer {
   contentType: string;
 }
 
-function send(request: ForwardedRequest, attempt: RouteAttempt, signal: AbortSignal | undefined): Promise<Response> {
+/** Sends the request, aborted with the attempt: the gateway's own fetch listens to its controller, any other to the controller's signal. */
+function send(request: ForwardedRequest, attempt: RouteAttempt): Promise<Response> {
   const { entry, endpoint, text, clientHeaders } = request;
   const fetchImpl = attempt.context.fetch ?? upstreamFetch;
   return fetchImpl(entry.passThrough.url(endpoint, attempt.context.baseUrl), {
     method: "POST",
     headers: entry.passThrough.headers(attempt.context.apiKey, clientHeaders),
     body: text,
-    signal,
+    signal: takesAbortWatch(fetchImpl) ? (attempt.controller as unknown as AbortSignal) : attempt.controller.signal,
   });
 }
 
@@ -89,7 +90,7 @@ export async function forwardWhole(request: ForwardedRequest, attempt: RouteAtte
   const { entry, observer } = request;
   const scope = openOwnedCallScope(entry.format, attempt.context.apiKey, attempt.controller, attempt.context.timeoutMs);
   try {
-    const response = await send(request, attempt, scope.signal);
+    const response = await send(request, attempt);
     if (response.status < 200 || response.status >= 300) throw await errorOfResponse(response, scope, entry);
     const text = await response.text();
     let json: unknown;
@@ -249,12 +250,12 @@ function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: Cal
 export async function forwardStream(request: ForwardedRequest, attempt: RouteAttempt, ttftTimeoutMs: number): Promise<StreamHead<ForwardedEvent>> {
   const { entry } = request;
   const { controller } = attempt;
-  const scope = openCallScope(entry.format, { ...attempt.context, signal: controller.signal });
+  const scope = openOwnedCallScope(entry.format, attempt.context.apiKey, controller);
 
   const open = async (): Promise<AsyncIterator<ForwardedEvent>> => {
     let response: Response;
     try {
-      response = await send(request, attempt, scope.signal);
+      response = await send(request, attempt);
     } catch (error) {
       throw failureOf(error, scope, false);
     }

@@ -5,6 +5,7 @@
  */
 import { isProviderError, ProviderError } from "../provider-error";
 import type { ProviderCallContext, ProviderFormat } from "../provider-spec";
+import type { AttemptController } from "../../router/attempt-controller";
 
 /** The state of one upstream call. */
 export interface CallScope {
@@ -72,23 +73,30 @@ export function openCallScope(provider: ProviderFormat, context: ProviderCallCon
 
 /**
  * The scope of a call whose caller owns the attempt's controller and nothing else listens to it
- * (the pass-through's forwarded calls): the deadline aborts that controller itself instead of a
- * second one linked to it, which saves a controller and a listener pair per call.
+ * (the pass-through's forwarded calls): the deadline, if any, aborts that controller itself
+ * instead of a second one linked to it, and the controller's signal is only built if asked for.
  */
-export function openOwnedCallScope(provider: ProviderFormat, apiKey: string, controller: AbortController, deadlineMs: number): CallScope {
+export function openOwnedCallScope(provider: ProviderFormat, apiKey: string, controller: AttemptController, deadlineMs?: number): CallScope {
   let deadlinePassed = false;
-  const timer = setTimeout(() => {
-    if (controller.signal.aborted) return;
-    deadlinePassed = true;
-    controller.abort();
-  }, deadlineMs);
+  const timer =
+    deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          if (controller.aborted) return;
+          deadlinePassed = true;
+          controller.abort();
+        }, deadlineMs);
   return {
     provider,
     apiKey,
-    signal: controller.signal,
-    callerSignal: controller.signal,
+    get signal() {
+      return controller.signal;
+    },
+    get callerSignal() {
+      return controller.signal;
+    },
     timedOut: () => deadlinePassed,
-    aborted: () => controller.signal.aborted,
+    aborted: () => controller.aborted,
     close: () => clearTimeout(timer),
   };
 }

@@ -30,6 +30,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { urlToHttpOptions } from "node:url";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { guardedLookup, DestinationRefusedError, type Resolver } from "../../network/destination-lookup";
+import type { AbortWatch } from "../../router/attempt-controller";
 import { PUBLIC_ONLY, urlRefusal, type DestinationPolicy } from "../../network/destination-policy";
 import { BufferedResponse } from "./buffered-response";
 import type { ResponseHeadInit } from "./response-head";
@@ -71,7 +72,7 @@ const MAX_REDIRECTS = 5;
 const PlatformResponse = globalThis.Response;
 
 /** The error an aborted call rejects with: the signal's reason, as `fetch` does. */
-function abortReason(signal: AbortSignal): unknown {
+function abortReason(signal: AbortWatch): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
@@ -134,7 +135,7 @@ interface Outgoing {
   method: string;
   headers: Record<string, string>;
   body: string | Uint8Array | null | undefined;
-  signal: AbortSignal | undefined;
+  signal: AbortWatch | undefined;
   redirect: RequestRedirect;
 }
 
@@ -407,6 +408,14 @@ function poolIdleOnly<Pool extends HttpAgent>(agent: Pool): Pool {
   return agent;
 }
 
+/** The fetches built here: their `signal` may be any {@link AbortWatch}, such as an attempt's controller. */
+const watchingFetches = new WeakSet<typeof fetch>();
+
+/** True when `fetch` was built here and so takes an {@link AbortWatch} as its `signal`. */
+export function takesAbortWatch(fetch: typeof globalThis.fetch): boolean {
+  return watchingFetches.has(fetch);
+}
+
 /** Builds a keep-alive `fetch` with its own connection pools, held to a destination policy. */
 export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLIC_ONLY, resolver }: UpstreamFetchOptions = {}): typeof fetch {
   if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleTimeoutMs}`);
@@ -534,7 +543,7 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
     });
   }
 
-  return function upstreamFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const fetchFunction = function upstreamFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     const body = simpleBody(init.body);
     if (input instanceof Request || (body === undefined && init.body !== undefined && init.body !== null)) {
       return readOutgoing(input, init).then((outgoing) => send(outgoing, MAX_REDIRECTS));
@@ -548,6 +557,8 @@ export function createUpstreamFetch({ idleTimeoutMs = 4000, destinations = PUBLI
     const outgoing: Outgoing = { url, method: (init.method ?? "GET").toUpperCase(), headers: headerRecord(init.headers), body, signal: init.signal ?? undefined, redirect: init.redirect ?? "follow" };
     return send(outgoing, MAX_REDIRECTS);
   } as typeof fetch;
+  watchingFetches.add(fetchFunction);
+  return fetchFunction;
 }
 
 /**
