@@ -25,6 +25,7 @@ import { createGateway, type GatewayOptions } from "./gateway/gateway";
 import type { AppEnv, Caller } from "./http/app-env";
 import { requestBodyLimit } from "./http/body-limit";
 import { clientIp } from "./http/client-ip";
+import { MatchCache } from "./http/match-cache";
 import { createErrorHandler, handleNotFound } from "./http/error-handler";
 import { requestContext } from "./http/request-context";
 import { jobRoutes } from "./jobs/job-routes";
@@ -42,7 +43,7 @@ export interface AppOptions {
 
 /** Builds the Hono app over its dependencies. */
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ router: new MatchCache() });
   app.onError(createErrorHandler(deps.logger));
   app.notFound(handleNotFound);
   app.use("*", requestContext({ newId: deps.newId }));
