@@ -77,28 +77,49 @@ export function openCallScope(provider: ProviderFormat, context: ProviderCallCon
  * instead of a second one linked to it, and the controller's signal is only built if asked for.
  */
 export function openOwnedCallScope(provider: ProviderFormat, apiKey: string, controller: AttemptController, deadlineMs?: number): CallScope {
-  let deadlinePassed = false;
-  const timer =
-    deadlineMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          if (controller.aborted) return;
-          deadlinePassed = true;
-          controller.abort();
-        }, deadlineMs);
-  return {
-    provider,
-    apiKey,
-    get signal() {
-      return controller.signal;
-    },
-    get callerSignal() {
-      return controller.signal;
-    },
-    timedOut: () => deadlinePassed,
-    aborted: () => controller.aborted,
-    close: () => clearTimeout(timer),
-  };
+  return new OwnedCallScope(provider, apiKey, controller, deadlineMs);
+}
+
+// A class rather than an object literal: a literal with getters is built property by property.
+class OwnedCallScope implements CallScope {
+  readonly provider: ProviderFormat;
+  readonly apiKey: string;
+  readonly #controller: AttemptController;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  #deadlinePassed = false;
+
+  constructor(provider: ProviderFormat, apiKey: string, controller: AttemptController, deadlineMs: number | undefined) {
+    this.provider = provider;
+    this.apiKey = apiKey;
+    this.#controller = controller;
+    this.#timer = deadlineMs === undefined ? undefined : setTimeout(() => this.#deadline(), deadlineMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get callerSignal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  timedOut(): boolean {
+    return this.#deadlinePassed;
+  }
+
+  aborted(): boolean {
+    return this.#controller.aborted;
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+  }
+
+  #deadline(): void {
+    if (this.#controller.aborted) return;
+    this.#deadlinePassed = true;
+    this.#controller.abort();
+  }
 }
 
 /** A timeout of the call: transient, status 0. */
