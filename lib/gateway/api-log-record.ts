@@ -146,7 +146,7 @@ export class ApiLogRecord implements AttemptTrace {
       key_id: this.keyId,
       model: this.model.slice(0, 100),
       status: outcome.status,
-      outcome: logOutcome({ ...outcome, routed: this.routed }),
+      outcome: logOutcome({ status: outcome.status, httpStatus: outcome.httpStatus, errorCode: outcome.errorCode, routed: this.routed, invalidInput: outcome.invalidInput }),
       http_status: outcome.httpStatus,
       error_code: outcome.errorCode ? outcome.errorCode.slice(0, 64) : null,
       error_message: outcome.errorMessage ? redactSecrets(outcome.errorMessage).slice(0, MAXIMUM_ERROR_MESSAGE_LENGTH) : null,

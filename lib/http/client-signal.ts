@@ -41,17 +41,13 @@ class ResponseCloseSignal implements ClientSignal {
   }
 }
 
-const signals = new WeakMap<ServerResponse, ClientSignal>();
+/** Where a response keeps its signal: a property of its own rather than a WeakMap entry, which costs more to add. */
+const SIGNAL = Symbol("modelgate.clientSignal");
 
 /** The signal of `c`'s client, one per request. */
 export function clientSignalOf(c: Context): ClientSignal {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  const outgoing = (c.env as { outgoing?: ServerResponse & { [SIGNAL]?: ClientSignal } } | undefined)?.outgoing;
   // HTTP/1 only: an HTTP/2 response keeps the request's own signal.
   if (!(outgoing instanceof ServerResponse) || outgoing.destroyed) return c.req.raw.signal;
-  let signal = signals.get(outgoing);
-  if (!signal) {
-    signal = new ResponseCloseSignal(outgoing);
-    signals.set(outgoing, signal);
-  }
-  return signal;
+  return (outgoing[SIGNAL] ??= new ResponseCloseSignal(outgoing));
 }

@@ -11,6 +11,7 @@ import { clientSignalOf } from "../../http/client-signal";
 import type { UpstreamEndpoint } from "../../providers/provider-format";
 import type { TranslationWarning } from "../../providers/provider-spec";
 import { formatEntry, servesEndpoint } from "../../providers/provider-registry";
+import type { RouteRequest } from "../../router/key-router";
 import { tokensForCharacters } from "../../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "../api-log-middleware";
 import type { ApiLogRecord } from "../api-log-record";
@@ -84,7 +85,7 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   record.estimatedPromptTokens = input.promptTokens ?? tokensForCharacters(text.length);
   const producesOutput = input.endpoint !== "embeddings" && input.endpoint !== "count_tokens";
   const client = clientSignalOf(c);
-  const route = {
+  const route: RouteRequest = {
     snapshot,
     target,
     promptTokens: record.estimatedPromptTokens,
@@ -102,9 +103,10 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   if (!input.stream) {
     let call;
     try {
-      call = await withinDeadline(client, services.nonStreamedDeadlineMs, (deadline) =>
-        services.router.route({ ...route, deadline }, (attempt) => forwardWhole(request, attempt)),
-      );
+      call = await withinDeadline(client, services.nonStreamedDeadlineMs, (deadline) => {
+        route.deadline = deadline;
+        return services.router.route(route, (attempt) => forwardWhole(request, attempt));
+      });
     } finally {
       c.set("upstreamMs", record.upstreamMs);
     }
