@@ -271,5 +271,5 @@ export async function forwardStream(request: ForwardedRequest, attempt: RouteAtt
   };
 
   const head = await openStreamHead(open, (event) => event.role === "content", controller, ttftTimeoutMs);
-  return { ...head, warnings: [] };
+  return { head: head.head, rest: head.rest, ended: head.ended, warnings: [] };
 }
