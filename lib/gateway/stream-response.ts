@@ -82,7 +82,9 @@ interface StreamPump {
 
 /** The response headers of a stream. */
 function streamHeaders(headers: Record<string, string>): Record<string, string> {
-  return { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no", ...headers };
+  const all: Record<string, string> = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+  for (const name in headers) all[name] = headers[name];
+  return all;
 }
 
 /**

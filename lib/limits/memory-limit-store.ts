@@ -90,14 +90,9 @@ export class MemoryLimitStore implements LimitStore {
 
     const cooldownUntil = this.#cooldowns.get(subject);
     const inCooldown = cooldownUntil !== undefined && cooldownUntil > at;
-    const admission: Admission = {
-      allowed: !inCooldown,
-      retryAfterMs: inCooldown ? cooldownUntil - at : 0,
-      ...(inCooldown ? { deniedBy: "cooldown" } : {}),
-      remaining: {},
-      resetAt: {},
-      ...(budgetCharges.length > 0 ? { budgetSpent } : {}),
-    };
+    const admission: Admission = { allowed: !inCooldown, retryAfterMs: inCooldown ? cooldownUntil - at : 0, remaining: {}, resetAt: {} };
+    if (inCooldown) admission.deniedBy = "cooldown";
+    if (budgetCharges.length > 0) admission.budgetSpent = budgetSpent;
     const buckets = normalized.map((window) => this.#buckets(subject, window.name, window.windowMs, at));
     normalized.forEach((window, index) => {
       const verdict = evaluateWindow(window, buckets[index].units, at);

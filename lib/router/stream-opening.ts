@@ -106,5 +106,5 @@ export async function openStreamUntilContent(
     controller,
     ttftTimeoutMs,
   );
-  return { ...head, warnings };
+  return { head: head.head, rest: head.rest, ended: head.ended, warnings };
 }

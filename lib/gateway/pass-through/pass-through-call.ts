@@ -192,7 +192,8 @@ function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: Cal
   const chunks = body.flow?.bind(body);
   if (!chunks) return iterator;
   return {
-    ...iterator,
+    next: iterator.next,
+    return: iterator.return,
     flow(sink: PushSink<ForwardedEvent>): PushControl {
       let over = false;
       const stop = (error?: unknown) => {

@@ -115,7 +115,9 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
     record.defer(services.router.settleTokens(call.key, call.reservedTokens, tokens.prompt + tokens.completion, call.reservedAt));
     record.defer(services.router.recordSuccess(call.key));
     if (input.onComplete) record.defer(input.onComplete(input.observer.finalAnswer()));
-    return c.body(call.result.text, 200, { "content-type": call.result.contentType, ...warningHeaders(record) });
+    const headers = warningHeaders(record);
+    headers["content-type"] = call.result.contentType;
+    return c.body(call.result.text, 200, headers);
   }
 
   const routed = await services.router
@@ -146,7 +148,7 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   }, c);
 }
 
-/** The warnings header for what the door had to change in a forwarded body, if anything. */
+/** The warnings header for what the door had to change in a forwarded body, if anything (a new object). */
 function warningHeaders(record: ApiLogRecord): Record<string, string> {
   const header = warningsHeader(record.warnings);
   return header ? { [WARNINGS_HEADER]: header } : {};
