@@ -6,14 +6,15 @@
  * Why not the platform `fetch`: on Node 20 each call through it builds WHATWG Request and
  * Response objects, web streams for both bodies (body tee included) and several AbortSignals;
  * measured on the benchmark machine that was ~0.45 ms of CPU per call, three times the gateway's
- * own work, against ~0.1 ms here (`npm run bench`, README). The SDKs stay the official ones
- * ones; only their transport changes, through their documented `fetch` option.
+ * own work, against ~0.1 ms here (`npm run bench`, README). The SDKs stay the official ones;
+ * only their transport changes, through their documented `fetch` option.
  *
  * What it handles itself: `http:`/`https:` URLs given as strings or `URL`s, any method, a body
- * that is a string or bytes, `headers` in any `HeadersInit` form, and `signal`. A response whose
- * body is an event stream is handed on as a stream (backpressure preserved, cancel closes the
- * connection); any other body is read whole first, which is what the SDKs do next anyway, and
- * answered as a {@link BufferedResponse}.
+ * that is a string or bytes, `headers` in any `HeadersInit` form, and `signal` (an `AbortSignal`,
+ * or an attempt's controller itself: {@link takesAbortWatch}). A response whose body is an event
+ * stream is handed on as a stream (backpressure preserved, cancel closes the connection); any
+ * other body is read whole first, which is what the SDKs do next anyway, and answered as a
+ * {@link BufferedResponse}.
  * A `Request` input or a streamed, blob or form body is read into bytes first (API calls are
  * small), so every call takes the same guarded path; other schemes are refused.
  *
