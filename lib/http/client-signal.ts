@@ -16,22 +16,41 @@ export interface ClientSignal {
   removeEventListener(type: "abort", listener: () => void): void;
 }
 
+/**
+ * The listeners of an abort that comes at most once, for the signals here that are not
+ * `EventTarget`s: every listener is a once-listener, so firing runs each and forgets them all.
+ */
+export class AbortListeners {
+  readonly #listeners = new Set<() => void>();
+
+  add(listener: () => void): void {
+    this.#listeners.add(listener);
+  }
+
+  delete(listener: () => void): void {
+    this.#listeners.delete(listener);
+  }
+
+  fire(): void {
+    const listeners = [...this.#listeners];
+    this.#listeners.clear();
+    for (const listener of listeners) listener();
+  }
+}
+
 /** Aborted once the response closes before it finished: the connection went away under it. */
 class ResponseCloseSignal implements ClientSignal {
   aborted = false;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new AbortListeners();
 
   constructor(outgoing: ServerResponse) {
     outgoing.once("close", () => {
       if (outgoing.writableFinished) return;
       this.aborted = true;
-      const listeners = [...this.#listeners];
-      this.#listeners.clear();
-      for (const listener of listeners) listener();
+      this.#listeners.fire();
     });
   }
 
-  // Every listener here is a once-listener: an abort comes at most once.
   addEventListener(_type: "abort", listener: () => void): void {
     if (!this.aborted) this.#listeners.add(listener);
   }

@@ -5,20 +5,18 @@
  * pass-through request's CPU profile, for an abort that nearly never comes. The gateway's own
  * upstream fetch listens to the controller itself instead (it is an {@link AbortWatch}).
  */
+import { AbortListeners, type ClientSignal } from "../http/client-signal";
 
-/** The part of `AbortSignal` an abortable call reads: an `AbortSignal` is one. */
-export interface AbortWatch {
-  readonly aborted: boolean;
+/** The part of `AbortSignal` an abortable call reads, its reason included: an `AbortSignal` is one. */
+export interface AbortWatch extends ClientSignal {
   /** Why it was aborted; `undefined` until then. */
   readonly reason: unknown;
-  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: "abort", listener: () => void): void;
 }
 
 export class AttemptController extends AbortController implements AbortWatch {
   #aborted = false;
   #reason: unknown;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new AbortListeners();
 
   get aborted(): boolean {
     return this.#aborted;
@@ -34,12 +32,9 @@ export class AttemptController extends AbortController implements AbortWatch {
     this.#aborted = true;
     this.#reason = reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason;
     super.abort(this.#reason);
-    const listeners = [...this.#listeners];
-    this.#listeners.clear();
-    for (const listener of listeners) listener();
+    this.#listeners.fire();
   }
 
-  // Every listener here is a once-listener: an abort comes at most once.
   addEventListener(_type: "abort", listener: () => void): void {
     if (!this.#aborted) this.#listeners.add(listener);
   }
