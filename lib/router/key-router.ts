@@ -142,6 +142,15 @@ export interface RoutedStream<Item = ChatCompletionChunk> extends RoutedCall, St
   controller: AttemptController;
 }
 
+/**
+ * The stream a call committed to: its key's bookkeeping, the stream's head and its controller,
+ * named field by field (spreading objects of several shapes is one of the dearer steps of a
+ * stream's start).
+ */
+export function committedStream<Item>(call: RoutedCall, head: StreamHead<Item>, controller: AttemptController): RoutedStream<Item> {
+  return { key: call.key, reservedTokens: call.reservedTokens, reservedAt: call.reservedAt, release: call.release, head: head.head, rest: head.rest, ended: head.ended, warnings: head.warnings, controller };
+}
+
 /** Tunables of {@link KeyRouter}. */
 export interface KeyRouterOptions {
   /**
@@ -255,9 +264,7 @@ export class KeyRouter {
         throw error;
       }
     });
-    const { head, controller } = routed.result;
-    // Named field by field: spreading objects of several shapes is one of the dearer steps of a stream's start.
-    return { key: routed.key, reservedTokens: routed.reservedTokens, reservedAt: routed.reservedAt, release: routed.release, head: head.head, rest: head.rest, ended: head.ended, warnings: head.warnings, controller };
+    return committedStream(routed, routed.result.head, routed.result.controller);
   }
 
   /**

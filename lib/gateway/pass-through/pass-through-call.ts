@@ -155,7 +155,7 @@ function forwardedEvents(body: BodyChunks, request: ForwardedRequest, scope: Cal
         );
       }
       const raw = withoutSecret(event.raw, scope.apiKey, role === "error");
-      return raw === event.raw && event.bytes ? { raw, role, bytes: event.bytes } : { raw, role };
+      return { raw, role, bytes: raw === event.raw ? event.bytes : undefined };
     }
   };
   const read = async (): Promise<IteratorResult<ForwardedEvent, undefined>> => {

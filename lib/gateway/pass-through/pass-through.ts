@@ -11,7 +11,7 @@ import { clientSignalOf } from "../../http/client-signal";
 import type { UpstreamEndpoint } from "../../providers/provider-format";
 import type { TranslationWarning } from "../../providers/provider-spec";
 import { formatEntry, servesEndpoint } from "../../providers/provider-registry";
-import type { RouteRequest } from "../../router/key-router";
+import { committedStream, type RouteRequest } from "../../router/key-router";
 import { tokensForCharacters } from "../../router/token-estimate";
 import { completeRequestLog, type GatewayEnv } from "../api-log-middleware";
 import type { ApiLogRecord } from "../api-log-record";
@@ -132,10 +132,8 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
     .finally(() => c.set("upstreamMs", record.upstreamMs));
   record.ttftMs = performance.now() - record.startedAt;
   record.deferred = true;
-  const { head, controller } = routed.result;
   return streamingResponse({
-    // Named field by field: spreading objects of several shapes is one of the dearer steps of a stream's start.
-    routed: { key: routed.key, reservedTokens: routed.reservedTokens, reservedAt: routed.reservedAt, release: routed.release, head: head.head, rest: head.rest, ended: head.ended, warnings: head.warnings, controller },
+    routed: committedStream(routed, routed.result.head, routed.result.controller),
     rendering: forwardedRendering(input.observer, record),
     record,
     router: services.router,
