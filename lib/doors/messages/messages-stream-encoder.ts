@@ -2,7 +2,7 @@
  * Canonical (Chat) chunks -> Anthropic Messages SSE, for a streamed translated answer. Every
  * event is `event: <type>\ndata: <json>\n\n` (the Anthropic SDK skips events without the
  * `event:` line), in the order the SDK's `MessageStream` accumulates:
- * `message_start`, then per block `content_block_start` / `_delta`… / `_stop` with indices
+ * `message_start` and one `ping` (as Anthropic's own streams open), then per block `content_block_start` / `_delta`… / `_stop` with indices
  * counted from 0 without gaps, then `message_delta` (stop reason, cumulative usage) and
  * `message_stop`.
  *
@@ -34,6 +34,8 @@ export interface MessagesStreamOptions extends MessageShapeOptions {
 function sse(type: string, payload: Record<string, unknown> = {}): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
 }
+
+const PING = sse("ping");
 
 /** A tool call gathered from fragments. */
 interface ToolCallBuffer {
@@ -78,7 +80,7 @@ export function messagesStreamEncoder(options: MessagesStreamOptions): StreamEnc
         container: null,
         usage: { input_tokens: options.estimatedInputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
       },
-    });
+    }) + PING;
   };
 
   const openBlock = (block: Record<string, unknown>): { text: string; index: number } => {

@@ -122,6 +122,7 @@ describe("the Anthropic SDK against the Messages door, translated to Chat", () =
       });
     expect(events.map((event) => (event.index === undefined ? event.type : `${event.type}:${event.index}`))).toEqual([
       "message_start",
+      "ping",
       "content_block_start:0",
       "content_block_delta:0",
       "content_block_stop:0",
@@ -132,8 +133,8 @@ describe("the Anthropic SDK against the Messages door, translated to Chat", () =
       "message_delta",
       "message_stop",
     ]);
-    expect(events[4].content_block).toMatchObject({ type: "tool_use", id: "toolu_call_fake_1_0", name: "get_weather", input: {} });
-    expect(events[8]).toMatchObject({ delta: { stop_reason: "tool_use" }, usage: { output_tokens: 7, input_tokens: 12 } });
+    expect(events[5].content_block).toMatchObject({ type: "tool_use", id: "toolu_call_fake_1_0", name: "get_weather", input: {} });
+    expect(events[9]).toMatchObject({ delta: { stop_reason: "tool_use" }, usage: { output_tokens: 7, input_tokens: 12 } });
   });
 
   it("a tool round trip on OpenAI: tool_use ids in Anthropic's alphabet map back to the upstream's call ids", async () => {

@@ -74,6 +74,7 @@ describe("Messages SSE from awkward Chat streams", () => {
     const { order, events } = eventTypes(await response.text());
     expect(order).toEqual([
       "message_start",
+      "ping",
       "content_block_start:0",
       "content_block_delta:0",
       "content_block_stop:0",
