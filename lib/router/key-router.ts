@@ -27,7 +27,7 @@ import { GatewayError } from "../errors";
 import type { Admission, ConcurrencyLimit, LimitStore, WindowLimit } from "../limits/limit-store";
 import type { ProviderError } from "../providers/provider-error";
 import type { ChatCompletionChunk, ChatRequest, ChatResult, ProviderAdapter, ProviderCallContext, ProviderFormat } from "../providers/provider-spec";
-import { AttemptController } from "./attempt-controller";
+import { AttemptController } from "../providers/shared/attempt-controller";
 import type { CatalogueKey, CatalogueSnapshot } from "./catalogue-snapshot";
 import { concurrencyFor, holdLease, TPM_WINDOW_MS, windowsFor } from "./key-admission";
 import { keySubject, type KeyHealth } from "./key-health";

@@ -7,7 +7,7 @@ import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ProviderError } from "../../lib/providers/provider-error";
 import { abortedCallError, fetchCallFailure, openCallScope, openOwnedCallScope } from "../../lib/providers/shared/call-scope";
-import { AttemptController } from "../../lib/router/attempt-controller";
+import { AttemptController } from "../../lib/providers/shared/attempt-controller";
 import { createUpstreamFetch } from "../../lib/providers/shared/upstream-fetch";
 
 const context = { keyId: 1, apiKey: "sk-scope-key-00000001", baseUrl: "http://127.0.0.1:9/v1", timeoutMs: 1000 };

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headerOf } from "../../lib/providers/shared/response-head";
 import { createUpstreamFetch, takesAbortWatch } from "../../lib/providers/shared/upstream-fetch";
-import { AttemptController } from "../../lib/router/attempt-controller";
+import { AttemptController } from "../../lib/providers/shared/attempt-controller";
 
 /** A server whose routes exercise the fetch; it counts the connections it accepted. */
 let server: Server;

@@ -5,7 +5,7 @@
  */
 import { isProviderError, ProviderError } from "../provider-error";
 import type { ProviderCallContext, ProviderFormat } from "../provider-spec";
-import type { AttemptController } from "../../router/attempt-controller";
+import type { AttemptController } from "./attempt-controller";
 
 /** The state of one upstream call. */
 export interface CallScope {

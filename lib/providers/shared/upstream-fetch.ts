@@ -31,7 +31,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { urlToHttpOptions } from "node:url";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { guardedLookup, DestinationRefusedError, type Resolver } from "../../network/destination-lookup";
-import type { AbortWatch } from "../../router/attempt-controller";
+import type { AbortWatch } from "./attempt-controller";
 import { PUBLIC_ONLY, urlRefusal, type DestinationPolicy } from "../../network/destination-policy";
 import { BufferedResponse } from "./buffered-response";
 import type { ResponseHeadInit } from "./response-head";

@@ -5,7 +5,7 @@
  * pass-through request's CPU profile, for an abort that nearly never comes. The gateway's own
  * upstream fetch listens to the controller itself instead (it is an {@link AbortWatch}).
  */
-import { AbortListeners, type ClientSignal } from "../http/client-signal";
+import { AbortListeners, type ClientSignal } from "../../http/client-signal";
 
 /** The part of `AbortSignal` an abortable call reads, its reason included: an `AbortSignal` is one. */
 export interface AbortWatch extends ClientSignal {

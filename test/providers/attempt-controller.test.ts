@@ -3,7 +3,7 @@
  * abort) agree on one abort and its reason.
  */
 import { describe, expect, it } from "vitest";
-import { AttemptController } from "../../lib/router/attempt-controller";
+import { AttemptController } from "../../lib/providers/shared/attempt-controller";
 
 describe("AttemptController", () => {
   it("aborts once: listeners run once, removed ones not at all, and the signal says the same", () => {
