@@ -1,10 +1,10 @@
 /**
  * Canonical (Chat) chunks -> Anthropic Messages SSE, for a streamed translated answer. Every
  * event is `event: <type>\ndata: <json>\n\n` (the Anthropic SDK skips events without the
- * `event:` line), in the order the SDK's `MessageStream` accumulates:
- * `message_start` and one `ping` (as Anthropic's own streams open), then per block `content_block_start` / `_delta`… / `_stop` with indices
- * counted from 0 without gaps, then `message_delta` (stop reason, cumulative usage) and
- * `message_stop`.
+ * `event:` line), in the order the SDK's `MessageStream` accumulates: `message_start` and one
+ * `ping` (as Anthropic's own streams open), then per block `content_block_start` / `_delta`… /
+ * `_stop` with indices counted from 0 without gaps, then `message_delta` (stop reason, cumulative
+ * usage) and `message_stop`.
  *
  * - Reasoning becomes a thinking block closed by a `signature_delta` carrying a gateway carrier
  *   of the text (Claude Code drops thinking blocks that end unsigned).
