@@ -147,7 +147,8 @@ export interface RoutedStream<Item = ChatCompletionChunk> extends RoutedCall, St
  * named field by field (spreading objects of several shapes is one of the dearer steps of a
  * stream's start).
  */
-export function committedStream<Item>(call: RoutedCall, head: StreamHead<Item>, controller: AttemptController): RoutedStream<Item> {
+export function committedStream<Item>(call: RoutedCall & { result: { head: StreamHead<Item>; controller: AttemptController } }): RoutedStream<Item> {
+  const { head, controller } = call.result;
   return { key: call.key, reservedTokens: call.reservedTokens, reservedAt: call.reservedAt, release: call.release, head: head.head, rest: head.rest, ended: head.ended, warnings: head.warnings, controller };
 }
 
@@ -264,7 +265,7 @@ export class KeyRouter {
         throw error;
       }
     });
-    return committedStream(routed, routed.result.head, routed.result.controller);
+    return committedStream(routed);
   }
 
   /**

@@ -133,7 +133,7 @@ export async function handlePassThrough(c: Context<GatewayEnv>, services: ChatSe
   record.ttftMs = performance.now() - record.startedAt;
   record.deferred = true;
   return streamingResponse({
-    routed: committedStream(routed, routed.result.head, routed.result.controller),
+    routed: committedStream(routed),
     rendering: forwardedRendering(input.observer, record),
     record,
     router: services.router,
